@@ -1,0 +1,30 @@
+"""Small helpers shared by checks."""
+
+from __future__ import annotations
+
+from modellint.facts import Facts
+from modellint.model import Location
+
+
+def card_location(facts: Facts, key: str | None = None) -> Location:
+    """Point at the card, at ``key``'s line in the front matter when it is there."""
+    card = facts.card
+    if card is None:
+        return Location(None)
+    if key and key in card.key_lines:
+        return Location(card.path, card.key_lines[key])
+    return Location(card.path, 1 if card.has_front_matter else None)
+
+
+def is_url(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://", "ftp://", "www."))
+
+
+def root_license_files(facts: Facts):  # type: ignore[no-untyped-def]
+    """License files that speak for the whole repo: at the root or in a top-level LICENSES/."""
+    out = []
+    for lf in facts.license_files:
+        parts = lf.path.split("/")
+        if len(parts) == 1 or (len(parts) == 2 and parts[0].lower() in ("licenses", "licences")):
+            out.append(lf)
+    return out

@@ -1,0 +1,128 @@
+"""Model card checks: is there a card, and do its licensing fields say something usable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from modellint.checks._util import card_location, is_url
+from modellint.facts import Facts
+from modellint.model import Location, Violation
+
+
+def card_missing(facts: Facts) -> Iterator[Violation]:
+    if facts.card is None:
+        yield Violation("no model card: add a README.md with YAML front matter at the repository root",
+                        Location(None))
+
+
+def _license_values(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def card_license_missing(facts: Facts) -> Iterator[Violation]:
+    card = facts.card
+    if card is None or card.metadata_error:
+        return  # ML101 / ML106 already speak for these
+    value = card.metadata.get("license")
+    if value is None or not [v for v in _license_values(value) if v.strip()]:
+        where = card_location(facts, "license")
+        if "license" in card.key_lines:
+            yield Violation("the model card's `license` field is empty", where)
+        else:
+            yield Violation("the model card has no `license` in its front matter", where)
+
+
+def license_other_unnamed(facts: Facts) -> Iterator[Violation]:
+    card = facts.card
+    if card is None or card.metadata_error:
+        return
+    values = [v.strip().lower() for v in _license_values(card.metadata.get("license"))]
+    if "other" not in values:
+        return
+    missing = [k for k in ("license_name", "license_link")
+               if not (isinstance(card.metadata.get(k), str) and card.metadata[k].strip())]
+    if missing:
+        fields = " and ".join(f"`{m}`" for m in missing)
+        yield Violation(f"`license: other` without {fields}: name the license and link to its text",
+                        card_location(facts, "license"), {"missing": missing})
+
+
+def _repo_path(link: str) -> str | None:
+    """The repo-relative path a `license_link` names, or None when it is a URL."""
+    link = link.strip()
+    if not link or is_url(link) or link.startswith(("mailto:", "#")):
+        return None
+    link = link.split("#", 1)[0].split("?", 1)[0]
+    while link.startswith("./"):
+        link = link[2:]
+    return link.lstrip("/")
+
+
+def license_link_broken(facts: Facts) -> Iterator[Violation]:
+    card = facts.card
+    if card is None or card.metadata_error:
+        return
+    link = card.metadata.get("license_link")
+    if not isinstance(link, str):
+        return
+    path = _repo_path(link)
+    if path is None or not path:
+        return
+    if facts_has_path(facts, path):
+        return
+    lowered = {f.path.lower(): f.path for f in facts.files}
+    hint = f" (the repository has {lowered[path.lower()]!r}: paths are case-sensitive on the Hub)" \
+        if path.lower() in lowered else ""
+    yield Violation(f"`license_link` points to {link!r}, which is not in the repository{hint}",
+                    card_location(facts, "license_link"), {"link": link})
+
+
+def facts_has_path(facts: Facts, path: str) -> bool:
+    if any(f.path == path for f in facts.files):
+        return True
+    prefix = path.rstrip("/") + "/"
+    return any(f.path.startswith(prefix) for f in facts.files)
+
+
+_RELATIONS = ("adapter", "merge", "quantized", "finetune")
+# field -> (accepted description, predicate)
+_FIELD_TYPES: dict[str, tuple[str, Any]] = {
+    "license": ("a license id or a list of ids",
+                lambda v: isinstance(v, str) or (isinstance(v, list) and v
+                                                 and all(isinstance(x, str) for x in v))),
+    "license_name": ("a string", lambda v: isinstance(v, str)),
+    "license_link": ("a string (a URL or a repository path)", lambda v: isinstance(v, str)),
+    "base_model": ("a model id or a list of model ids",
+                   lambda v: isinstance(v, str) or (isinstance(v, list)
+                                                    and all(isinstance(x, str) for x in v))),
+    "base_model_relation": (f"one of {', '.join(_RELATIONS)}",
+                            lambda v: isinstance(v, str) and v.strip().lower() in _RELATIONS),
+    "datasets": ("a dataset id or a list of dataset ids",
+                 lambda v: isinstance(v, str) or (isinstance(v, list)
+                                                  and all(isinstance(x, str) for x in v))),
+}
+
+
+def card_metadata_invalid(facts: Facts) -> Iterator[Violation]:
+    card = facts.card
+    if card is None:
+        return
+    if card.metadata_error:
+        yield Violation(f"model card front matter: {card.metadata_error}",
+                        Location(card.path, card.metadata_error_line))
+        return
+    for key, (wanted, ok) in _FIELD_TYPES.items():
+        if key not in card.metadata:
+            continue
+        value = card.metadata[key]
+        if value is None:
+            continue  # an empty field is "missing", which ML102 and friends report
+        if not ok(value):
+            shown = repr(value) if len(repr(value)) <= 60 else type(value).__name__
+            yield Violation(f"`{key}` should be {wanted}, not {shown}",
+                            card_location(facts, key), {"field": key})

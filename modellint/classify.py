@@ -1,0 +1,127 @@
+"""Sort repository paths into the roles licensing cares about, from the path alone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CARD = "card"
+LICENSE = "license"
+NOTICE = "notice"
+POLICY = "policy"
+WEIGHTS = "weights"
+WEIGHTS_INDEX = "weights-index"
+CONFIG = "config"
+CHANGELOG = "changelog"
+
+# Suffix -> weight format name. Multi-part suffixes are matched first.
+WEIGHT_FORMATS: dict[str, str] = {
+    ".safetensors": "safetensors",
+    ".gguf": "gguf",
+    ".ggml": "ggml",
+    ".bin": "pytorch",
+    ".pt": "pytorch",
+    ".pth": "pytorch",
+    ".ckpt": "pytorch",
+    ".onnx": "onnx",
+    ".h5": "keras",
+    ".hdf5": "keras",
+    ".keras": "keras",
+    ".msgpack": "flax",
+    ".tflite": "tflite",
+    ".npz": "numpy",
+    ".npy": "numpy",
+    ".pkl": "pickle",
+    ".pickle": "pickle",
+    ".joblib": "joblib",
+    ".mlmodel": "coreml",
+    ".pb": "tensorflow",
+    ".nemo": "nemo",
+    ".llamafile": "llamafile",
+}
+_INDEX = re.compile(r"\.(safetensors|bin|pt|pth|ckpt|msgpack|h5)\.index\.json$", re.I)
+# Pickle-based formats: never unpickled, they carry no license metadata.
+PICKLE_FORMATS = frozenset({"pytorch", "pickle", "joblib"})
+
+_LICENSE_NAME = re.compile(
+    r"""^(
+        (un)?licen[cs]e(s)?([-_.\s].*)?        # LICENSE, LICENCE, LICENSE.md, LICENSE-MODEL, LICENSES.txt
+      | copying([-_.].*)?                       # COPYING, COPYING.LESSER
+      | .+[-_.\s]licen[cs]e([-_.\s].*)?         # MODEL-LICENSE, llama3_license.txt, apache.license
+      | .*licen[cs]e[-_\s]?agreement.*          # "LICENSE AGREEMENT.txt"
+      | model[-_]?licen[cs]e.*
+    )$""",
+    re.I | re.X,
+)
+_NOTICE_NAME = re.compile(r"^(notice|notices|attribution|third[-_]party[-_]notices?)([-_.].*)?$", re.I)
+_POLICY_NAME = re.compile(
+    r"(use[-_\s]?policy|acceptable[-_\s]?use|prohibited[-_\s]?use|responsible[-_\s]?use|\baup\b)",
+    re.I,
+)
+_CHANGELOG_NAME = re.compile(r"^(changelog|changes|history|release[-_]?notes)([-_.].*)?$", re.I)
+_CONFIG_NAMES = frozenset({"config.json", "adapter_config.json", "generation_config.json"})
+# Scope hints in license file names: LICENSE-CODE, MODEL_LICENSE, LICENSE_WEIGHTS ...
+_SCOPE_HINTS = (
+    ("code", re.compile(r"(^|[-_.\s])(code|software|source)([-_.\s]|$)", re.I)),
+    ("weights", re.compile(r"(^|[-_.\s])(model|weights?|params|parameters|checkpoints?)([-_.\s]|$)", re.I)),
+    ("data", re.compile(r"(^|[-_.\s])(data|dataset)([-_.\s]|$)", re.I)),
+)
+_TEXT_SUFFIXES = ("", ".md", ".txt", ".rst", ".markdown", ".html", ".pdf")
+
+
+@dataclass(frozen=True)
+class Classified:
+    role: str | None
+    weight_format: str | None = None
+    scope: str | None = None  # license files only: code | weights | data | None (whole repo)
+
+
+def weight_format(path: str) -> str | None:
+    name = path.rsplit("/", 1)[-1].lower()
+    dot = name.find(".")
+    while dot != -1:
+        fmt = WEIGHT_FORMATS.get(name[dot:])
+        if fmt:
+            return fmt
+        dot = name.find(".", dot + 1)
+    return None
+
+
+def license_scope(path: str) -> str | None:
+    name = path.rsplit("/", 1)[-1]
+    stem = re.sub(r"licen[cs]e", " ", name, flags=re.I)
+    for scope, pattern in _SCOPE_HINTS:
+        if pattern.search(stem):
+            return scope
+    return None
+
+
+def classify(path: str) -> Classified:
+    """Classify a repo-relative POSIX path."""
+    parts = path.split("/")
+    name = parts[-1]
+    lower = name.lower()
+    if path == "README.md":
+        return Classified(CARD)
+    if _INDEX.search(lower):
+        return Classified(WEIGHTS_INDEX)
+    fmt = weight_format(path)
+    if fmt:
+        # "pytorch_model.bin" is weights; "LICENSE.bin" is not a thing, so weights win.
+        return Classified(WEIGHTS, weight_format=fmt)
+    if lower in _CONFIG_NAMES and len(parts) == 1:
+        return Classified(CONFIG)
+    suffix = lower[lower.rfind(".") :] if "." in lower else ""
+    textual = suffix in _TEXT_SUFFIXES or not suffix or suffix.startswith(".")
+    in_licenses_dir = len(parts) > 1 and parts[-2].lower() in ("licenses", "licences")
+    if in_licenses_dir or (textual and _LICENSE_NAME.match(name)):
+        if _POLICY_NAME.search(name):
+            return Classified(POLICY)
+        return Classified(LICENSE, scope=license_scope(path))
+    if _NOTICE_NAME.match(name):
+        return Classified(NOTICE)
+    if _POLICY_NAME.search(name) and suffix in _TEXT_SUFFIXES:
+        return Classified(POLICY)
+    if _CHANGELOG_NAME.match(name) and len(parts) == 1:
+        return Classified(CHANGELOG)
+    return Classified(None)

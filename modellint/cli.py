@@ -1,0 +1,196 @@
+"""Command line: a thin shell over the runner. Exit codes: 0 clean, 1 findings, 2 errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+import click
+
+from modellint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _split(values: Sequence[str]) -> tuple[str, ...] | None:
+    """`--select A,B --select C` -> (A, B, C); None when the option was not given."""
+    if not values:
+        return None
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def fail(message: str) -> None:
+    click.echo(f"modellint: error: {message}", err=True)
+
+
+def _open_output(path: str | None) -> TextIO:
+    if not path:
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+    except OSError as exc:
+        raise click.UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="modellint", message="%(prog)s %(version)s")
+def main() -> None:
+    """License-compliance linter for machine-learning model repositories."""
+
+
+@main.command()
+@click.argument("targets", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "concise", "json", "sarif", "github"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these codes, prefixes or names.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes, prefixes or names.")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Add to the configured selection.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
+              help="Lowest severity that makes the exit code 1 (default: error).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Read settings from FILE instead of discovering them.")
+@click.option("--rev", metavar="REV", help="Lint the tree of a git commit, without a checkout.")
+@click.option("--staged", is_flag=True, help="Lint the git index: what is about to be committed.")
+@click.option("--since", metavar="BASE", help="Also check weight changes in BASE..HEAD (ML505).")
+@click.option("--token", metavar="TOKEN", envvar=None, help="Hugging Face token (default: HF_TOKEN or the stored login).")
+@click.option("--offline", is_flag=True, help="Hub targets: use only the local cache.")
+def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
+          ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None,
+          exit_zero: bool, config_file: str | None, rev: str | None, staged: bool,
+          since: str | None, token: str | None, offline: bool) -> None:
+    """Lint model repositories: folders, git revisions or hf://org/name."""
+    from modellint.registry import load_registry
+    from modellint.reporters import get as get_reporter
+    from modellint.runner import RunOptions, lint
+    from modellint.sources import SourceOptions
+
+    if rev and staged:
+        raise click.UsageError("--rev and --staged cannot be combined")
+    options = RunOptions(
+        source=SourceOptions(rev=rev, staged=staged, since=since, token=token,
+                             offline=offline or os.environ.get("HF_HUB_OFFLINE") == "1"),
+        config_file=config_file,
+        select=_split(select),
+        ignore=_split(ignore),
+        extend_select=_split(extend_select) or (),
+        fail_on=fail_on,
+    )
+    registry = load_registry()
+    report, settings = lint(list(targets) or ["."], options, registry)
+    out = _open_output(output)
+    try:
+        color = out is sys.stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        get_reporter(fmt)(report, registry.rules, out, color=color)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if fmt != "text" or output:
+        for err in report.errors:  # machine formats carry errors too; people also need to see them
+            fail(f"{err.target}: {err.message}" if err.target else err.message)
+    if report.errors:
+        sys.exit(EXIT_ERROR)
+    threshold = settings.fail_on
+    failing = [f for f in report.active() if f.severity.rank >= threshold.rank]
+    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+@main.command(name="rules")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
+              show_default=True)
+def rules_command(fmt: str) -> None:
+    """List every rule: code, name, default severity and summary."""
+    from modellint.registry import load_registry
+
+    registry = load_registry()
+    _report_registry_errors(registry.errors)
+    rules = list(registry.rules.values())
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([
+            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary,
+             "origin": r.origin} for r in rules], indent=2))
+    elif fmt == "markdown":
+        click.echo(rules_markdown(rules))
+    else:
+        width = max((len(r.name) for r in rules), default=10)
+        for r in rules:
+            click.echo(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}")
+
+
+def rules_markdown(rules: Sequence[Any]) -> str:
+    lines = ["| code | name | severity | summary |", "| --- | --- | --- | --- |"]
+    for r in rules:
+        summary = r.summary.replace("|", "\\|")
+        lines.append(f"| {r.code} | {r.name} | {r.severity.value} | {summary} |")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("code_or_name")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rule(code_or_name: str, fmt: str) -> None:
+    """Explain one rule (by code or name): what it checks, why, and how to fix it."""
+    from modellint.registry import load_registry
+
+    registry = load_registry()
+    found = registry.get(code_or_name)
+    if found is None:
+        from modellint.config import did_you_mean
+
+        choices = list(registry.rules) + [r.name for r in registry.rules.values()]
+        fail(f"unknown rule {code_or_name!r}{did_you_mean(code_or_name, choices)}")
+        sys.exit(EXIT_ERROR)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"code": found.code, "name": found.name,
+                               "severity": found.severity.value, "summary": found.summary,
+                               "docs": dict(found.docs), "params": dict(found.params)}, indent=2))
+        return
+    from modellint.reporters.sarif_format import rule_markdown
+
+    click.echo(f"{found.code} {found.name} (default severity: {found.severity.value})\n")
+    click.echo(found.summary + "\n")
+    click.echo(rule_markdown(found))
+    if found.params:
+        click.echo("\n## Options\n")
+        for key, value in found.params.items():
+            click.echo(f"- {key.replace('_', '-')} = {value!r}")
+
+
+@main.command()
+@click.argument("target", default=".")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--rev", metavar="REV")
+@click.option("--staged", is_flag=True)
+@click.option("--token", metavar="TOKEN")
+@click.option("--offline", is_flag=True)
+def facts(target: str, fmt: str, rev: str | None, staged: bool, token: str | None, offline: bool) -> None:
+    """Print the facts that checks see for TARGET, as JSON."""
+    import json
+
+    from modellint.facts import extract
+    from modellint.snapshot import SourceError
+    from modellint.sources import SourceOptions, open_target
+
+    try:
+        snapshot = open_target(target, SourceOptions(rev=rev, staged=staged, token=token,
+                                                     offline=offline))
+    except SourceError as exc:
+        fail(str(exc))
+        sys.exit(EXIT_ERROR)
+    click.echo(json.dumps(extract(snapshot).to_json(), indent=2, ensure_ascii=False, default=str))
+
+
+def _report_registry_errors(errors: Sequence[Any]) -> None:
+    for err in errors:
+        fail(err.message)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,215 @@
+"""Configuration: ``[tool.modellint]`` in pyproject.toml or ``.modellint.toml``, strictly validated.
+
+Keys are kebab-case. An unknown key is an error that names the closest valid key. Precedence:
+command line, then ``--config FILE`` or the discovered project file, then the profile it names.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from modellint.model import Severity
+from modellint.tomlcompat import tomllib
+
+TOP_KEYS = (
+    "profile", "select", "ignore", "extend-select", "extend-ignore", "per-path-ignores", "fail-on",
+    "rules", "policy", "waivers-file", "baseline",
+)
+RULE_KEYS = ("severity",)
+
+
+class ConfigError(Exception):
+    """Invalid configuration: reported as one line, exit 2."""
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, kebab: bool = False) -> str:
+    options = list(choices)
+    if kebab:
+        word = word.replace("_", "-")
+        options = [o.replace("_", "-") for o in options]
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    severity: Severity | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)  # snake_case check parameters
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ("ML",)
+    ignore: tuple[str, ...] = ()
+    per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    fail_on: Severity = Severity.ERROR
+    rules: Mapping[str, RuleSettings] = field(default_factory=dict)  # by code
+    policy: Mapping[str, Any] = field(default_factory=dict)
+    profile: str | None = None
+    waivers_file: str | None = None
+    baseline: str | None = None
+    source: str | None = None  # the file the settings came from
+    root: str | None = None  # directory the config file sits in (paths are relative to it)
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ConfigError(f"{where}: expected a string or a list of strings")
+
+
+def parse_settings(table: Mapping[str, Any], where: str, base: Settings | None = None,
+                   known_rules: Mapping[str, str] | None = None) -> Settings:
+    """Build Settings from a ``[tool.modellint]`` table. ``known_rules`` maps names to codes."""
+    settings = base or Settings()
+    for key in table:
+        if key not in TOP_KEYS:
+            raise ConfigError(f"{where}: unknown key {key!r}{did_you_mean(key, TOP_KEYS)}")
+    if "profile" in table:
+        if not isinstance(table["profile"], str):
+            raise ConfigError(f"{where}: 'profile' must be a string")
+        settings = load_profile(table["profile"], known_rules, settings)
+    changes: dict[str, Any] = {}
+    if "select" in table:
+        changes["select"] = _codes(_strings(table["select"], f"{where}: select"), where, known_rules)
+    if "extend-select" in table:
+        changes["select"] = changes.get("select", settings.select) + _codes(
+            _strings(table["extend-select"], f"{where}: extend-select"), where, known_rules)
+    if "ignore" in table:
+        changes["ignore"] = _codes(_strings(table["ignore"], f"{where}: ignore"), where, known_rules)
+    if "extend-ignore" in table:
+        changes["ignore"] = changes.get("ignore", settings.ignore) + _codes(
+            _strings(table["extend-ignore"], f"{where}: extend-ignore"), where, known_rules)
+    if "per-path-ignores" in table:
+        ppi = table["per-path-ignores"]
+        if not isinstance(ppi, dict):
+            raise ConfigError(f"{where}: 'per-path-ignores' must be a table of glob = [codes]")
+        changes["per_path_ignores"] = {
+            str(glob): _codes(_strings(codes, f"{where}: per-path-ignores.{glob}"), where, known_rules)
+            for glob, codes in ppi.items()
+        }
+    if "fail-on" in table:
+        try:
+            changes["fail_on"] = Severity.parse(str(table["fail-on"]))
+        except ValueError as exc:
+            raise ConfigError(f"{where}: fail-on: {exc}") from None
+    if "rules" in table:
+        changes["rules"] = {**settings.rules, **_rule_settings(table["rules"], where, known_rules)}
+    if "policy" in table:
+        if not isinstance(table["policy"], dict):
+            raise ConfigError(f"{where}: 'policy' must be a table")
+        from modellint.policy import validate_policy
+
+        changes["policy"] = validate_policy(table["policy"], f"{where}: policy")
+    for key in ("waivers-file", "baseline"):
+        if key in table:
+            if not isinstance(table[key], str):
+                raise ConfigError(f"{where}: {key!r} must be a string")
+            changes[key.replace("-", "_")] = table[key]
+    return replace(settings, **changes)
+
+
+def _codes(values: tuple[str, ...], where: str, known_rules: Mapping[str, str] | None) -> tuple[str, ...]:
+    """Accept codes, code prefixes and rule names; names become codes. Unknown ones are errors."""
+    out = []
+    for value in values:
+        v = value.strip()
+        if known_rules is None:
+            out.append(v.upper())
+            continue
+        codes = set(known_rules.values())
+        if v.upper() in codes or (v.upper() == v and any(c.startswith(v) for c in codes)):
+            out.append(v.upper())
+        elif v.lower() in known_rules:
+            out.append(known_rules[v.lower()])
+        elif v.upper() == "ALL":
+            out.append("")
+        else:
+            raise ConfigError(f"{where}: unknown rule or prefix {value!r}"
+                              f"{did_you_mean(v, list(known_rules) + sorted(codes))}")
+    return tuple(out)
+
+
+def _rule_settings(table: Any, where: str, known_rules: Mapping[str, str] | None) -> dict[str, RuleSettings]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: 'rules' must be a table of [rules.CODE] tables")
+    out: dict[str, RuleSettings] = {}
+    for key, body in table.items():
+        code = _codes((key,), f"{where}: rules", known_rules)[0]
+        if known_rules is not None and code not in known_rules.values():
+            raise ConfigError(f"{where}: rules.{key}: name one rule, not a prefix")
+        if not isinstance(body, dict):
+            raise ConfigError(f"{where}: rules.{key} must be a table")
+        severity = None
+        options = {}
+        for opt, value in body.items():
+            if opt == "severity":
+                try:
+                    severity = Severity.parse(str(value))
+                except ValueError as exc:
+                    raise ConfigError(f"{where}: rules.{key}.severity: {exc}") from None
+            else:
+                options[opt.replace("-", "_")] = value
+        out[code] = RuleSettings(severity, options)
+    return out
+
+
+def load_profile(name: str, known_rules: Mapping[str, str] | None, base: Settings) -> Settings:
+    from importlib.resources import files
+
+    profiles = files("modellint._rules") / "profiles"
+    path = profiles / f"{name}.toml"
+    if not path.is_file():
+        available = sorted(p.name[:-5] for p in profiles.iterdir() if p.name.endswith(".toml"))
+        raise ConfigError(f"unknown profile {name!r}{did_you_mean(name, available)}; "
+                          f"available: {', '.join(available)}")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data.pop("description", None)
+    if "profile" in data:
+        raise ConfigError(f"profile {name!r} may not name another profile")
+    return replace(parse_settings(data, f"profile {name}", base, known_rules), profile=name)
+
+
+def read_config_file(path: Path, known_rules: Mapping[str, str] | None) -> Settings:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("modellint", {})
+    else:
+        table = data.get("tool", {}).get("modellint", data) if "tool" in data else data
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.modellint] must be a table")
+    settings = parse_settings(table, str(path), None, known_rules)
+    return replace(settings, source=str(path), root=str(path.parent))
+
+
+def discover(start: Path) -> Path | None:
+    """The nearest ``.modellint.toml`` or pyproject with ``[tool.modellint]``, up to the repo root."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        candidate = folder / ".modellint.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                text = pyproject.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            if "[tool.modellint" in text:
+                return pyproject
+        if (folder / ".git").exists():
+            break
+    return None

@@ -1,0 +1,88 @@
+"""Run the selected checks over facts and stamp what they yield with code, name and severity.
+
+A check that raises is reported as a rule error (exit 2) while the other rules' findings stand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from modellint.config import Settings
+from modellint.facts import Facts
+from modellint.model import Finding, ToolError, Violation
+from modellint.registry import Registry, Rule, SpecError, check_params
+from modellint.selection import is_selected, path_ignored
+
+
+@dataclass
+class RuleRun:
+    findings: list[Finding]
+    errors: list[ToolError]
+
+
+def selected_rules(registry: Registry, settings: Settings) -> list[Rule]:
+    return [r for r in registry.rules.values() if is_selected(r.code, settings.select, settings.ignore)]
+
+
+def rule_params(rule: Rule, settings: Settings) -> dict[str, Any]:
+    params = dict(rule.params)
+    override = settings.rules.get(rule.code)
+    if override:
+        params.update(override.options)
+    return params
+
+
+def validate_rule_options(registry: Registry, settings: Settings) -> None:
+    """Raise SpecError for a configured option a rule's check does not take."""
+    for code, override in settings.rules.items():
+        rule = registry.rules.get(code)
+        if rule is not None and override.options:
+            check_params(rule, override.options)
+
+
+def run_rules(facts: Facts, rules: Iterable[Rule], settings: Settings) -> RuleRun:
+    findings: list[Finding] = []
+    errors: list[ToolError] = []
+    target = facts.target.target
+    for rule in rules:
+        try:
+            check = rule.resolve()
+            violations = list(check(facts, **rule_params(rule, settings)))
+        except SpecError as exc:
+            errors.append(ToolError("rule", f"rule {rule.code} ({rule.name}): {exc}", target, rule.code))
+            continue
+        except Exception as exc:  # isolate a crashing rule; report it, keep the others' findings
+            errors.append(ToolError(
+                "rule", f"rule {rule.code} ({rule.name}) crashed: {type(exc).__name__}: {exc}",
+                target, rule.code))
+            continue
+        override = settings.rules.get(rule.code)
+        severity = override.severity if override and override.severity else rule.severity
+        for v in violations:
+            if not isinstance(v, Violation):
+                errors.append(ToolError("rule", f"rule {rule.code} yielded {type(v).__name__}, "
+                                        "not a Violation", target, rule.code))
+                break
+            finding = Finding(rule.code, rule.name, severity, v.message, v.location.path,
+                              v.location.line, target, dict(v.data))
+            glob = path_ignored(rule.code, v.location.path, settings.per_path_ignores)
+            if glob is not None:
+                finding = replace(finding, suppressed_by="config",
+                                  suppression_reason=f"per-path-ignores {glob!r}")
+            findings.append(finding)
+    return RuleRun(_dedupe(findings), errors)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for f in findings:
+        key = (f.code, f.path, f.line, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+

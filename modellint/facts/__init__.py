@@ -1,0 +1,192 @@
+"""Facts: everything rules may look at, extracted once from a snapshot.
+
+Rules never touch the snapshot; they receive this frozen structure. ``modellint facts TARGET``
+prints it as JSON, so a rule author sees exactly what a check gets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from modellint import classify as cls
+from modellint.facts.card import Card, Section, parse_card
+from modellint.facts.text import TextFile, read_text_file
+from modellint.model import TargetInfo
+from modellint.snapshot import FileEntry, FileReadError, LfsPointer, Snapshot
+
+# A model card over this size is truncated (and reported): cards are documents, not datasets.
+MAX_CARD_BYTES = 1024 * 1024
+MAX_CONFIG_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """A file that could not be read or decoded, or a listing problem; feeds ML901."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class WeightFile:
+    path: str
+    format: str
+    size: int  # on-disk size, or the size a git-lfs pointer declares
+    lfs: LfsPointer | None = None
+    inspected: bool = False  # True when the header was read
+    metadata: Mapping[str, Any] = field(default_factory=dict)  # license/provenance keys found
+    summary: Mapping[str, Any] = field(default_factory=dict)  # tensor count, dtypes, ...
+    note: str | None = None  # why it was not inspected (lfs pointer, pickle format, ...)
+    error: str | None = None  # header invalid: feeds ML902
+
+
+@dataclass(frozen=True)
+class Facts:
+    target: TargetInfo
+    model_name: str | None
+    files: tuple[FileEntry, ...]
+    card: Card | None
+    license_files: tuple[TextFile, ...]
+    notice_files: tuple[TextFile, ...]
+    policy_files: tuple[TextFile, ...]
+    changelog_files: tuple[TextFile, ...]
+    weights: tuple[WeightFile, ...]
+    weight_indexes: tuple[str, ...]
+    configs: Mapping[str, Any]  # config.json / adapter_config.json, parsed
+    problems: tuple[ReadProblem, ...]
+    changed_paths: tuple[str, ...] | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def metadata(self) -> Mapping[str, Any]:
+        return self.card.metadata if self.card else {}
+
+    def to_json(self) -> dict[str, Any]:
+        return _to_json(self)
+
+
+def _to_json(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if not f.name.startswith("_")}
+    if isinstance(value, Mapping):
+        return {str(k): _to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, frozenset, set)):
+        return [_to_json(v) for v in value]
+    if hasattr(value, "value") and hasattr(value, "name"):  # enums
+        return value.value
+    return value
+
+
+def model_name(snapshot: Snapshot, card: Card | None) -> str | None:
+    """The name a naming rule judges: the Hub repo name, else the card's name, else the folder."""
+    if snapshot.info.kind in ("hf", "hf-cache") and snapshot.info.name:
+        return snapshot.info.name
+    if card is not None:
+        meta = card.metadata
+        name = meta.get("model_name")
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+        index = meta.get("model-index")
+        if isinstance(index, list) and index and isinstance(index[0], dict):
+            name = index[0].get("name")
+            if isinstance(name, str) and name.strip():
+                return name.strip()
+        if card.title:
+            return card.title
+    return snapshot.info.name
+
+
+def extract(snapshot: Snapshot) -> Facts:
+    problems: list[ReadProblem] = [ReadProblem(p.path, p.reason) for p in snapshot.problems]
+    card: Card | None = None
+    groups: dict[str, list[TextFile]] = {
+        cls.LICENSE: [], cls.NOTICE: [], cls.POLICY: [], cls.CHANGELOG: []
+    }
+    weights: list[WeightFile] = []
+    indexes: list[str] = []
+    configs: dict[str, Any] = {}
+
+    for entry in snapshot.files:
+        kind = cls.classify(entry.path)
+        if kind.role == cls.CARD:
+            card = _read_card(snapshot, entry, problems)
+        elif kind.role in groups:
+            tf = read_text_file(snapshot, entry, kind.role, kind.scope)
+            if tf.problem:
+                problems.append(ReadProblem(entry.path, tf.problem))
+            groups[kind.role].append(tf)
+        elif kind.role == cls.WEIGHTS and kind.weight_format:
+            from modellint.weights import inspect_weight
+
+            wf = inspect_weight(snapshot, entry, kind.weight_format)
+            weights.append(wf)
+        elif kind.role == cls.WEIGHTS_INDEX:
+            indexes.append(entry.path)
+        elif kind.role == cls.CONFIG:
+            parsed = _read_json(snapshot, entry, problems)
+            if parsed is not None:
+                configs[entry.path] = parsed
+
+    return Facts(
+        target=snapshot.info,
+        model_name=model_name(snapshot, card),
+        files=snapshot.files,
+        card=card,
+        license_files=tuple(groups[cls.LICENSE]),
+        notice_files=tuple(groups[cls.NOTICE]),
+        policy_files=tuple(groups[cls.POLICY]),
+        changelog_files=tuple(groups[cls.CHANGELOG]),
+        weights=tuple(weights),
+        weight_indexes=tuple(indexes),
+        configs=configs,
+        problems=tuple(problems),
+        changed_paths=snapshot.changed_paths,
+    )
+
+
+def _read_card(snapshot: Snapshot, entry: FileEntry, problems: list[ReadProblem]) -> Card | None:
+    from modellint.facts.text import decode
+
+    try:
+        data = snapshot.read_bytes(entry.path, MAX_CARD_BYTES + 1)
+    except FileReadError as exc:
+        problems.append(ReadProblem(entry.path, str(exc).split(": ", 1)[-1]))
+        return Card(entry.path, False, {}, None, None, {}, (), None, "", 1)
+    truncated = len(data) > MAX_CARD_BYTES
+    if truncated:
+        data = data[:MAX_CARD_BYTES]
+        problems.append(ReadProblem(
+            entry.path, f"larger than {MAX_CARD_BYTES // 1024} KiB; only the start was read"))
+    text, problem = decode(data, truncated)
+    if problem:
+        problems.append(ReadProblem(entry.path, problem))
+    if text is None:
+        return Card(entry.path, False, {}, None, None, {}, (), None, "", 1, truncated=truncated)
+    return parse_card(entry.path, text, truncated)
+
+
+def _read_json(snapshot: Snapshot, entry: FileEntry, problems: list[ReadProblem]) -> Any:
+    import json
+
+    if entry.lfs is not None:
+        return None
+    if entry.size > MAX_CONFIG_BYTES:
+        problems.append(ReadProblem(entry.path, f"larger than {MAX_CONFIG_BYTES // 1024} KiB; not parsed"))
+        return None
+    try:
+        data = snapshot.read_bytes(entry.path, MAX_CONFIG_BYTES)
+        value = json.loads(data.decode("utf-8-sig"))
+    except FileReadError as exc:
+        problems.append(ReadProblem(entry.path, str(exc).split(": ", 1)[-1]))
+        return None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        problems.append(ReadProblem(entry.path, f"invalid JSON: {str(exc).splitlines()[0][:200]}"))
+        return None
+    return value if isinstance(value, dict) else None
+
+
+__all__ = ["Card", "Facts", "ReadProblem", "Section", "TextFile", "WeightFile", "extract"]

@@ -1,0 +1,191 @@
+"""Model card facts: YAML front matter, key line numbers, body sections and the model's title."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# Front matter bigger than this is not a model card's metadata; it is refused rather than parsed.
+MAX_FRONT_MATTER = 512 * 1024
+# Aliases let a few lines of YAML describe billions of nodes; walking past this many is refused.
+MAX_YAML_NODES = 200_000
+
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w.-]*)\s*:")
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    level: int
+    line: int  # 1-based line of the heading in README.md
+    text: str  # the section's own text, up to the next heading of any level
+
+
+@dataclass(frozen=True)
+class Card:
+    path: str
+    has_front_matter: bool
+    metadata: Mapping[str, Any]  # empty when absent or invalid
+    metadata_error: str | None
+    metadata_error_line: int | None
+    key_lines: Mapping[str, int]  # top-level key -> 1-based line in README.md
+    sections: tuple[Section, ...]
+    title: str | None
+    body: str
+    body_line: int  # line where the body starts
+    truncated: bool = False
+    comments: tuple[tuple[int, str], ...] = field(default=())  # (line, text) of HTML comments
+
+    def section(self, *patterns: str) -> Section | None:
+        """The first section whose title matches one of the regex ``patterns`` (case-insensitive)."""
+        for sec in self.sections:
+            for pattern in patterns:
+                if re.search(pattern, sec.title, re.I):
+                    return sec
+        return None
+
+
+class _YamlTooBig(Exception):
+    pass
+
+
+def _count_nodes(value: Any, budget: list[int], depth: int = 0) -> None:
+    budget[0] -= 1
+    if budget[0] < 0 or depth > 200:
+        raise _YamlTooBig
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _count_nodes(k, budget, depth + 1)
+            _count_nodes(v, budget, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            _count_nodes(v, budget, depth + 1)
+
+
+def _jsonable(value: Any) -> Any:
+    """YAML may yield dates and non-string keys; keep the facts JSON-friendly."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def parse_front_matter(text: str) -> tuple[Any, str | None, int | None]:
+    """Parse YAML front matter text. Returns (value, error message, error line within it)."""
+    if len(text) > MAX_FRONT_MATTER:
+        return None, f"front matter is larger than {MAX_FRONT_MATTER // 1024} KiB", None
+    import yaml  # imported here so that commands which never read a card skip the cost
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        value = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        _count_nodes(value, [MAX_YAML_NODES])
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        return None, f"invalid YAML: {problem}", (mark.line + 1) if mark else None
+    except yaml.YAMLError as exc:
+        return None, f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else 'parse error'}", None
+    except (_YamlTooBig, RecursionError):
+        return None, "front matter is too deeply nested or expands to too many nodes", None
+    except (ValueError, TypeError, OverflowError) as exc:  # odd scalars (huge ints, bad dates)
+        return None, f"invalid YAML value: {exc}", None
+    return _jsonable(value), None, None
+
+
+def parse_card(path: str, text: str, truncated: bool = False) -> Card:
+    lines = text.splitlines()
+    has_fm = bool(lines) and lines[0].strip() == "---"
+    metadata: Mapping[str, Any] = {}
+    error: str | None = None
+    error_line: int | None = None
+    key_lines: dict[str, int] = {}
+    body_start = 0
+    if has_fm:
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+        if end is None:
+            error, error_line = "front matter starts with '---' but is never closed", 1
+            body_start = len(lines)
+        else:
+            fm_lines = lines[1:end]
+            value, error, rel_line = parse_front_matter("\n".join(fm_lines))
+            if error is None and value is not None and not isinstance(value, dict):
+                error = f"front matter is a {type(value).__name__}, not a mapping"
+            elif error is None and isinstance(value, dict):
+                metadata = value
+            error_line = (rel_line + 1) if rel_line else (1 if error else None)
+            for i, line in enumerate(fm_lines):
+                m = _TOP_KEY.match(line)
+                if m and m.group(1) not in key_lines:
+                    key_lines[m.group(1)] = i + 2  # +1 for the opening '---', +1 for 1-based
+            body_start = end + 1
+    sections, title, comments = _parse_body(lines, body_start)
+    return Card(
+        path=path,
+        has_front_matter=has_fm,
+        metadata=metadata,
+        metadata_error=error,
+        metadata_error_line=error_line,
+        key_lines=key_lines,
+        sections=sections,
+        title=title,
+        body="\n".join(lines[body_start:]),
+        body_line=body_start + 1,
+        truncated=truncated,
+        comments=comments,
+    )
+
+
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+
+
+def _parse_body(lines: list[str], start: int) -> tuple[tuple[Section, ...], str | None, tuple[tuple[int, str], ...]]:
+    headings: list[tuple[int, int, str]] = []  # (line index, level, title)
+    in_fence = False
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        m = _ATX.match(line)
+        if m:
+            headings.append((i, len(m.group(1)), m.group(2).strip()))
+        elif (
+            i > start
+            and lines[i - 1].strip()
+            and re.match(r"^\s{0,3}(=+|-+)\s*$", line)
+            and not _ATX.match(lines[i - 1])
+            and (i - 1, 1, "") not in headings
+        ):
+            level = 1 if line.strip().startswith("=") else 2
+            headings.append((i - 1, level, lines[i - 1].strip()))
+    sections = []
+    for n, (idx, level, title) in enumerate(headings):
+        stop = headings[n + 1][0] if n + 1 < len(headings) else len(lines)
+        first = idx + 2 if level and idx + 1 < len(lines) and re.match(r"^\s{0,3}(=+|-+)\s*$", lines[idx + 1]) else idx + 1
+        sections.append(Section(title=_plain(title), level=level, line=idx + 1,
+                                text="\n".join(lines[first:stop]).strip()))
+    title = next((s.title for s in sections if s.level == 1), None)
+    body = "\n".join(lines[start:])
+    comments = []
+    if "<!--" in body:
+        for m in _COMMENT.finditer(body):
+            line = start + body.count("\n", 0, m.start()) + 1
+            comments.append((line, m.group(1).strip()))
+    return tuple(sections), title, tuple(comments)
+
+
+def _plain(title: str) -> str:
+    """Strip Markdown decoration from a heading: links, emphasis, inline code, HTML tags."""
+    title = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", title)
+    title = re.sub(r"<[^>]+>", "", title)
+    return re.sub(r"[*_`]", "", title).strip()

@@ -1,0 +1,201 @@
+"""Rule specs and the registry that loads built-in and third-party rules the same way.
+
+A rule is a TOML spec (code, name, severity, summary, the check it calls with its parameters,
+and docs) plus a pure check function. Built-in specs live in ``rules/specs/`` and call checks in
+``modellint.checks``. Plugins register under the entry point group ``modellint.rules``; each entry
+point is loaded on its own and a broken one is reported by name without stopping the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from modellint.model import Severity, ToolError
+from modellint.tomlcompat import tomllib
+
+CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+DOC_KEYS = ("what", "why", "example", "fix")
+SPEC_KEYS = {"code", "name", "severity", "summary", "check", "params", "docs", "aliases"}
+ENTRY_POINT_GROUP = "modellint.rules"
+BUILTIN_CHECKS = "modellint.checks."
+
+
+class SpecError(Exception):
+    """A spec file is invalid; the message names the file and field."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    check: str  # "module:function"
+    params: Mapping[str, Any] = field(default_factory=dict)
+    docs: Mapping[str, Any] = field(default_factory=dict)
+    origin: str = "modellint"  # the distribution that provides it
+    spec_path: str | None = None
+
+    def resolve(self) -> Callable[..., Iterable[Any]]:
+        return resolve_check(self.check)
+
+    @property
+    def references(self) -> list[str]:
+        refs = self.docs.get("references", [])
+        return [r for r in refs if isinstance(r, str)]
+
+
+def resolve_check(ref: str) -> Callable[..., Iterable[Any]]:
+    module_name, _, func_name = ref.partition(":")
+    module = importlib.import_module(module_name)
+    func = getattr(module, func_name, None)
+    if not callable(func):
+        raise SpecError(f"check {ref!r} is not a function")
+    return func  # type: ignore[no-any-return]
+
+
+def check_params(rule: Rule, params: Mapping[str, Any]) -> None:
+    """Raise SpecError when ``params`` do not fit the check's keyword arguments."""
+    sig = inspect.signature(rule.resolve())
+    accepted = [p.name for p in list(sig.parameters.values())[1:]]
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
+    for key in params:
+        if key not in accepted and not takes_any:
+            from modellint.config import did_you_mean
+
+            raise SpecError(
+                f"{rule.code}: unknown option {key.replace('_', '-')!r}"
+                f"{did_you_mean(key, accepted, kebab=True)}"
+            )
+
+
+def parse_spec(data: Mapping[str, Any], where: str, *, module_prefix: str,
+               origin: str = "modellint") -> Rule:
+    def need(key: str, kind: type) -> Any:
+        value = data.get(key)
+        if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
+            raise SpecError(f"{where}: field {key!r} is missing or not a {kind.__name__}")
+        return value
+
+    unknown = set(data) - SPEC_KEYS
+    if unknown:
+        raise SpecError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    code = need("code", str)
+    if not CODE_RE.match(code):
+        raise SpecError(f"{where}: field 'code' {code!r} is not two to four capitals and three digits")
+    name = need("name", str)
+    if not NAME_RE.match(name):
+        raise SpecError(f"{where}: field 'name' {name!r} is not kebab-case")
+    try:
+        severity = Severity.parse(need("severity", str))
+    except ValueError as exc:
+        raise SpecError(f"{where}: field 'severity': {exc}") from None
+    check = need("check", str)
+    if ":" not in check:
+        raise SpecError(f"{where}: field 'check' must be 'module:function'")
+    if module_prefix == BUILTIN_CHECKS:
+        check = BUILTIN_CHECKS + check  # built-in specs name checks relative to modellint.checks
+    elif not check.startswith(module_prefix):
+        # A plugin's spec names checks inside the plugin's own package, never arbitrary code.
+        raise SpecError(f"{where}: field 'check' must name a function under {module_prefix!r}")
+    params = data.get("params", {})
+    if not isinstance(params, dict):
+        raise SpecError(f"{where}: field 'params' is not a table")
+    docs = data.get("docs", {})
+    if not isinstance(docs, dict):
+        raise SpecError(f"{where}: field 'docs' is not a table")
+    return Rule(code, name, severity, need("summary", str).strip(), check, params, docs, origin, where)
+
+
+def load_spec_dir(directory: Any, *, module_prefix: str, origin: str) -> list[Rule]:
+    """Load every ``*.toml`` spec in a directory (a Path or an importlib Traversable)."""
+    rules = []
+    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        where = f"{origin}:{entry.name}"
+        try:
+            data = tomllib.loads(entry.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SpecError(f"{where}: {exc}") from None
+        rule = parse_spec(data, where, module_prefix=module_prefix, origin=origin)
+        if entry.name != f"{rule.code}.toml":
+            raise SpecError(f"{where}: file name must be {rule.code}.toml")
+        rules.append(rule)
+    return rules
+
+
+def builtin_rules() -> list[Rule]:
+    from importlib.resources import files
+
+    return load_spec_dir(files("modellint._rules") / "specs",
+                         module_prefix=BUILTIN_CHECKS, origin="modellint")
+
+
+def _plugin_rules(errors: list[ToolError]) -> list[Rule]:
+    from importlib.metadata import entry_points
+
+    rules: list[Rule] = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        dist = getattr(ep, "dist", None)
+        label = f"{dist.name}=={dist.version}" if dist else ep.value
+        try:
+            obj = ep.load()
+            if callable(obj) and not isinstance(obj, (str, Path)):
+                obj = obj()
+            if isinstance(obj, (str, Path)) or hasattr(obj, "iterdir"):
+                directory = Path(obj) if isinstance(obj, str) else obj
+                top = ep.value.split(":")[0].split(".")[0] + "."
+                loaded = load_spec_dir(directory, module_prefix=top, origin=label)
+            else:
+                loaded = list(obj)
+                if not all(isinstance(r, Rule) for r in loaded):
+                    raise SpecError("entry point must give a spec directory or Rule objects")
+            for rule in loaded:
+                if not rule.code.startswith(ep.name):
+                    raise SpecError(f"rule {rule.code} does not use the plugin's prefix {ep.name!r}")
+                if rule.code.startswith("ML"):
+                    raise SpecError(f"rule {rule.code}: the ML prefix is reserved for modellint")
+            rules.extend(loaded)
+        except Exception as exc:  # a broken plugin must not take the run down
+            errors.append(ToolError("plugin", f"plugin {ep.name} ({label}) failed to load: {exc}"))
+    return rules
+
+
+@dataclass
+class Registry:
+    rules: dict[str, Rule]
+    errors: list[ToolError]
+
+    def get(self, code_or_name: str) -> Rule | None:
+        key = code_or_name.strip()
+        if key.upper() in self.rules:
+            return self.rules[key.upper()]
+        return next((r for r in self.rules.values() if r.name == key.lower()), None)
+
+    def by_name(self) -> dict[str, Rule]:
+        return {r.name: r for r in self.rules.values()}
+
+
+def load_registry(include_plugins: bool = True) -> Registry:
+    errors: list[ToolError] = []
+    rules = builtin_rules()
+    if include_plugins:
+        rules += _plugin_rules(errors)
+    table: dict[str, Rule] = {}
+    names: dict[str, str] = {}
+    for rule in rules:
+        if rule.code in table or rule.name in names:
+            errors.append(ToolError("plugin", f"rule {rule.code} ({rule.name}) from {rule.origin} "
+                                    "duplicates an existing code or name; skipped"))
+            continue
+        table[rule.code] = rule
+        names[rule.name] = rule.code
+    return Registry(dict(sorted(table.items())), errors)

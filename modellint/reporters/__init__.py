@@ -1,0 +1,33 @@
+"""Reporters turn a Report into text. They format; they never decide anything."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import Protocol, TextIO
+
+from modellint.model import Finding, Report, TargetInfo
+from modellint.registry import Rule
+
+FORMATS = ("text", "concise", "json", "sarif", "github")
+
+
+class Render(Protocol):
+    def __call__(self, report: Report, rules: Mapping[str, Rule], out: TextIO, *,
+                 color: bool = False) -> None: ...
+
+
+def get(fmt: str) -> Render:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    module = importlib.import_module(f"modellint.reporters.{fmt}_format")
+    return module.render  # type: ignore[no-any-return]
+
+
+def display_path(finding: Finding, target: TargetInfo | None = None) -> str:
+    """A path a person can open: the finding's path under its target (repo-level: the target)."""
+    base = finding.target
+    if base in (".", "./", ""):
+        return finding.path or "."
+    sep = "" if base.endswith("/") else "/"
+    return f"{base}{sep}{finding.path}" if finding.path else base

@@ -1,0 +1,16 @@
+"""``path:line: CODE severity message``, one finding per line, for editors and grep."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TextIO
+
+from modellint.model import Report
+from modellint.registry import Rule
+from modellint.reporters import display_path
+
+
+def render(report: Report, rules: Mapping[str, Rule], out: TextIO, *, color: bool = False) -> None:
+    for f in report.active():
+        where = display_path(f) + (f":{f.line}" if f.line else "")
+        out.write(f"{where}: {f.code} {f.severity.value} {f.message}\n")

@@ -1,0 +1,52 @@
+"""Versioned JSON report; the schema is modellint/schemas/report.schema.json."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, TextIO
+
+from modellint import __version__
+from modellint.model import Finding, Report
+from modellint.registry import Rule
+
+SCHEMA_VERSION = 1
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    return {
+        "code": f.code,
+        "name": f.name,
+        "severity": f.severity.value,
+        "message": f.message,
+        "path": f.path,
+        "line": f.line,
+        "target": f.target,
+        "data": dict(f.data),
+        "suppressed": None if f.suppressed_by is None
+        else {"by": f.suppressed_by, "reason": f.suppression_reason},
+    }
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    counts = report.counts()
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "modellint", "version": __version__},
+        "targets": [
+            {"target": t.target, "kind": t.kind, "origin": t.origin, "revision": t.revision,
+             "name": t.name}
+            for t in report.targets
+        ],
+        "summary": {**counts, "suppressed": len(report.suppressed()), "errors": len(report.errors)},
+        "findings": [finding_json(f) for f in report.findings],
+        "errors": [
+            {"kind": e.kind, "message": e.message, "target": e.target, "code": e.code}
+            for e in report.errors
+        ],
+    }
+
+
+def render(report: Report, rules: Mapping[str, Rule], out: TextIO, *, color: bool = False) -> None:
+    json.dump(report_json(report), out, indent=2, ensure_ascii=False, default=str)
+    out.write("\n")

@@ -1,0 +1,119 @@
+"""Lint targets end to end: source -> snapshot -> facts -> engine -> report.
+
+This is the programmatic entry point the CLI is a thin shell around.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from modellint.config import ConfigError, Settings, discover, read_config_file
+from modellint.engine import run_rules, selected_rules, validate_rule_options
+from modellint.facts import Facts, extract
+from modellint.model import Report, TargetInfo, ToolError
+from modellint.registry import Registry, SpecError, load_registry
+from modellint.snapshot import SourceError
+from modellint.sources import SourceOptions, is_remote, open_target
+
+
+@dataclass
+class RunOptions:
+    source: SourceOptions = field(default_factory=SourceOptions)
+    config_file: str | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    fail_on: str | None = None
+
+
+def known_rule_names(registry: Registry) -> dict[str, str]:
+    return {rule.name: code for code, rule in registry.rules.items()}
+
+
+def load_settings(target: str, options: RunOptions, registry: Registry) -> Settings:
+    """Settings for one target: --config, else the file found from a local target (never a remote one)."""
+    known = known_rule_names(registry)
+    if options.config_file:
+        settings = read_config_file(Path(options.config_file), known)
+    else:
+        start = Path.cwd() if is_remote(target) or target.startswith("models--") else Path(target)
+        found = discover(start) if start.exists() else None
+        settings = read_config_file(found, known) if found else Settings()
+    cli: dict[str, object] = {}
+    if options.select is not None:
+        cli["select"] = list(options.select)
+    if options.ignore is not None:
+        cli["ignore"] = list(options.ignore)
+    if options.extend_select:
+        cli["extend-select"] = list(options.extend_select)
+    if options.extend_ignore:
+        cli["extend-ignore"] = list(options.extend_ignore)
+    if options.fail_on is not None:
+        cli["fail-on"] = options.fail_on
+    if cli:
+        from modellint.config import parse_settings
+
+        settings = replace(parse_settings(cli, "command line", settings, known),
+                           source=settings.source, root=settings.root)
+    validate_rule_options(registry, settings)
+    return settings
+
+
+def _anchor(facts: Facts) -> str | None:
+    if facts.card is not None:
+        return facts.card.path
+    roots = [lf.path for lf in facts.license_files if "/" not in lf.path]
+    return roots[0] if roots else None
+
+
+@dataclass
+class TargetResult:
+    info: TargetInfo | None
+    facts: Facts | None
+    report: Report
+    settings: Settings | None
+
+
+def lint_target(target: str, options: RunOptions, registry: Registry,
+                post: Sequence[Callable[[Facts, Settings, Report], None]] = ()) -> TargetResult:
+    report = Report()
+    try:
+        settings = load_settings(target, options, registry)
+    except (ConfigError, SpecError) as exc:
+        report.errors.append(ToolError("config", str(exc), target))
+        return TargetResult(None, None, report, None)
+    try:
+        snapshot = open_target(target, options.source)
+    except SourceError as exc:
+        report.errors.append(ToolError("source", str(exc), target))
+        return TargetResult(None, None, report, settings)
+    facts = extract(snapshot)
+    report.targets.append(replace(facts.target, anchor=_anchor(facts)))
+    run = run_rules(facts, selected_rules(registry, settings), settings)
+    report.findings.extend(run.findings)
+    report.errors.extend(run.errors)
+    for hook in post:
+        hook(facts, settings, report)
+    report.sort()
+    return TargetResult(facts.target, facts, report, settings)
+
+
+def lint(targets: Sequence[str], options: RunOptions | None = None,
+         registry: Registry | None = None) -> tuple[Report, Settings]:
+    """Lint every target into one report. Returns the report and the first target's settings."""
+    options = options or RunOptions()
+    registry = registry or load_registry()
+    combined = Report(errors=list(registry.errors))
+    first: Settings | None = None
+    for target in targets:
+        result = lint_target(target, options, registry)
+        combined.targets.extend(result.report.targets)
+        combined.findings.extend(result.report.findings)
+        combined.errors.extend(result.report.errors)
+        if first is None and result.settings is not None:
+            first = result.settings
+    combined.sort()
+    return combined, first or Settings()

@@ -1,0 +1,1 @@
+"""JSON schemas of modellint's own output formats."""

@@ -1,0 +1,123 @@
+"""The immutable view of a repository that every source produces and facts are read from.
+
+A snapshot lists files with their sizes and git-lfs pointers, and reads bounded byte ranges. It is
+the only thing the fact extractors touch, so a local folder, a git revision and a Hub repository
+look the same to everything downstream.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+from modellint.model import TargetInfo
+
+LFS_SPEC_PREFIX = b"version https://git-lfs.github.com/spec/v1"
+# A pointer file is a few short lines; the spec caps it well under 1 KiB.
+LFS_POINTER_MAX = 1024
+_LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.M)
+_LFS_SIZE = re.compile(rb"^size (\d{1,20})$", re.M)
+
+
+class SourceError(Exception):
+    """The target cannot be opened at all (missing, gated, bad revision...): one line, exit 2."""
+
+
+class FileReadError(Exception):
+    """One file cannot be read; the scan goes on and the file becomes an ML901 finding."""
+
+
+@dataclass(frozen=True)
+class LfsPointer:
+    oid: str
+    size: int
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str  # repo-relative, POSIX separators
+    size: int
+    lfs: LfsPointer | None = None
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """Something the source met while listing files (symlink loop, unreadable dir, FIFO...)."""
+
+    path: str
+    reason: str
+
+
+def parse_lfs_pointer(data: bytes) -> LfsPointer | None:
+    """Return the pointer described by ``data`` if it is a git-lfs pointer file, else ``None``."""
+    if not data.startswith(LFS_SPEC_PREFIX) or len(data) > LFS_POINTER_MAX:
+        return None
+    oid = _LFS_OID.search(data)
+    size = _LFS_SIZE.search(data)
+    if not oid or not size:
+        return None
+    return LfsPointer(oid=oid.group(1).decode("ascii"), size=int(size.group(1)))
+
+
+@dataclass
+class Snapshot(ABC):
+    """A listed repository. Subclasses implement the two bounded reads."""
+
+    info: TargetInfo
+    files: tuple[FileEntry, ...]
+    problems: tuple[SourceProblem, ...] = ()
+    # Local and git targets belong to the person running modellint: their config and
+    # suppressions apply. Remote targets are someone else's and are never trusted.
+    trusted: bool = True
+    # Paths changed in a git range (``--since``) or in the index; None when not known.
+    changed_paths: tuple[str, ...] | None = None
+    _index: dict[str, FileEntry] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = {f.path: f for f in self.files}
+
+    def file(self, path: str) -> FileEntry | None:
+        return self._index.get(path)
+
+    @abstractmethod
+    def read_bytes(self, path: str, limit: int) -> bytes:
+        """Return at most ``limit`` bytes from the start of ``path`` (raise FileReadError)."""
+
+    @abstractmethod
+    def read_range(self, path: str, start: int, end: int) -> bytes:
+        """Return bytes ``[start, end)`` of ``path`` (fewer at EOF; raise FileReadError)."""
+
+
+class MemorySnapshot(Snapshot):
+    """A snapshot over an in-memory mapping; used by rule tests and by sources that prefetch."""
+
+    def __init__(
+        self,
+        info: TargetInfo,
+        contents: dict[str, bytes],
+        *,
+        problems: tuple[SourceProblem, ...] = (),
+        trusted: bool = True,
+        changed_paths: tuple[str, ...] | None = None,
+        sizes: dict[str, int] | None = None,
+    ) -> None:
+        self._contents = contents
+        entries = []
+        for path in sorted(contents):
+            data = contents[path]
+            size = (sizes or {}).get(path, len(data))
+            entries.append(FileEntry(path, size, parse_lfs_pointer(data[:LFS_POINTER_MAX + 1])))
+        super().__init__(info, tuple(entries), problems, trusted, changed_paths)
+
+    def read_bytes(self, path: str, limit: int) -> bytes:
+        try:
+            return self._contents[path][:limit]
+        except KeyError:
+            raise FileReadError(f"{path}: no such file") from None
+
+    def read_range(self, path: str, start: int, end: int) -> bytes:
+        try:
+            return self._contents[path][start:end]
+        except KeyError:
+            raise FileReadError(f"{path}: no such file") from None

@@ -1,0 +1,147 @@
+"""A folder on disk: the working tree, walked without following links out of it."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from modellint.classify import weight_format
+from modellint.model import TargetInfo
+from modellint.snapshot import (
+    LFS_POINTER_MAX,
+    FileEntry,
+    FileReadError,
+    SourceError,
+    SourceProblem,
+    Snapshot,
+    parse_lfs_pointer,
+)
+
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules"})
+# Safety valve for absurd trees; the walk reports that it stopped rather than going silent.
+MAX_FILES = 200_000
+
+
+class LocalSnapshot(Snapshot):
+    def __init__(self, root: Path, info: TargetInfo, files: tuple[FileEntry, ...],
+                 problems: tuple[SourceProblem, ...]) -> None:
+        self.root = root
+        super().__init__(info, files, problems, trusted=True)
+
+    def _open(self, path: str):  # type: ignore[no-untyped-def]
+        if self.file(path) is None:
+            raise FileReadError(f"{path}: not part of the scanned tree")
+        full = self.root / path
+        try:
+            # O_NONBLOCK keeps a FIFO swapped in after the walk from blocking the scan.
+            fd = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        except OSError as exc:
+            raise FileReadError(f"{path}: {exc.strerror or exc}") from None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise FileReadError(f"{path}: not a regular file")
+        except BaseException:
+            os.close(fd)
+            raise
+        return os.fdopen(fd, "rb")
+
+    def read_bytes(self, path: str, limit: int) -> bytes:
+        with self._open(path) as fh:
+            try:
+                return fh.read(limit)
+            except OSError as exc:
+                raise FileReadError(f"{path}: {exc.strerror or exc}") from None
+
+    def read_range(self, path: str, start: int, end: int) -> bytes:
+        if end <= start:
+            return b""
+        with self._open(path) as fh:
+            try:
+                fh.seek(start)
+                return fh.read(end - start)
+            except OSError as exc:
+                raise FileReadError(f"{path}: {exc.strerror or exc}") from None
+
+
+def model_name_from_folder(root: Path) -> str:
+    return root.resolve().name
+
+
+def open_local(target: str) -> LocalSnapshot:
+    root = Path(target)
+    try:
+        if not root.is_dir():
+            raise SourceError(
+                f"{target}: not a directory" if root.exists() else f"{target}: no such directory"
+            )
+        real_root = root.resolve(strict=True)
+    except OSError as exc:
+        raise SourceError(f"{target}: {exc.strerror or exc}") from None
+    files: list[FileEntry] = []
+    problems: list[SourceProblem] = []
+    _walk(real_root, real_root, "", files, problems, {_dir_key(real_root)})
+    files.sort(key=lambda f: f.path)
+    info = TargetInfo(
+        target=target, kind="local", origin=str(real_root), revision=None,
+        name=model_name_from_folder(real_root),
+    )
+    return LocalSnapshot(real_root, info, tuple(files), tuple(problems))
+
+
+def _dir_key(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return (st.st_dev, st.st_ino)
+
+
+def _walk(root: Path, here: Path, prefix: str, files: list[FileEntry],
+          problems: list[SourceProblem], seen: set[tuple[int, int]]) -> None:
+    try:
+        entries = sorted(os.scandir(here), key=lambda e: e.name)
+    except OSError as exc:
+        problems.append(SourceProblem(prefix.rstrip("/") or ".", f"cannot list: {exc.strerror}"))
+        return
+    for entry in entries:
+        rel = prefix + entry.name
+        if len(files) >= MAX_FILES:
+            problems.append(SourceProblem(rel, f"stopped listing after {MAX_FILES} files"))
+            return
+        try:
+            is_link = entry.is_symlink()
+            st = os.stat(entry.path) if is_link else entry.stat(follow_symlinks=False)
+        except OSError as exc:
+            reason = "symlink loop or dangling symlink" if is_link else (exc.strerror or str(exc))
+            problems.append(SourceProblem(rel, reason))
+            continue
+        if is_link:
+            try:
+                real = Path(entry.path).resolve(strict=True)
+            except (OSError, RuntimeError):
+                problems.append(SourceProblem(rel, "symlink loop or dangling symlink"))
+                continue
+            if real != root and root not in real.parents:
+                problems.append(SourceProblem(rel, "symlink points outside the repository; not followed"))
+                continue
+        if stat.S_ISDIR(st.st_mode):
+            if entry.name in SKIP_DIRS:
+                continue
+            key = (st.st_dev, st.st_ino)
+            if key in seen:
+                problems.append(SourceProblem(rel, "directory cycle through a symlink; not followed"))
+                continue
+            _walk(root, Path(entry.path), rel + "/", files, problems, seen | {key})
+        elif stat.S_ISREG(st.st_mode):
+            files.append(FileEntry(rel, st.st_size, _lfs_pointer(entry.path, rel, st.st_size)))
+        else:
+            problems.append(SourceProblem(rel, "not a regular file (device, FIFO or socket); skipped"))
+
+
+def _lfs_pointer(full: str, rel: str, size: int):  # type: ignore[no-untyped-def]
+    # Only weight-named files can stand in for weights; reading every small file would be waste.
+    if size > LFS_POINTER_MAX or not weight_format(rel):
+        return None
+    try:
+        with open(full, "rb") as fh:
+            return parse_lfs_pointer(fh.read(LFS_POINTER_MAX + 1))
+    except OSError:
+        return None
