@@ -61,8 +61,8 @@ def load_baseline(path: str) -> Counter[str]:
         raise BaselineError(f"baseline {path}: invalid JSON: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict) or data.get("modellint_baseline") != FORMAT_VERSION \
             or not isinstance(data.get("findings"), list):
-        raise BaselineError(f"baseline {path}: not a modellint baseline (version {FORMAT_VERSION}); "
-                            "write one with --write-baseline")
+        raise BaselineError(f"baseline {path}: not a modellint baseline (version "
+                            f"{FORMAT_VERSION}); write one with --write-baseline")
     counts: Counter[str] = Counter()
     for entry in data["findings"]:
         if not isinstance(entry, dict) or not isinstance(entry.get("code"), str) \

@@ -23,7 +23,6 @@ its own waivers file; a waivers file named in the user's own configuration still
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -42,7 +41,8 @@ MAX_WAIVERS_BYTES = 256 * 1024
 WAIVER_KEYS = ("code", "path", "reason", "expires")
 
 _DIRECTIVE = re.compile(r"^\s*modellint\s*:", re.I)
-_IGNORE = re.compile(r'^\s*modellint\s*:\s*ignore\[([^\]]*)\]\s+reason\s*=\s*"([^"]*)"\s*$', re.I | re.S)
+_IGNORE = re.compile(r'^\s*modellint\s*:\s*ignore\[([^\]]*)\]\s+reason\s*=\s*"([^"]*)"\s*$',
+                     re.I | re.S)
 DIRECTIVE_FORM = 'modellint: ignore[CODE,...] reason="..."'
 
 
@@ -111,7 +111,7 @@ def card_directives(facts: Facts, registry: Registry) -> tuple[list[Suppression]
         names = [n for n in m.group(1).split(",") if n.strip()]
         reason = m.group(2).strip()
         if not names:
-            bad.append(Malformed(card.path, line, "name the rules to ignore; there is no blanket form"))
+            bad.append(Malformed(card.path, line, "name the rules; there is no blanket form"))
             continue
         if not reason:
             bad.append(Malformed(card.path, line, "the reason is empty"))
@@ -126,7 +126,8 @@ def card_directives(facts: Facts, registry: Registry) -> tuple[list[Suppression]
 
 
 def _header_lines(text: str) -> list[int]:
-    return [i + 1 for i, line in enumerate(text.splitlines()) if re.match(r"^\s*\[\[\s*waiver\s*\]\]", line)]
+    header = re.compile(r"^\s*\[\[\s*waiver\s*\]\]")
+    return [i + 1 for i, line in enumerate(text.splitlines()) if header.match(line)]
 
 
 def parse_waivers(text: str, where: str, registry: Registry, path: str | None) -> list[Suppression]:
@@ -234,7 +235,8 @@ def apply_suppressions(snapshot: Snapshot, facts: Facts, settings: Settings,
         return Outcome(out, errors)
     notes: list[tuple[str | None, int | None, str]] = []
     for bad in malformed:
-        notes.append((bad.path, bad.line, f"malformed suppression, it suppresses nothing: {bad.problem}"))
+        notes.append((bad.path, bad.line,
+                      f"malformed suppression, it suppresses nothing: {bad.problem}"))
     for s in directives + waivers:
         where = s.where if s.path else f"{s.where} in {settings.waivers_file}"
         if s.expires is not None and s.expires < today:

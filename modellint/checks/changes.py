@@ -14,7 +14,8 @@ DOCUMENTING_ROLES = frozenset({cls.CARD, cls.CHANGELOG, cls.NOTICE})
 _SHOWN = 3
 
 
-def weights_changed_undocumented(facts: Facts, documentation: Sequence[str] = ()) -> Iterator[Violation]:
+def weights_changed_undocumented(facts: Facts,
+                                 documentation: Sequence[str] = ()) -> Iterator[Violation]:
     changed = facts.changed_paths
     if not changed:  # not a git range, or nothing changed
         return
@@ -29,9 +30,12 @@ def weights_changed_undocumented(facts: Facts, documentation: Sequence[str] = ()
     present = {f.path for f in facts.files}
     # Point at a changed weight file that still exists (a deleted one cannot be annotated).
     where = next((p for p in weights if p in present), None)
-    shown = ", ".join(weights[:_SHOWN]) + (f" and {len(weights) - _SHOWN} more" if len(weights) > _SHOWN else "")
+    shown = ", ".join(weights[:_SHOWN])
+    if len(weights) > _SHOWN:
+        shown += f" and {len(weights) - _SHOWN} more"
+    plural = "s" if len(weights) != 1 else ""
     yield Violation(
-        f"{len(weights)} weight file{'s' if len(weights) != 1 else ''} changed ({shown}) but neither "
+        f"{len(weights)} weight file{plural} changed ({shown}) but neither "
         "the model card, a CHANGELOG nor a NOTICE changed: say what changed in the weights",
         Location(where),
         {"weights": weights},

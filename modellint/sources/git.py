@@ -25,9 +25,9 @@ from modellint.snapshot import (
     LFS_POINTER_MAX,
     FileEntry,
     FileReadError,
+    Snapshot,
     SourceError,
     SourceProblem,
-    Snapshot,
     parse_lfs_pointer,
 )
 
@@ -131,8 +131,10 @@ def _tree_entries(commit: Any, prefix: str) -> list[tuple[str, int, bytes]]:
     return out
 
 
-def _index_entries(repo: Any, prefix: str, problems: list[SourceProblem]) -> list[tuple[str, int, bytes]]:
+def _index_entries(repo: Any, prefix: str,
+                   problems: list[SourceProblem]) -> list[tuple[str, int, bytes]]:
     out = []
+    conflicted: set[str] = set()
     try:
         entries = repo.index.entries
     except Exception as exc:
@@ -141,9 +143,10 @@ def _index_entries(repo: Any, prefix: str, problems: list[SourceProblem]) -> lis
         rel = _strip(path, prefix)
         if rel is None:
             continue
-        if stage != 0:
-            if stage == 1:
-                problems.append(SourceProblem(rel, "unmerged in the index (merge conflict); skipped"))
+        if stage != 0:  # stages 1-3 of a conflicted path; report it once
+            if rel not in conflicted:
+                conflicted.add(rel)
+                problems.append(SourceProblem(rel, "unmerged (merge conflict); skipped"))
             continue
         out.append((rel, entry.mode, entry.binsha))
     return out
@@ -177,7 +180,8 @@ def _diff_names(repo: Any, args: list[str], prefix: str) -> tuple[str, ...]:
     return tuple(sorted({n for n in names if n}))
 
 
-def _changed(repo: Any, options: Any, linted: Any | None, prefix: str, target: str) -> tuple[str, ...] | None:
+def _changed(repo: Any, options: Any, linted: Any | None, prefix: str,
+             target: str) -> tuple[str, ...] | None:
     head = _head(repo)
     if options.since:
         base = _commit(repo, options.since, target)
@@ -191,7 +195,8 @@ def _changed(repo: Any, options: Any, linted: Any | None, prefix: str, target: s
         return _diff_names(repo, [base.hexsha, tip.hexsha], prefix)
     if options.staged:
         if head is None:  # first commit: everything staged is new
-            return tuple(sorted(p for p in (_strip(path, prefix) for path, _ in repo.index.entries) if p))
+            staged = (_strip(path, prefix) for path, _ in repo.index.entries)
+            return tuple(sorted({p for p in staged if p}))
         return _diff_names(repo, ["--cached", head.hexsha], prefix)
     return None
 
