@@ -56,12 +56,15 @@ class GitRepo:
         self.git("init", "-q", "-b", "main")
 
     def git(self, *args: str) -> str:
-        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
-               "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(self.root.parent)}
-        done = self._run(["git", *args], cwd=self.root, env=env, capture_output=True, text=True)
+        done = self.run_git(*args)
         assert done.returncode == 0, done.stderr
         return done.stdout.strip()
+
+    def run_git(self, *args: str, **env_extra: str):  # type: ignore[no-untyped-def]
+        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
+               "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(self.root.parent), **env_extra}
+        return self._run(["git", *args], cwd=self.root, env=env, capture_output=True, text=True)
 
     def write(self, files) -> None:
         write_repo(self.root, files)
@@ -76,6 +79,11 @@ class GitRepo:
     def stage(self, files) -> None:
         self.write(files)
         self.git("add", "-A")
+
+    def stage_only(self, files) -> None:
+        """Write ``files`` and stage just them, leaving anything else unstaged."""
+        self.write(files)
+        self.git("add", "--", *files)
 
 
 @pytest.fixture
