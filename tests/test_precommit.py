@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, GitRepo
 
 pytestmark = pytest.mark.slow
