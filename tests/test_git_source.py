@@ -149,3 +149,16 @@ def test_a_local_scan_does_not_import_git(tmp_path):
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "m")], capture_output=True,
                           text=True)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_conflicted_paths_are_reported_once(git_repo):
+    git_repo.commit({"README.md": CARD, "LICENSE": "a\n"})
+    git_repo.git("checkout", "-q", "-b", "other")
+    git_repo.commit({"LICENSE": "b\n"})
+    git_repo.git("checkout", "-q", "main")
+    git_repo.commit({"LICENSE": "c\n"})
+    assert git_repo.run_git("merge", "-q", "other").returncode != 0
+    snap = open_git(str(git_repo.root), SourceOptions(staged=True))
+    assert _paths(snap) == ["README.md"]
+    assert [(p.path, p.reason) for p in snap.problems] == [
+        ("LICENSE", "unmerged (merge conflict); skipped")]
