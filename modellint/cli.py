@@ -78,10 +78,15 @@ def main() -> None:
 @click.option("--since", metavar="BASE", help="Also check weight changes in BASE..HEAD (ML505).")
 @click.option("--token", metavar="TOKEN", envvar=None, help="Hugging Face token (default: HF_TOKEN or the stored login).")
 @click.option("--offline", is_flag=True, help="Hub targets: use only the local cache.")
+@click.option("--baseline", "baseline", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Findings recorded in FILE are suppressed; only new ones fail.")
+@click.option("--write-baseline", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Record the current findings in FILE and exit 0 (2 on errors).")
 def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
           ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None,
           exit_zero: bool, config_file: str | None, rev: str | None, staged: bool,
-          since: str | None, token: str | None, offline: bool) -> None:
+          since: str | None, token: str | None, offline: bool, baseline: str | None,
+          write_baseline: str | None) -> None:
     """Lint model repositories: folders, git revisions or hf://org/name."""
     from modellint.registry import load_registry
     from modellint.reporters import get as get_reporter
@@ -98,6 +103,7 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
         ignore=_split(ignore),
         extend_select=_split(extend_select) or (),
         fail_on=fail_on,
+        baseline=baseline,
     )
     registry = load_registry()
     report, settings = lint(list(targets) or ["."], options, registry)
@@ -113,6 +119,17 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
             fail(f"{err.target}: {err.message}" if err.target else err.message)
     if report.errors:
         sys.exit(EXIT_ERROR)
+    if write_baseline:
+        from modellint.baseline import BaselineError
+        from modellint.baseline import write_baseline as write
+
+        try:
+            count = write(write_baseline, report.findings)
+        except BaselineError as exc:
+            fail(str(exc))
+            sys.exit(EXIT_ERROR)
+        click.echo(f"modellint: wrote {count} finding(s) to baseline {write_baseline}", err=True)
+        sys.exit(EXIT_CLEAN)
     threshold = settings.fail_on
     failing = [f for f in report.active() if f.severity.rank >= threshold.rank]
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)

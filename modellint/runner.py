@@ -12,9 +12,9 @@ from pathlib import Path
 from modellint.config import ConfigError, Settings, discover, read_config_file
 from modellint.engine import run_rules, selected_rules, validate_rule_options
 from modellint.facts import Facts, extract
-from modellint.model import Report, TargetInfo, ToolError
+from modellint.model import Finding, Report, TargetInfo, ToolError
 from modellint.registry import Registry, SpecError, load_registry
-from modellint.snapshot import SourceError
+from modellint.snapshot import Snapshot, SourceError
 from modellint.sources import SourceOptions, is_remote, open_target
 
 
@@ -27,6 +27,7 @@ class RunOptions:
     extend_select: tuple[str, ...] = ()
     extend_ignore: tuple[str, ...] = ()
     fail_on: str | None = None
+    baseline: str | None = None  # --baseline FILE (else the config's `baseline`, if any)
 
 
 def known_rule_names(registry: Registry) -> dict[str, str]:
@@ -69,6 +70,26 @@ def _anchor(facts: Facts) -> str | None:
     return roots[0] if roots else None
 
 
+def _suppress(snapshot: Snapshot, facts: Facts, settings: Settings, findings: list[Finding],
+              registry: Registry, options: RunOptions, report: Report) -> list[Finding]:
+    """Card directives and waivers (with ML903), then the baseline."""
+    from modellint.suppress import apply_suppressions
+
+    outcome = apply_suppressions(snapshot, facts, settings, findings, registry)
+    report.errors.extend(outcome.errors)
+    baseline = options.baseline or (
+        str(Path(settings.root or ".") / settings.baseline) if settings.baseline else None)
+    if baseline is None:
+        return outcome.findings
+    from modellint.baseline import BaselineError, apply_baseline, load_baseline
+
+    try:
+        return apply_baseline(outcome.findings, load_baseline(baseline), baseline)
+    except BaselineError as exc:
+        report.errors.append(ToolError("config", str(exc), facts.target.target))
+        return outcome.findings
+
+
 @dataclass
 class TargetResult:
     info: TargetInfo | None
@@ -93,8 +114,9 @@ def lint_target(target: str, options: RunOptions, registry: Registry,
     facts = extract(snapshot)
     report.targets.append(replace(facts.target, anchor=_anchor(facts)))
     run = run_rules(facts, selected_rules(registry, settings), settings)
-    report.findings.extend(run.findings)
     report.errors.extend(run.errors)
+    report.findings.extend(_suppress(snapshot, facts, settings, run.findings, registry, options,
+                                     report))
     for hook in post:
         hook(facts, settings, report)
     report.sort()

@@ -42,3 +42,50 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not available (only in the development workspace)")
     return path
+
+
+class GitRepo:
+    """A real git repository in a temp dir, driven by the git command line."""
+
+    def __init__(self, root: Path) -> None:
+        import subprocess
+
+        self.root = root
+        self._run = subprocess.run
+        root.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str) -> str:
+        done = self.run_git(*args)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    def run_git(self, *args: str, **env_extra: str):  # type: ignore[no-untyped-def]
+        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
+               "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(self.root.parent), **env_extra}
+        return self._run(["git", *args], cwd=self.root, env=env, capture_output=True, text=True)
+
+    def write(self, files) -> None:
+        write_repo(self.root, files)
+
+    def commit(self, files=None, message: str = "change") -> str:
+        if files:
+            self.write(files)
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+    def stage(self, files) -> None:
+        self.write(files)
+        self.git("add", "-A")
+
+    def stage_only(self, files) -> None:
+        """Write ``files`` and stage just them, leaving anything else unstaged."""
+        self.write(files)
+        self.git("add", "--", *files)
+
+
+@pytest.fixture
+def git_repo(tmp_path):
+    return GitRepo(tmp_path / "model")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import posixpath
 from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 
 from modellint import __version__
@@ -51,7 +54,18 @@ def fingerprint(f: Finding) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def _result(f: Finding, index: dict[str, int], anchors: Mapping[str, str | None]) -> dict[str, Any]:
+def _artifact(target: str, path: str, local: bool) -> dict[str, Any]:
+    """Code scanning wants paths from the repository root: prefix a local target's folder."""
+    if not local or target in ("", ".", "./"):
+        return {"uri": path, "uriBaseId": "%SRCROOT%"}
+    folder = PurePosixPath(target.replace(os.sep, "/"))
+    if folder.is_absolute():  # upload-sarif makes absolute file URIs relative to the checkout
+        return {"uri": Path(target, path).resolve().as_uri()}
+    return {"uri": posixpath.normpath(str(folder / path)), "uriBaseId": "%SRCROOT%"}
+
+
+def _result(f: Finding, index: dict[str, int], anchors: Mapping[str, str | None],
+            local: bool) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": f.code,
         "level": _LEVEL[f.severity],
@@ -63,7 +77,7 @@ def _result(f: Finding, index: dict[str, int], anchors: Mapping[str, str | None]
         result["ruleIndex"] = index[f.code]
     path = f.path or anchors.get(f.target)
     if path:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}}
+        physical: dict[str, Any] = {"artifactLocation": _artifact(f.target, path, local)}
         physical["region"] = {"startLine": f.line or 1}
         result["locations"] = [{"physicalLocation": physical}]
         if f.path is None:
@@ -86,6 +100,7 @@ def report_sarif(report: Report, rules: Mapping[str, Rule]) -> dict[str, Any]:
             index[code] = len(descriptors)
             descriptors.append({"id": code})
     anchors = {t.target: t.anchor for t in report.targets}
+    local = {t.target for t in report.targets if t.kind in ("local", "git")}
     run: dict[str, Any] = {
         "tool": {"driver": {
             "name": "modellint",
@@ -95,7 +110,7 @@ def report_sarif(report: Report, rules: Mapping[str, Rule]) -> dict[str, Any]:
             "rules": descriptors,
         }},
         "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The scanned repository"}}},
-        "results": [_result(f, index, anchors) for f in report.findings],
+        "results": [_result(f, index, anchors, f.target in local) for f in report.findings],
         "invocations": [{
             "executionSuccessful": not report.errors,
             "toolExecutionNotifications": [

@@ -1,0 +1,229 @@
+"""A git revision or the git index, read as blobs through gitpython: no checkout, no working tree.
+
+What is linted and what counts as changed (``changed_paths``, used by ML505):
+
+- ``--rev REV``: the tree of REV; nothing counts as changed.
+- ``--staged``: the index (what is about to be committed); changed = the index against HEAD
+  (every staged path in a repository without commits).
+- ``--since BASE``: the tree of HEAD (or of REV with ``--rev``, or the index with ``--staged``);
+  changed = that tree against the merge base of BASE and HEAD, i.e. what ``BASE..HEAD`` brought
+  plus, with ``--staged``, what is staged.
+
+A target inside a repository (a model in a monorepo) is linted as its own subtree; its paths are
+relative to it, as for a local folder.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from typing import Any
+
+from modellint.classify import weight_format
+from modellint.model import TargetInfo
+from modellint.snapshot import (
+    LFS_POINTER_MAX,
+    FileEntry,
+    FileReadError,
+    Snapshot,
+    SourceError,
+    SourceProblem,
+    parse_lfs_pointer,
+)
+
+INDEX_REVISION = "index"
+_GITLINK = 0o160000
+
+
+class GitSnapshot(Snapshot):
+    """Files are blobs named by sha; reads go through the object database, bounded."""
+
+    def __init__(self, repo: Any, info: TargetInfo, files: tuple[FileEntry, ...],
+                 blobs: dict[str, bytes], problems: tuple[SourceProblem, ...],
+                 changed_paths: tuple[str, ...] | None) -> None:
+        self.repo = repo
+        self._blobs = blobs  # path -> binsha
+        super().__init__(info, files, problems, trusted=True, changed_paths=changed_paths)
+
+    def _read(self, path: str, limit: int) -> bytes:
+        binsha = self._blobs.get(path)
+        if binsha is None:
+            raise FileReadError(f"{path}: not part of the scanned tree")
+        try:
+            stream = self.repo.odb.stream(binsha)
+            try:
+                return bytes(stream.read(limit))
+            finally:
+                # The rest of the blob is drained with the stream; a git-stored weight file
+                # is unusual (they live in LFS), so this cost is rare.
+                del stream
+        except Exception as exc:  # gitpython raises several unrelated types for a bad object
+            raise FileReadError(f"{path}: cannot read blob: {type(exc).__name__}") from None
+
+    def read_bytes(self, path: str, limit: int) -> bytes:
+        return self._read(path, limit)
+
+    def read_range(self, path: str, start: int, end: int) -> bytes:
+        if end <= start:
+            return b""
+        return self._read(path, end)[start:end]
+
+
+def _import_git() -> Any:
+    try:
+        import git
+    except ImportError as exc:  # gitpython refuses to import without a git executable
+        raise SourceError(f"git support is unavailable: {str(exc).splitlines()[0]}") from None
+    return git
+
+
+def _open_repo(git: Any, target: str) -> tuple[Any, str]:
+    """The repository containing ``target`` and the target's POSIX path inside its work tree."""
+    path = Path(target)
+    if not path.is_dir():
+        raise SourceError("not a directory" if path.exists() else "no such directory")
+    try:
+        repo = git.Repo(path, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise SourceError("not inside a git repository") from None
+    top = repo.working_tree_dir
+    if top is None:  # a bare repository: the target is the whole repository
+        return repo, ""
+    rel = path.resolve().relative_to(Path(top).resolve()).as_posix()
+    return repo, "" if rel == "." else rel
+
+
+def _commit(repo: Any, rev: str, target: str) -> Any:
+    try:
+        return repo.commit(rev)
+    except Exception:  # BadName, ValueError, IndexError... all mean "no such commit" here
+        raise SourceError(f"unknown git revision {rev!r}") from None
+
+
+def _head(repo: Any) -> Any | None:
+    try:
+        return repo.head.commit
+    except ValueError:  # a repository without commits
+        return None
+
+
+def _strip(path: str, prefix: str) -> str | None:
+    if not prefix:
+        return path
+    return path[len(prefix) + 1:] if path.startswith(prefix + "/") else None
+
+
+def _tree_entries(commit: Any, prefix: str) -> list[tuple[str, int, bytes]]:
+    """(path, mode, binsha) for every entry of the commit's tree under ``prefix``."""
+    tree = commit.tree
+    if prefix:
+        try:
+            tree = tree / prefix
+        except KeyError:
+            return []
+    out = []
+    for item in tree.traverse():
+        if item.type == "tree":
+            continue
+        rel = _strip(item.path, prefix)
+        if rel is not None:
+            out.append((rel, item.mode, item.binsha))
+    return out
+
+
+def _index_entries(repo: Any, prefix: str,
+                   problems: list[SourceProblem]) -> list[tuple[str, int, bytes]]:
+    out = []
+    conflicted: set[str] = set()
+    try:
+        entries = repo.index.entries
+    except Exception as exc:
+        raise SourceError(f"cannot read the git index: {type(exc).__name__}") from None
+    for (path, stage), entry in sorted(entries.items()):
+        rel = _strip(path, prefix)
+        if rel is None:
+            continue
+        if stage != 0:  # stages 1-3 of a conflicted path; report it once
+            if rel not in conflicted:
+                conflicted.add(rel)
+                problems.append(SourceProblem(rel, "unmerged (merge conflict); skipped"))
+            continue
+        out.append((rel, entry.mode, entry.binsha))
+    return out
+
+
+def _entries_to_files(repo: Any, entries: list[tuple[str, int, bytes]],
+                      problems: list[SourceProblem]) -> tuple[list[FileEntry], dict[str, bytes]]:
+    files: list[FileEntry] = []
+    blobs: dict[str, bytes] = {}
+    for path, mode, binsha in entries:
+        if mode == _GITLINK:
+            problems.append(SourceProblem(path, "git submodule; not scanned"))
+            continue
+        if stat.S_ISLNK(mode):
+            problems.append(SourceProblem(path, "symlink in the git tree; not followed"))
+            continue
+        size = repo.odb.info(binsha).size  # the blob's size (for LFS: the pointer's)
+        lfs = None
+        if size <= LFS_POINTER_MAX and weight_format(path):
+            lfs = parse_lfs_pointer(bytes(repo.odb.stream(binsha).read()))
+        files.append(FileEntry(path, size, lfs))
+        blobs[path] = binsha
+    files.sort(key=lambda f: f.path)
+    return files, blobs
+
+
+def _diff_names(repo: Any, args: list[str], prefix: str) -> tuple[str, ...]:
+    pathspec = ["--", prefix] if prefix else []
+    out = repo.git.diff("--name-only", "-z", "--no-renames", *args, *pathspec)
+    names = (_strip(p, prefix) for p in out.split("\0") if p)
+    return tuple(sorted({n for n in names if n}))
+
+
+def _changed(repo: Any, options: Any, linted: Any | None, prefix: str,
+             target: str) -> tuple[str, ...] | None:
+    head = _head(repo)
+    if options.since:
+        base = _commit(repo, options.since, target)
+        tip = linted if linted is not None else head
+        if tip is not None:
+            merge_bases = repo.merge_base(base, tip)
+            if merge_bases:
+                base = merge_bases[0]
+        if options.staged:
+            return _diff_names(repo, ["--cached", base.hexsha], prefix)
+        return _diff_names(repo, [base.hexsha, tip.hexsha], prefix)
+    if options.staged:
+        if head is None:  # first commit: everything staged is new
+            staged = (_strip(path, prefix) for path, _ in repo.index.entries)
+            return tuple(sorted({p for p in staged if p}))
+        return _diff_names(repo, ["--cached", head.hexsha], prefix)
+    return None
+
+
+def open_git(target: str, options: Any) -> GitSnapshot:
+    """Open ``target`` at ``options.rev`` / the index / HEAD; raise SourceError in one line."""
+    git = _import_git()
+    repo, prefix = _open_repo(git, target)
+    problems: list[SourceProblem] = []
+    try:
+        if options.staged:
+            if repo.bare:
+                raise SourceError("a bare repository has no index to lint")
+            commit = None
+            entries = _index_entries(repo, prefix, problems)
+            revision = INDEX_REVISION
+        else:
+            commit = _commit(repo, options.rev or "HEAD", target)
+            entries = _tree_entries(commit, prefix)
+            revision = commit.hexsha
+        files, blobs = _entries_to_files(repo, entries, problems)
+        changed = _changed(repo, options, commit, prefix, target)
+    except git.GitCommandError as exc:
+        detail = (exc.stderr or "").strip().splitlines()
+        raise SourceError(f"git failed: {detail[-1] if detail else exc.status}") from None
+    top = repo.working_tree_dir or repo.git_dir
+    root = Path(top, prefix) if prefix else Path(top)
+    info = TargetInfo(target=target, kind="git", origin=str(Path(root).resolve()),
+                      revision=revision, name=Path(root).resolve().name)
+    return GitSnapshot(repo, info, tuple(files), blobs, tuple(problems), changed)
