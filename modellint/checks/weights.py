@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from modellint.checks._util import card_location
+from modellint.classify import PICKLE_FORMATS
 from modellint.facts import Facts, WeightFile
 from modellint.model import Location, Violation
 
@@ -21,7 +22,9 @@ def _all_weights(facts: Facts) -> tuple[WeightFile, ...]:
 def weight_header_invalid(facts: Facts) -> Iterator[Violation]:
     for wf in _all_weights(facts):
         if wf.error:
-            what = "index" if wf.format == "weights-index" else f"{wf.format} header"
+            what = ("index" if wf.format == "weights-index"
+                    else f"{wf.format} zip directory" if wf.summary.get("container") == "zip"
+                    or wf.format in PICKLE_FORMATS else f"{wf.format} header")
             yield Violation(f"{what} is invalid: {wf.error}", Location(wf.path),
                             {"format": wf.format, "error": wf.error})
 
