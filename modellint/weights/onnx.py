@@ -121,7 +121,7 @@ def parse(reader: RangeReader) -> tuple[dict[str, Any], dict[str, Any], str | No
             if reader.remaining:
                 note = f"stopped after {MAX_FIELDS} top-level fields"
     except OverBudget:
-        note = f"stopped after {MAX_READ // (1024 * 1024)} MiB of non-graph fields"
+        note = f"stopped at the {MAX_READ // 1024} KiB read limit for non-graph fields"
     if not seen_core and note is None:
         raise HeaderError("no ir_version and no graph: not an ONNX model")
     if opsets:
