@@ -208,7 +208,7 @@ def test_gguf_budget_stops_with_a_note_not_an_error(tmp_path, monkeypatch):
                           ("general.name", "late")])
     wf, snap = inspect(tmp_path, "m.gguf", content)
     assert wf.error is None and wf.metadata == {"general.license": "mit"}
-    assert wf.note == "stopped at the 100 KiB read limit: 1 of 3 entries read"
+    assert wf.note == "stopped at the 100 KiB read limit: 1 of 3 read"
     assert snap.bytes_read <= 100 * 1024
 
 

@@ -71,7 +71,7 @@ def parse(reader: RangeReader) -> tuple[dict[str, Any], dict[str, Any], str | No
             if kv_count > MAX_KVS:
                 note = f"stopped after {MAX_KVS} of {kv_count} metadata entries"
     except OverBudget:
-        note = f"stopped at the {MAX_READ // 1024} KiB read limit: {done} of {kv_count} entries read"
+        note = f"stopped at the {MAX_READ // 1024} KiB read limit: {done} of {kv_count} read"
     summary["kv_read"] = done
     return meta, summary, note
 
