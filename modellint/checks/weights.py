@@ -56,7 +56,11 @@ def _squash(value: str) -> str:
 def _canonical(value: str, kb: Any) -> str:
     """One comparable key per license: the KB id when the KB knows it, else the squashed text,
     so `Apache-2.0`, `apache-2.0` and `apache 2.0` agree."""
-    lic = kb.resolve(value) if kb is not None else None
+    lic = None
+    if kb is not None:
+        # Cards and converters often drop the trailing "Agreement" of a license's full name.
+        lic = kb.resolve(value) or (kb.resolve(value + " Agreement")
+                                    if value.lower().endswith("license") else None)
     return f"kb:{lic.id.lower()}" if lic is not None else _squash(value)
 
 

@@ -72,6 +72,8 @@ def _inspect(snapshot: Snapshot, entry: FileEntry, fmt: str, first: bytes) -> We
                           note=note)
     from modellint.weights import pickles
 
+    if not first:
+        raise HeaderError("empty file")
     kind = pickles.sniff(first)
     if kind == "zip":
         summary = pickles.list_zip(snapshot, entry.path, size, first)
