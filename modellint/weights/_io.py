@@ -7,7 +7,7 @@ fetched against a hard budget. Skipping moves the position without fetching anyt
 
 from __future__ import annotations
 
-from struct import unpack_from
+from struct import Struct, unpack_from
 
 from modellint.snapshot import Snapshot
 
@@ -83,12 +83,13 @@ class RangeReader:
     def skip_prefixed(self, count: int, prefix: str, max_len: int) -> None:
         """Skip ``count`` length-prefixed items (GGUF strings) without keeping any of them."""
         width = 8 if prefix.endswith("Q") else 4
+        unpack = Struct(prefix).unpack_from
         while count:
             self.ensure(width)
             buf, off, end = self.buf, self.pos - self.buf_start, len(self.buf)
             # Tight loop over what is already buffered: vocabularies hold 100k+ entries.
             while count and off + width <= end:
-                n = unpack_from(prefix, buf, off)[0]
+                (n,) = unpack(buf, off)
                 if n > max_len:
                     raise HeaderError(f"string of {n} bytes at offset {self.buf_start + off}")
                 off += width + n
