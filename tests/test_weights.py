@@ -320,3 +320,17 @@ def test_unreadable_weight_becomes_a_read_problem(tmp_path):
     facts = extract(snap)
     assert [p.path for p in facts.problems] == ["m.safetensors"]
     assert facts.weights[0].note == "unreadable"
+
+
+def test_facts_command_shows_header_metadata(tmp_path):
+    from click.testing import CliRunner
+
+    from modellint.cli import main
+
+    (tmp_path / "m.gguf").write_bytes(gguf_bytes({"general.license": "llama3.1",
+                                                  "general.name": "Tiny"}))
+    result = CliRunner().invoke(main, ["facts", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    (weight,) = json.loads(result.output)["weights"]
+    assert weight["metadata"] == {"general.license": "llama3.1", "general.name": "Tiny"}
+    assert weight["inspected"] is True and weight["summary"]["kv_count"] == 2

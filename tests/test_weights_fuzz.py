@@ -7,6 +7,7 @@ error (which ML902 reports).
 
 from __future__ import annotations
 
+import json
 import struct
 
 from hypothesis import HealthCheck, given, settings
@@ -136,3 +137,20 @@ def test_onnx_any_field_length(length, number, tail):
 def test_zip_directory_fields(comment, cd_size, cd_offset):
     eocd = b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, 1, 1, cd_size, cd_offset, len(comment))
     run("m.pt", b"PK\x03\x04" + b"\0" * 40 + eocd + comment)
+
+
+@FUZZ
+@given(body=st.one_of(st.binary(max_size=256), st.text(max_size=256).map(str.encode),
+                      st.recursive(st.none() | st.integers() | st.text(max_size=8),
+                                   lambda c: st.lists(c, max_size=4)
+                                   | st.dictionaries(st.text(max_size=8), c, max_size=4),
+                                   max_leaves=12).map(lambda v: json.dumps(
+                                       {"weight_map": v}).encode())))
+def test_index_files(body):
+    from modellint.weights import inspect_index
+
+    snap = MemorySnapshot(TargetInfo("t", "local", "t"), {"m.safetensors.index.json": body})
+    wf = inspect_index(snap, snap.file("m.safetensors.index.json"))
+    assert wf.inspected != bool(wf.error)
+    if wf.error:
+        assert findings("m.safetensors.index.json", body) == ["m.safetensors.index.json"]
