@@ -59,6 +59,8 @@ class Facts:
     problems: tuple[ReadProblem, ...]
     changed_paths: tuple[str, ...] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # Sharded-checkpoint indexes (``*.index.json``) as read: shard list, missing shards, metadata.
+    weight_index_files: tuple[WeightFile, ...] = ()
 
     @property
     def metadata(self) -> Mapping[str, Any]:
@@ -108,6 +110,7 @@ def extract(snapshot: Snapshot) -> Facts:
     }
     weights: list[WeightFile] = []
     indexes: list[str] = []
+    index_files: list[WeightFile] = []
     configs: dict[str, Any] = {}
 
     for entry in snapshot.files:
@@ -122,10 +125,20 @@ def extract(snapshot: Snapshot) -> Facts:
         elif kind.role == cls.WEIGHTS and kind.weight_format:
             from modellint.weights import inspect_weight
 
-            wf = inspect_weight(snapshot, entry, kind.weight_format)
+            try:
+                wf = inspect_weight(snapshot, entry, kind.weight_format)
+            except FileReadError as exc:
+                problems.append(ReadProblem(entry.path, str(exc).split(": ", 1)[-1]))
+                wf = WeightFile(entry.path, kind.weight_format, entry.size, note="unreadable")
             weights.append(wf)
         elif kind.role == cls.WEIGHTS_INDEX:
+            from modellint.weights import inspect_index
+
             indexes.append(entry.path)
+            try:
+                index_files.append(inspect_index(snapshot, entry))
+            except FileReadError as exc:
+                problems.append(ReadProblem(entry.path, str(exc).split(": ", 1)[-1]))
         elif kind.role == cls.CONFIG:
             parsed = _read_json(snapshot, entry, problems)
             if parsed is not None:
@@ -145,6 +158,7 @@ def extract(snapshot: Snapshot) -> Facts:
         configs=configs,
         problems=tuple(problems),
         changed_paths=snapshot.changed_paths,
+        weight_index_files=tuple(index_files),
     )
 
 

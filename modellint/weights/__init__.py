@@ -1,20 +1,115 @@
 """Weight files: what can be learned without loading them.
 
-This first form records format, size and git-lfs pointers; header readers extend it.
+Headers are read through the snapshot's bounded reads only (HTTP Range requests on the Hub):
+one 64 KiB read from the start, more only when the header says so and within hard caps. Nothing
+is ever unpickled, imported or executed. Only struct/json here: this runs on every local scan.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from modellint.classify import PICKLE_FORMATS
 from modellint.facts import WeightFile
 from modellint.snapshot import FileEntry, Snapshot
+from modellint.weights._io import FIRST_READ, HeaderError, OverBudget, RangeReader
+
+# Metadata keys that carry a license id or name, per format, in the order they are judged.
+LICENSE_KEYS = {
+    "safetensors": ("modelspec.license", "license"),
+    "gguf": ("general.license", "general.license.name"),
+    "onnx": ("model_license", "license"),
+    "weights-index": ("license", "modelspec.license"),
+}
 
 
 def inspect_weight(snapshot: Snapshot, entry: FileEntry, fmt: str) -> WeightFile:
+    """Describe one weight file; raises FileReadError only when it cannot be read at all."""
     if entry.lfs is not None:
         return WeightFile(entry.path, fmt, entry.lfs.size, lfs=entry.lfs,
                           note="git-lfs pointer: header not available locally")
-    if fmt in PICKLE_FORMATS:
+    if fmt not in ("safetensors", "gguf", "onnx") and fmt not in PICKLE_FORMATS:
+        return WeightFile(entry.path, fmt, entry.size, note="header not inspected")
+    first = snapshot.read_bytes(entry.path, FIRST_READ)
+    try:
+        return _inspect(snapshot, entry, fmt, first)
+    except HeaderError as exc:
+        return WeightFile(entry.path, fmt, entry.size, error=str(exc))
+
+
+def _inspect(snapshot: Snapshot, entry: FileEntry, fmt: str, first: bytes) -> WeightFile:
+    size = entry.size
+    if fmt == "safetensors":
+        from modellint.weights import safetensors
+
+        n = safetensors.header_length(first, size)
+        raw = first[8:8 + n]
+        if len(raw) < n:
+            raw += snapshot.read_range(entry.path, len(first), 8 + n)
+            if len(raw) < n:
+                raise HeaderError(f"truncated: header length {n}, file ends at {8 + len(raw)}")
+        meta, summary = safetensors.parse_header(raw, size)
+        return WeightFile(entry.path, fmt, size, inspected=True, metadata=meta, summary=summary)
+    if fmt == "gguf":
+        from modellint.weights import gguf
+
+        try:
+            meta, summary, note = gguf.parse(
+                RangeReader(snapshot, entry.path, size, first, gguf.MAX_READ))
+        except gguf.Unsupported as exc:
+            return WeightFile(entry.path, fmt, size, note=str(exc))
+        except OverBudget:
+            raise HeaderError("header larger than the read budget") from None
+        return WeightFile(entry.path, fmt, size, inspected=True, metadata=meta, summary=summary,
+                          note=note)
+    if fmt == "onnx":
+        from modellint.weights import onnx
+
+        meta, summary, note = onnx.parse(
+            RangeReader(snapshot, entry.path, size, first, onnx.MAX_READ))
+        return WeightFile(entry.path, fmt, size, inspected=True, metadata=meta, summary=summary,
+                          note=note)
+    from modellint.weights import pickles
+
+    if not first:
+        raise HeaderError("empty file")
+    kind = pickles.sniff(first)
+    if kind == "zip":
+        summary = pickles.list_zip(snapshot, entry.path, size, first)
+        return WeightFile(entry.path, fmt, size, inspected=True, summary=summary,
+                          note=pickles.NOTE)
+    return WeightFile(entry.path, fmt, size, summary={"container": kind}, note=pickles.NOTE)
+
+
+def inspect_index(snapshot: Snapshot, entry: FileEntry) -> WeightFile:
+    """A sharded checkpoint's ``*.index.json``: shard list, missing shards, its metadata."""
+    from modellint.weights import safetensors
+
+    fmt = "weights-index"
+    if entry.lfs is not None:
+        return WeightFile(entry.path, fmt, entry.lfs.size, lfs=entry.lfs,
+                          note="git-lfs pointer: index not available locally")
+    if entry.size > safetensors.MAX_INDEX:
         return WeightFile(entry.path, fmt, entry.size,
-                          note="pickle-based format: never unpickled; carries no license metadata")
-    return WeightFile(entry.path, fmt, entry.size, note="header not inspected")
+                          error=f"index of {entry.size} bytes is over the "
+                                f"{safetensors.MAX_INDEX}-byte limit")
+    raw = snapshot.read_bytes(entry.path, safetensors.MAX_INDEX)
+    try:
+        meta, summary = safetensors.parse_index(raw)
+    except HeaderError as exc:
+        return WeightFile(entry.path, fmt, entry.size, error=str(exc))
+    folder = entry.path.rpartition("/")[0]
+    prefix = folder + "/" if folder else ""
+    missing = [s for s in summary["shards"] if snapshot.file(prefix + s) is None]
+    if missing:
+        summary["missing_shards"] = missing
+    return WeightFile(entry.path, fmt, entry.size, inspected=True, metadata=meta, summary=summary)
+
+
+def embedded_licenses(wf: WeightFile) -> Iterator[tuple[str, str]]:
+    """(key, value) pairs of license metadata a weight file carries, in judging order."""
+    for key in LICENSE_KEYS.get(wf.format, ()):
+        value: Any = wf.metadata.get(key)
+        if isinstance(value, str) and value.strip():
+            yield key, value.strip()

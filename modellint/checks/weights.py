@@ -1,0 +1,124 @@
+"""Weight-file checks: headers that cannot be read, and licenses embedded in them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from modellint.checks._util import card_location
+from modellint.classify import PICKLE_FORMATS
+from modellint.facts import Facts, WeightFile
+from modellint.model import Location, Violation
+
+# Values that say "no usable license id here" rather than naming one.
+_PLACEHOLDERS = frozenset({"other", "unknown", "none", "n/a", "na", "see license", "custom"})
+
+
+def _all_weights(facts: Facts) -> tuple[WeightFile, ...]:
+    return tuple(facts.weights) + tuple(facts.weight_index_files)
+
+
+def weight_header_invalid(facts: Facts) -> Iterator[Violation]:
+    for wf in _all_weights(facts):
+        if wf.error:
+            what = ("index" if wf.format == "weights-index"
+                    else f"{wf.format} zip directory" if wf.summary.get("container") == "zip"
+                    or wf.format in PICKLE_FORMATS else f"{wf.format} header")
+            yield Violation(f"{what} is invalid: {wf.error}", Location(wf.path),
+                            {"format": wf.format, "error": wf.error})
+
+
+def _declared_values(facts: Facts) -> list[str]:
+    meta = facts.metadata
+    value = meta.get("license")
+    values = [value] if isinstance(value, str) else \
+        [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    values = [v.strip() for v in values if v.strip()]
+    name = meta.get("license_name")
+    if any(v.lower() == "other" for v in values) and isinstance(name, str) and name.strip():
+        values.append(name.strip())
+    return values
+
+
+def _kb() -> Any:
+    try:
+        from modellint.knowledge import load_kb
+    except ImportError:  # the knowledge base is optional for this check
+        return None
+    return load_kb()
+
+
+def _squash(value: str) -> str:
+    return re.sub(r"[^a-z0-9+]", "", value.lower())
+
+
+def _canonical(value: str, kb: Any) -> str:
+    """One comparable key per license: the KB id when the KB knows it, else the squashed text,
+    so `Apache-2.0`, `apache-2.0` and `apache 2.0` agree."""
+    lic = None
+    if kb is not None:
+        # Cards and converters often drop the trailing "Agreement" of a license's full name.
+        lic = kb.resolve(value) or (kb.resolve(value + " Agreement")
+                                    if value.lower().endswith("license") else None)
+    return f"kb:{lic.id.lower()}" if lic is not None else _squash(value)
+
+
+def _symbols(value: str) -> list[str]:
+    """The license ids of an SPDX expression (`MIT OR Apache-2.0`), or [] when it is not one."""
+    from license_expression import ExpressionError, get_spdx_licensing
+
+    try:
+        parsed = get_spdx_licensing().parse(value, validate=False)
+    except (ExpressionError, TypeError, ValueError, RecursionError):
+        return []
+    return [str(s.key) for s in getattr(parsed, "symbols", ())] if parsed is not None else []
+
+
+def _agrees(embedded: str, declared: Iterable[str], kb: Any) -> bool:
+    keys = {_canonical(d, kb) for d in declared}
+    if _canonical(embedded, kb) in keys:
+        return True
+    for d in declared:
+        keys.update(_canonical(s, kb) for s in _symbols(d))
+    symbols = _symbols(embedded)
+    return bool(symbols) and all(_canonical(s, kb) in keys for s in symbols)
+
+
+def _judged(wf: WeightFile) -> tuple[str, str] | None:
+    """The embedded license to compare: the first key naming an actual license."""
+    from modellint.weights import embedded_licenses
+
+    for key, value in embedded_licenses(wf):
+        if value.lower() in _PLACEHOLDERS or value.lower().startswith(("http://", "https://")):
+            continue
+        return key, value
+    return None
+
+
+def embedded_license_mismatch(facts: Facts) -> Iterator[Violation]:
+    card = facts.card
+    if card is None or card.metadata_error:
+        return
+    declared = _declared_values(facts)
+    if not declared:
+        return  # ML102 speaks for a card without a license
+    kb = None
+    loaded = False
+    for wf in _all_weights(facts):
+        found = _judged(wf)
+        if found is None:
+            continue
+        if not loaded:
+            kb, loaded = _kb(), True
+        key, value = found
+        if _agrees(value, declared, kb):
+            continue
+        said = ", ".join(repr(d) for d in declared)
+        yield Violation(
+            f"the file embeds `{key}: {value}` but the model card declares {said}: whoever gets "
+            "only this file sees a different license",
+            Location(wf.path),
+            {"key": key, "embedded": value, "declared": declared,
+             "card": card_location(facts, "license").path},
+        )
