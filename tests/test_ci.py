@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, shared_path
+from tests.conftest import ROOT, shared_path
 
 CARD = "---\nlicense: mit\n---\n# Tiny\n"
 

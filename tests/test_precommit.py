@@ -14,7 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, GitRepo
+from tests.conftest import ROOT, GitRepo
+from tests.weight_writers import safetensors_bytes
+
+# Real (tiny) safetensors files, so that only the rule under test has something to say.
+WEIGHTS_V1 = safetensors_bytes(tensors={"w": ("F32", [1], 4)})
+WEIGHTS_V2 = safetensors_bytes(tensors={"w": ("F32", [2], 8)})
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +71,7 @@ def test_passing_and_failing_commits(tmp_path, hook_env):
     # The LICENSE exists in the working tree but is not staged: the hook lints the index.
     repo.write({"LICENSE": "MIT License\n"})
     repo.git("add", ".pre-commit-config.yaml")
-    repo.stage_only({"README.md": CARD, "model.safetensors": "w"})
+    repo.stage_only({"README.md": CARD, "model.safetensors": WEIGHTS_V1})
     code, out = _commit(repo, hook_env, "card without its license")
     assert code == 1, out
     assert "ML201" in out and "license-file-missing" in out
@@ -91,10 +96,10 @@ def test_passing_and_failing_commits(tmp_path, hook_env):
 def test_weight_change_fails_with_fail_on_warning(tmp_path, hook_env):
     repo = _model_repo(tmp_path, hook_env, args="[--staged, --fail-on=warning]")
     repo.git("add", ".pre-commit-config.yaml")
-    repo.stage_only({"README.md": CARD, "LICENSE": "MIT License\n", "model.safetensors": "v1"})
+    repo.stage_only({"README.md": CARD, "LICENSE": "MIT License\n", "model.safetensors": WEIGHTS_V1})
     code, out = _commit(repo, hook_env, "first release")
     assert code == 0, out
-    repo.stage_only({"model.safetensors": "v2"})
+    repo.stage_only({"model.safetensors": WEIGHTS_V2})
     code, out = _commit(repo, hook_env, "new weights, no word about them")
     assert code == 1 and "ML505" in out, out
     repo.stage_only({"CHANGELOG.md": "v2: retrained\n"})

@@ -37,10 +37,12 @@ def test_structure(sarif):
     assert rules[ml105["ruleIndex"]]["id"] == "ML105"
     assert ml105["level"] == "error"
     loc = ml105["locations"][0]["physicalLocation"]
-    assert loc["artifactLocation"]["uri"] == "README.md" and loc["region"]["startLine"] == 3
+    # an absolute target becomes a file URI that upload-sarif maps into the checkout
+    assert loc["artifactLocation"]["uri"].startswith("file:///")
+    assert loc["artifactLocation"]["uri"].endswith("/repo/README.md") and loc["region"]["startLine"] == 3
     # repository-level findings are anchored to the card so code scanning can show them
     ml201 = by_rule["ML201"]["locations"][0]["physicalLocation"]
-    assert ml201["artifactLocation"]["uri"] == "README.md"
+    assert ml201["artifactLocation"]["uri"].endswith("/repo/README.md")
     assert by_rule["ML901"]["level"] == "warning"
     assert all(len(r["partialFingerprints"]["modellint/v1"]) == 32 for r in run["results"])
     assert run["invocations"][0]["executionSuccessful"] is True

@@ -7,7 +7,7 @@ import struct
 from pathlib import Path
 
 import pytest
-from weight_writers import (
+from tests.weight_writers import (
     gguf_bytes,
     onnx_bytes,
     pb_field,

@@ -12,7 +12,7 @@ import struct
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from weight_writers import gguf_bytes, onnx_bytes, safetensors_bytes, torch_zip_bytes
+from tests.weight_writers import gguf_bytes, onnx_bytes, safetensors_bytes, torch_zip_bytes
 
 from modellint.checks.weights import weight_header_invalid
 from modellint.facts import extract
