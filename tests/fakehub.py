@@ -195,16 +195,17 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             for key, value in (headers or {}).items():
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(body) if length is None else length))
-            self.end_headers()
             with hub._lock:
                 hub.requests.append((self.command, self.path.split("?")[0], status))
+            self.end_headers()
             if not head and body:
+                # Counted before writing, so a client that already has the bytes sees the count.
+                with hub._lock:
+                    hub.bytes_sent[unquote(self.path.split("?")[0])] += len(body)
                 try:
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     return
-                with hub._lock:
-                    hub.bytes_sent[unquote(self.path.split("?")[0])] += len(body)
 
         def _error(self, status: int, code: str | None, message: str, head: bool,
                    extra: dict[str, str] | None = None) -> None:
