@@ -175,14 +175,14 @@ def test_revision_pinning(hub, demo, tmp_path):
 
 
 def test_missing_revision(hub, demo):
-    assert open_error("hf://org/demo@nope") == "org/demo: revision 'nope' not found"
+    assert open_error("hf://org/demo@nope") == "revision 'nope' not found"
 
 
 # -- access ----------------------------------------------------------------------------------
 
 def test_missing_repo(hub, demo):
     message = open_error("hf://org/absent")
-    assert message == (f"org/absent: repository not found on {hub.url} "
+    assert message == (f"repository not found on {hub.url} "
                        "(if it is private, set HF_TOKEN, pass --token or run `hf auth login`)")
 
 
@@ -196,11 +196,11 @@ def test_private_repo_needs_a_token(hub, tmp_path):
 def test_gated_repo(hub, tmp_path, monkeypatch):
     hub.add_repo("org/gated", write_repo(tmp_path / "g", FILES), gated=True)
     assert open_error("hf://org/gated") == (
-        f"org/gated is gated: request access at {hub.url}/org/gated, then set HF_TOKEN, "
+        f"gated repository: request access at {hub.url}/org/gated, then set HF_TOKEN, "
         "pass --token or run `hf auth login`")
     monkeypatch.setenv("HF_TOKEN", TOKEN)  # a token that has not been granted access: 403
     assert open_error("hf://org/gated") == (
-        f"org/gated is gated and your token has not been granted access; "
+        "gated repository and your token has not been granted access; "
         f"request access at {hub.url}/org/gated")
     hub.granted_tokens.add(TOKEN)
     snap = open_target("hf://org/gated", SourceOptions())
@@ -214,7 +214,7 @@ def test_cli_gated_is_one_line_without_the_token(hub, tmp_path):
     assert result.exit_code == 2
     assert TOKEN not in result.output
     lines = result.output.strip().splitlines()
-    assert lines[0] == (f"error: hf://org/gated: org/gated is gated and your token has not been "
+    assert lines[0] == ("error: hf://org/gated: gated repository and your token has not been "
                         f"granted access; request access at {hub.url}/org/gated")
     assert "Traceback" not in result.output
 
@@ -233,7 +233,7 @@ def test_rate_limit_is_retried(hub, demo):
 def test_rate_limit_gives_up(hub, demo):
     hub.fail(429, path_prefix="/api/")
     assert open_error("hf://org/demo") == (
-        "org/demo: rate limited by the Hub (HTTP 429) after 3 tries; "
+        "rate limited by the Hub (HTTP 429) after 3 tries; "
         "wait a minute or authenticate for a higher limit")
     assert len(repo_requests(hub)) == hf.TRIES
 
@@ -243,28 +243,32 @@ def test_server_error(hub, demo):
     assert open_target("hf://org/demo", SourceOptions()).info.revision == demo
     hub.fail(500, path_prefix="/api/")
     assert open_error("hf://org/demo") == (
-        "org/demo: the Hub answered HTTP 500 after 3 tries; try again later")
+        "the Hub answered HTTP 500 after 3 tries; try again later")
 
 
 def test_timeout_is_bounded(hub, demo, monkeypatch):
     monkeypatch.setattr(hf, "TIMEOUT", 0.3)
     hub.delay = 1.5
     started = time.monotonic()
-    assert open_error("hf://org/demo") == f"org/demo: no answer from {hub.url} within 0.3 s"
+    assert open_error("hf://org/demo") == f"no answer from {hub.url} within 0.3 s"
     assert time.monotonic() - started < 1.2
 
 
 def test_unreachable_hub(hub, demo, monkeypatch):
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     assert open_error("hf://org/demo") == (
-        "org/demo: cannot reach http://127.0.0.1:9 (ConnectError)")
+        "cannot reach http://127.0.0.1:9 (ConnectError)")
 
 
 def test_failed_file_is_a_finding_not_a_crash(hub, demo):
-    hub.fail(404, path_prefix=f"/org/demo/resolve/{demo}/LICENSE")
+    # Listed but gone (as after a force-push between listing and download).
+    hub.fail(404, path_prefix=f"/org/demo/resolve/{demo}/LICENSE",
+             headers={"X-Error-Code": "EntryNotFound"})
     report, _ = lint(["hf://org/demo"], RunOptions())
     assert report.errors == []
-    assert ("ML901", "LICENSE") in codes(report)
+    [finding] = [f for f in report.active() if f.code == "ML901"]
+    assert finding.path == "LICENSE"
+    assert "listed by the Hub but not found at this commit" in finding.message
 
 
 # -- offline and the cache -------------------------------------------------------------------
@@ -287,7 +291,7 @@ def test_offline_uses_only_the_cache(hub, demo, monkeypatch):
 
 def test_offline_without_cache(hub, demo):
     message = open_error("hf://org/demo", offline=True)
-    assert message.startswith("org/demo: revision 'main' is not in the local cache (")
+    assert message.startswith("revision 'main' is not in the local cache (")
     assert message.endswith("); lint it once online, or drop --offline")
     assert hub.requests == []
 
@@ -328,7 +332,7 @@ def test_audit_many_targets_with_jobs(hub, demo, tmp_path):
     assert lines[2].split() == ["hf://org/bare", "mit", "1", "0", "0"]
     assert lines[3].split() == ["hf://org/absent", "-", "-", "-", "-"]
     assert lines[5] == "3 targets: 1 clean, 1 with findings, 1 failed."
-    assert lines[6].startswith("failed: hf://org/absent: org/absent: repository not found")
+    assert lines[6].startswith("failed: hf://org/absent: repository not found")
 
 
 def test_audit_json_has_one_entry_per_target(hub, demo, tmp_path):
@@ -362,3 +366,23 @@ def test_local_scan_does_not_import_the_hub_client(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(repo)], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip().splitlines()[-1] == "False False"
+
+
+def test_cli_offline_flag(hub, demo):
+    assert CliRunner().invoke(main, ["check", "hf://org/demo"]).exit_code == 0
+    hub.reset_counts()
+    result = CliRunner().invoke(main, ["check", "hf://org/demo", "--offline"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "No problems found in 1 target."
+    assert hub.requests == []
+
+
+def test_targets_file_errors(tmp_path):
+    missing = CliRunner().invoke(main, ["check", "--targets-file", str(tmp_path / "none.txt")])
+    assert missing.exit_code == 2
+    assert "cannot read" in missing.output
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nothing\n\n")
+    result = CliRunner().invoke(main, ["check", "--targets-file", str(empty)])
+    assert result.exit_code == 2
+    assert "lists no targets" in result.output

@@ -136,8 +136,9 @@ def with_retries(call: Callable[[], T]) -> T:
 
 def describe_error(exc: BaseException, repo_id: str, revision: str | None, endpoint: str,
                    authenticated: bool) -> str:
-    """One line a person can act on. Never includes a token."""
+    """One line a person can act on (the caller names the target). Never includes a token."""
     from huggingface_hub.errors import (
+        EntryNotFoundError,
         GatedRepoError,
         LocalEntryNotFoundError,
         OfflineModeIsEnabled,
@@ -152,31 +153,34 @@ def describe_error(exc: BaseException, repo_id: str, revision: str | None, endpo
     status = _status(exc)
     if isinstance(exc, GatedRepoError):
         if authenticated and status == 403:
-            return (f"{repo_id} is gated and your token has not been granted access; "
+            return (f"gated repository and your token has not been granted access; "
                     f"request access at {endpoint}/{repo_id}")
-        return f"{repo_id} is gated: request access at {endpoint}/{repo_id}, then {login}"
+        return f"gated repository: request access at {endpoint}/{repo_id}, then {login}"
     if isinstance(exc, RepositoryNotFoundError):
         hint = ("check the token's permissions" if authenticated
                 else f"if it is private, {login}")
-        return f"{repo_id}: repository not found on {endpoint} ({hint})"
+        return f"repository not found on {endpoint} ({hint})"
     if isinstance(exc, RevisionNotFoundError):
-        return f"{repo_id}: revision {revision!r} not found"
+        return f"revision {revision!r} not found"
+    if isinstance(exc, EntryNotFoundError):
+        return "listed by the Hub but not found at this commit"
     if isinstance(exc, OfflineModeIsEnabled):
-        return f"{repo_id}: HF_HUB_OFFLINE is set; use --offline to lint from the local cache"
+        return "HF_HUB_OFFLINE is set; use --offline to lint from the local cache"
     if status == 429:
-        return (f"{repo_id}: rate limited by the Hub (HTTP 429) after {TRIES} tries; "
+        return (f"rate limited by the Hub (HTTP 429) after {TRIES} tries; "
                 f"wait a minute or authenticate for a higher limit")
     if status in (401, 403):
-        return f"{repo_id}: access denied (HTTP {status}); {login}"
+        return f"access denied (HTTP {status}); {login}"
     if status is not None and status >= 500:
-        return f"{repo_id}: the Hub answered HTTP {status} after {TRIES} tries; try again later"
+        return f"the Hub answered HTTP {status} after {TRIES} tries; try again later"
     if status is not None:
-        return f"{repo_id}: the Hub answered HTTP {status}"
+        return f"the Hub answered HTTP {status}"
     if isinstance(exc, timeout_error):
-        return f"{repo_id}: no answer from {endpoint} within {TIMEOUT:g} s"
+        return f"no answer from {endpoint} within {TIMEOUT:g} s"
     if isinstance(exc, transport_error):
-        return f"{repo_id}: cannot reach {endpoint} ({type(exc).__name__})"
-    return f"{repo_id}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        return f"cannot reach {endpoint} ({type(exc).__name__})"
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
 # -- the snapshot ---------------------------------------------------------------------------
@@ -223,7 +227,7 @@ class HubSnapshot(Snapshot):
         except Exception as exc:  # noqa: BLE001 - any client failure is one unreadable file
             message = describe_error(exc, self.repo_id, self.commit, self.endpoint,
                                      self._token is not None)
-            raise FileReadError(f"{path}: {message.split(': ', 1)[-1]}") from None
+            raise FileReadError(f"{path}: {message}") from None
 
     def _get_range(self, path: str, start: int, end: int) -> bytes:
         from huggingface_hub import hf_hub_url
@@ -304,7 +308,7 @@ def _open_online(target: str, repo_id: str, revision: str, endpoint: str,
                                                timeout=TIMEOUT))
     commit = info.sha
     if not commit or not _COMMIT.match(commit):
-        raise SourceError(f"{repo_id}: the Hub did not say which commit {revision!r} is")
+        raise SourceError(f"the Hub did not say which commit {revision!r} is")
     files: list[FileEntry] = []
     lfs_ids: dict[str, LfsPointer] = {}
     for sibling in info.siblings or []:
@@ -346,13 +350,13 @@ def _download(hf_hub_download: Callable[..., str], repo_id: str, path: str, comm
         if _status(exc) in (401, 403):
             raise
         problems.append(SourceProblem(path, describe_error(exc, repo_id, commit, endpoint,
-                                                           token is not None).split(": ", 1)[-1]))
+                                                           token is not None)))
     except Exception as exc:  # noqa: BLE001 - one file that cannot be fetched is an ML901
         cause = exc.__cause__ or exc
         if isinstance(cause, (RepositoryNotFoundError,)) or _status(cause) in (401, 403):
             raise cause from None
         problems.append(SourceProblem(path, describe_error(exc, repo_id, commit, endpoint,
-                                                           token is not None).split(": ", 1)[-1]))
+                                                           token is not None)))
     return None
 
 
@@ -394,7 +398,7 @@ def _open_offline(target: str, repo_id: str, revision: str, endpoint: str,
     storage = _storage_folder(repo_id)
     commit = _resolve_cached(storage, revision)
     if commit is None:
-        raise SourceError(f"{repo_id}: revision {revision!r} is not in the local cache "
+        raise SourceError(f"revision {revision!r} is not in the local cache "
                           f"({storage}); lint it once online, or drop --offline")
     files, local, problems = _cached_listing(storage, commit)
     return HubSnapshot(_info(target, "hf", f"{endpoint}/{repo_id}", commit, repo_id),
