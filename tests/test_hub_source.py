@@ -102,6 +102,7 @@ def test_parse_target(target, expected):
     ("hf://org/../etc", "invalid repository id"),
     ("hf://a/b/c", "invalid repository id"),
     ("https://huggingface.co/", "not a model URL"),
+    ("hf://org/name@../../x", "invalid revision"),
 ])
 def test_parse_target_rejects(target, fragment):
     with pytest.raises(SourceError, match=fragment):

@@ -66,11 +66,19 @@ def parse_target(target: str) -> tuple[str, str | None]:
             raise SourceError(f"{target}: not a model URL (expected huggingface.co/ORG/NAME)")
         repo = match.group("repo")
         revision = unquote(match.group("rev")) if match.group("rev") else None
+    if revision is not None:
+        _check_revision(target, revision)
     if repo.split("/", 1)[0] in ("datasets", "spaces"):
         raise SourceError(f"{target}: only model repositories can be linted")
     if not _REPO_ID.match(repo) or ".." in repo:
         raise SourceError(f"{target}: invalid repository id {repo!r} (expected ORG/NAME)")
     return repo, revision
+
+
+def _check_revision(target: str, revision: str) -> None:
+    # A revision names a folder under refs/ in the cache: no climbing out of it.
+    if ".." in revision.split("/") or revision.startswith("/") or not revision.strip():
+        raise SourceError(f"{target}: invalid revision {revision!r}")
 
 
 def _endpoint() -> str:
@@ -279,6 +287,7 @@ def _wants_prefetch(entry: FileEntry, is_lfs: bool) -> bool:
 def open_hub(target: str, options: SourceOptions) -> HubSnapshot:
     repo_id, revision = parse_target(target)
     revision = revision or options.rev or "main"
+    _check_revision(target, revision)
     endpoint = _endpoint()
     offline = options.offline or os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true")
     if offline:
