@@ -62,9 +62,15 @@ def main() -> None:
 
 @main.command()
 @click.argument("targets", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["text", "concise", "json", "sarif", "github"]),
-              default="text", show_default=True, help="Output format.")
+@click.option("--format", "fmt",
+              type=click.Choice(["text", "concise", "json", "sarif", "github", "summary"]),
+              default="text", show_default=True,
+              help="Output format (summary: one line per target with license and counts).")
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
+@click.option("--targets-file", metavar="FILE",
+              help="Read more targets from FILE, one per line ('-' for stdin; '#' comments).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Lint this many targets at once (threads).")
 @click.option("--select", multiple=True, metavar="CODES", help="Only these codes, prefixes or names.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes, prefixes or names.")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Add to the configured selection.")
@@ -86,12 +92,29 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
           ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None,
           exit_zero: bool, config_file: str | None, rev: str | None, staged: bool,
           since: str | None, token: str | None, offline: bool, baseline: str | None,
-          write_baseline: str | None) -> None:
+          write_baseline: str | None, targets_file: str | None = None, jobs: int = 1) -> None:
     """Lint model repositories: folders, git revisions or hf://org/name."""
+    from modellint.audit import (
+        SummaryRow,
+        lint_many,
+        read_targets_file,
+        render_summary,
+        stderr_progress,
+    )
     from modellint.registry import load_registry
     from modellint.reporters import get as get_reporter
-    from modellint.runner import RunOptions, lint
+    from modellint.runner import RunOptions
     from modellint.sources import SourceOptions
+
+    all_targets = list(targets)
+    if targets_file:
+        try:
+            all_targets += read_targets_file(targets_file)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise click.UsageError(f"cannot read {targets_file}: {reason}") from None
+        if not all_targets:
+            raise click.UsageError(f"{targets_file} lists no targets")
 
     if rev and staged:
         raise click.UsageError("--rev and --staged cannot be combined")
@@ -106,15 +129,21 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
         baseline=baseline,
     )
     registry = load_registry()
-    report, settings = lint(list(targets) or ["."], options, registry)
+    all_targets = all_targets or ["."]
+    rows: list[SummaryRow] = []
+    report, settings = lint_many(all_targets, options, registry, jobs=jobs, rows=rows,
+                                 progress=stderr_progress(len(all_targets)))
     out = _open_output(output)
     try:
         color = out is sys.stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        get_reporter(fmt)(report, registry.rules, out, color=color)
+        if fmt == "summary":
+            render_summary(rows, out)
+        else:
+            get_reporter(fmt)(report, registry.rules, out, color=color)
     finally:
         if out is not sys.stdout:
             out.close()
-    if fmt != "text" or output:
+    if fmt not in ("text", "summary") or output:
         for err in report.errors:  # machine formats carry errors too; people also need to see them
             fail(f"{err.target}: {err.message}" if err.target else err.message)
     if report.errors:

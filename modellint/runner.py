@@ -40,7 +40,8 @@ def load_settings(target: str, options: RunOptions, registry: Registry) -> Setti
     if options.config_file:
         settings = read_config_file(Path(options.config_file), known)
     else:
-        start = Path.cwd() if is_remote(target) or target.startswith("models--") else Path(target)
+        hub_cache = Path(target.rstrip("/")).name.startswith("models--")  # someone else's repo
+        start = Path.cwd() if is_remote(target) or hub_cache else Path(target)
         found = discover(start) if start.exists() else None
         settings = read_config_file(found, known) if found else Settings()
     cli: dict[str, object] = {}

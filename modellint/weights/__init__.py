@@ -12,7 +12,7 @@ from typing import Any
 
 from modellint.classify import PICKLE_FORMATS
 from modellint.facts import WeightFile
-from modellint.snapshot import FileEntry, Snapshot
+from modellint.snapshot import FileReadError, FileEntry, Snapshot
 from modellint.weights._io import FIRST_READ, HeaderError, OverBudget, RangeReader
 
 # Metadata keys that carry a license id or name, per format, in the order they are judged.
@@ -36,6 +36,11 @@ def inspect_weight(snapshot: Snapshot, entry: FileEntry, fmt: str) -> WeightFile
         return _inspect(snapshot, entry, fmt, first)
     except HeaderError as exc:
         return WeightFile(entry.path, fmt, entry.size, error=str(exc))
+    except FileReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a parser bug must cost one file, not the scan
+        return WeightFile(entry.path, fmt, entry.size,
+                          error=f"header could not be parsed ({type(exc).__name__}: {exc})")
 
 
 def _inspect(snapshot: Snapshot, entry: FileEntry, fmt: str, first: bytes) -> WeightFile:

@@ -80,7 +80,8 @@ def list_zip(snapshot: Snapshot, path: str, size: int, first: bytes) -> dict[str
         # offset shift itself, and only the listing is used, never the members.
         with zipfile.ZipFile(io.BytesIO(directory + tail[head:])) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError, OSError, UnicodeDecodeError) as exc:
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, UnicodeDecodeError,
+            NotImplementedError) as exc:  # zipfile refuses unknown versions this way
         raise HeaderError(f"zip central directory is malformed: {exc}") from None
     names = [i.filename for i in infos]
     return {
