@@ -26,7 +26,7 @@ def owed(lic: License) -> list[str]:
         out.append("Give every recipient a copy of the license (or, where it allows, a link to it).")
     if ob.notice_file:
         line = "Ship a NOTICE text file with every copy"
-        out.append(line + (f', containing exactly: "{ob.notice_text}"' if ob.notice_text else "."))
+        out.append(line + (f', containing exactly:\n"{ob.notice_text}"' if ob.notice_text else "."))
     elif ob.notice_text:
         out.append(f'Keep this notice with every copy: "{ob.notice_text}"')
     out.append("Mark modified files and say that you changed them." if ob.state_changes
@@ -67,8 +67,11 @@ def describe(lic: License, width: int = 88) -> str:
     covers = ", ".join(sorted(lic.grants)) if lic.grants else "nothing named"
     lines.append(f"Covers: {covers}")
     lines += ["", "What a redistributor owes:"]
-    lines += [textwrap.fill(item, width, initial_indent="  - ", subsequent_indent="    ")
-              for item in owed(lic)]
+    for item in owed(lic):
+        sentence, _, verbatim = item.partition("\n")
+        lines.append(textwrap.fill(sentence, width, initial_indent="  - ", subsequent_indent="    "))
+        if verbatim:  # the exact text to copy: never re-wrapped
+            lines.append(f"      {verbatim}")
     lines.append("")
     lines.append(para("Hosted use", lic.hosted_note or "nothing specific."))
     outputs = _OUTPUTS[lic.outputs] + (f". {lic.outputs_note}" if lic.outputs_note else ".")
