@@ -189,7 +189,8 @@ def facts(target: str, fmt: str, rev: str | None, staged: bool, token: str | Non
 
 @main.command(name="license")
 @click.argument("license_id")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
 def license_command(license_id: str, fmt: str) -> None:
     """Explain one license from the knowledge base (Hub id, SPDX id, ScanCode key or alias)."""
     from modellint.knowledge import KBError, load_kb

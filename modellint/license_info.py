@@ -23,7 +23,8 @@ def owed(lic: License) -> list[str]:
     ob = lic.obligations
     out = []
     if ob.license_copy:
-        out.append("Give every recipient a copy of the license (or, where it allows, a link to it).")
+        out.append("Give every recipient a copy of the license "
+                   "(or, where it allows, a link to it).")
     if ob.notice_file:
         line = "Ship a NOTICE text file with every copy"
         out.append(line + (f', containing exactly:\n"{ob.notice_text}"' if ob.notice_text else "."))
@@ -32,14 +33,15 @@ def owed(lic: License) -> list[str]:
     out.append("Mark modified files and say that you changed them." if ob.state_changes
                else "No duty to mark changes.")
     if ob.display_phrase:
-        out.append(f'Display "{ob.display_phrase}" where the model or a product using it is offered.')
+        out.append(f'Display "{ob.display_phrase}" where the model or a product using it '
+                   "is offered.")
     if ob.name_prefix:
         out.append(f'Names of models built with it must begin with "{ob.name_prefix}".')
     if ob.use_restrictions:
         policy = f" ({lic.use_policy})" if lic.use_policy else ""
         out.append(f"Use restrictions apply{policy}"
-                   + ("; they must be passed on to everyone you give the model to." if ob.pass_through
-                      else "."))
+                   + ("; they must be passed on to everyone you give the model to."
+                      if ob.pass_through else "."))
     if ob.share_alike:
         out.append("Share-alike: adapted versions you share must stay under the same terms.")
     if ob.no_derivatives:
@@ -69,7 +71,8 @@ def describe(lic: License, width: int = 88) -> str:
     lines += ["", "What a redistributor owes:"]
     for item in owed(lic):
         sentence, _, verbatim = item.partition("\n")
-        lines.append(textwrap.fill(sentence, width, initial_indent="  - ", subsequent_indent="    "))
+        lines.append(textwrap.fill(sentence, width, initial_indent="  - ",
+                                   subsequent_indent="    "))
         if verbatim:  # the exact text to copy: never re-wrapped
             lines.append(f"      {verbatim}")
     lines.append("")

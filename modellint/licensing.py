@@ -125,7 +125,8 @@ def _parse_expression(value: str, alias_hit: License | None) -> list[DeclaredLic
             normal = info.normalized_expression or str(expression)
             keys = [s.key for s in licensing.license_symbols(expression, unique=True)]
             if keys:
-                return [DeclaredLicense(value, "license", SPDX, kb.resolve(k), normal) for k in keys]
+                return [DeclaredLicense(value, "license", SPDX, kb.resolve(k), normal)
+                        for k in keys]
         error = syntax[0] if syntax else f"unknown license id {bad[0]!r}" if bad else "empty"
     except Exception as exc:  # the parser raises several types on garbage; never crash a scan
         error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -75,7 +75,8 @@ def test_records_state_their_verification():
     ("deepseek-license", "deepseek-license"), ("mrl", "mistral-research"),
     ("MNPL", "mistral-non-production"), ("falcon-llm-license", "falcon-llm"),
     ("LicenseRef-OpenMDW-1.0", "openmdw-1.0"), ("OpenMDW-1.0", "openmdw-1.0"),
-    ("  Llama 3.1 Community License Agreement ", "llama3.1"), ("CC-BY-NC-SA-4.0", "cc-by-nc-sa-4.0"),
+    ("  Llama 3.1 Community License Agreement ", "llama3.1"),
+    ("CC-BY-NC-SA-4.0", "cc-by-nc-sa-4.0"),
     ("boost-1.0", "bsl-1.0"), ("stable-diffusion-2022-08-22", "creativeml-openrail-m"),
 ])
 def test_resolve(value, expected):
@@ -91,7 +92,8 @@ def test_resolve_misses(value):
 def test_key_obligations():
     kb = load_kb()
     llama = kb.get("llama3.1").obligations
-    assert llama.notice_text.startswith("Llama 3.1 is licensed under the Llama 3.1 Community License")
+    assert llama.notice_text.startswith(
+        "Llama 3.1 is licensed under the Llama 3.1 Community License")
     assert (llama.display_phrase, llama.name_prefix) == ("Built with Llama", "Llama")
     assert kb.get("llama3").obligations.name_prefix == "Llama 3"
     gemma = kb.get("gemma")

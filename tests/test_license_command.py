@@ -20,7 +20,8 @@ def test_text_output_for_llama():
     assert out.startswith("llama3.1: Llama 3.1 Community License Agreement\n")
     assert "Covers: code, documentation, weights" in out
     assert '"Built with Llama"' in out and 'must begin with "Llama"' in out
-    assert ("containing exactly:\n      \"Llama 3.1 is licensed under the Llama 3.1 Community License, "
+    assert ("containing exactly:\n      "
+            "\"Llama 3.1 is licensed under the Llama 3.1 Community License, "
             "Copyright © Meta Platforms, Inc. All Rights Reserved.\"\n") in out
     assert "No duty to mark changes." in out
     assert "Hosted use: " in out and "Outputs: the license restricts" in out
@@ -47,5 +48,6 @@ def test_json_output():
 def test_unknown_id_is_one_error_line_with_suggestion():
     result = run("llama31")
     assert result.exit_code == 2
-    assert result.stderr == "modellint: error: unknown license 'llama31' (did you mean 'llama3.1'?)\n"
+    assert result.stderr == \
+        "modellint: error: unknown license 'llama31' (did you mean 'llama3.1'?)\n"
     assert result.stdout == ""
