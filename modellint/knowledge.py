@@ -73,6 +73,9 @@ class License:
     url: str | None = None  # where the license text lives
     path: str = field(default="", compare=False)  # the record's file name
 
+    def __repr__(self) -> str:
+        return f"License(id={self.id!r})"
+
     @property
     def ids(self) -> tuple[str, ...]:
         """Every string this record answers to in ``KnowledgeBase.resolve``."""
@@ -167,7 +170,8 @@ def parse_record(data: Mapping[str, Any], where: str) -> License:
 
                 raise fail(prefix + key, f"unknown field{did_you_mean(key, list(spec))}")
 
-    def typed(table: Mapping[str, Any], key: str, kind: Any, required: bool, prefix: str = "") -> Any:
+    def typed(table: Mapping[str, Any], key: str, kind: Any, required: bool,
+              prefix: str = "") -> Any:
         if key not in table:
             if required:
                 raise fail(prefix + key, "missing")
@@ -181,7 +185,8 @@ def parse_record(data: Mapping[str, Any], where: str) -> License:
         if kind is list:
             for item in value:
                 if not isinstance(item, str) or not item.strip():
-                    raise fail(prefix + key, f"every entry must be a non-empty string, not {item!r}")
+                    raise fail(prefix + key,
+                               f"every entry must be a non-empty string, not {item!r}")
         return value
 
     check_table(data, _TOP, "")
@@ -225,7 +230,8 @@ def parse_record(data: Mapping[str, Any], where: str) -> License:
         verified=v["verified"], notes=_flat(v["notes"]), url=v["url"], path=where)
 
 
-_TYPE_NAMES = {str: "string", bool: "boolean", list: "list of strings", dict: "table", int: "integer"}
+_TYPE_NAMES = {str: "string", bool: "boolean", list: "list of strings", dict: "table",
+               int: "integer"}
 
 
 def _flat(text: str | None) -> str | None:
