@@ -16,6 +16,7 @@ Precision comes first: a file is never given a license on weak evidence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 _SPDX_TAG = re.compile(r"SPDX-License-Identifier:\s*([^\n\r*]+?)\s*(?:-->|\*/)?\s*$", re.M)
@@ -67,7 +68,7 @@ def identify_text(text: str, license_file: bool = False) -> tuple[IdentifiedLice
     if not tokens.words:
         return tuple(found)
     hashes = shingle_hashes(tokens.words)
-    taken: list[tuple[int, int]] = []  # token ranges already explained
+    taken: list[tuple[int, int]] = [_token_range(tokens, f.start, f.end) for f in found]
     for m in load_index().match(tokens, hashes):
         e = m.entry
         start, end = tokens.char_span(m.first, m.last)
@@ -75,7 +76,7 @@ def identify_text(text: str, license_file: bool = False) -> tuple[IdentifiedLice
         found.append(IdentifiedLicense(lid, m.confidence, start, end, "fingerprint", m.modified))
         taken.append((m.first, m.last))
 
-    unexplained = len(tokens) - sum(b - a + 1 for a, b in taken)
+    unexplained = len(tokens) - sum(max(0, b - a + 1) for a, b in taken)
     if unexplained >= DETECTOR_MIN_UNEXPLAINED:
         found.extend(_detector(text, tokens, taken))
 
@@ -125,22 +126,24 @@ def _detector(text: str, tokens, taken: list[tuple[int, int]]) -> list[Identifie
         from licenseclassifier._engine import scan
     except ImportError:  # declared dependency; without it the long tail goes unrecognised
         return []
-    from bisect import bisect_left, bisect_right
-
     from modellint.identify.names import canonical_id
 
     out = []
     for m in scan(text).match:
         if m.is_url:
             continue
-        first = bisect_left(tokens.ends, m.start + 1)
-        last = bisect_right(tokens.starts, m.end - 1) - 1
+        first, last = _token_range(tokens, m.start, m.end)
         if last - first < 15 or _overlaps(first, last, taken):
             continue
         lid = canonical_id(m.id, m.id.lower()) or m.id
         out.append(IdentifiedLicense(lid, 0.9, m.start, m.end, "detector"))
         taken.append((first, last))
     return out
+
+
+def _token_range(tokens, start: int, end: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """First and last token inside characters start..end (last < first when none is)."""
+    return bisect_left(tokens.ends, start + 1), bisect_right(tokens.starts, end - 1) - 1
 
 
 def _token_index(joined: str, phrase: str) -> int:
