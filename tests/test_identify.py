@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import shared_path
 
 from modellint.identify import fingerprint, identify_file, identify_text
 from modellint.identify.fingerprint import Entry, Index
 from modellint.identify.tokens import Tokens, shingle_hashes
-from conftest import shared_path
 
 # A made-up license, written for these tests, long enough to fingerprint.
 HARBOR_TERMS = """
@@ -51,7 +51,8 @@ LANTERN_ZH = (
 def with_test_licenses(monkeypatch):
     """The shipped index plus two fingerprints built, by the real builder, from the texts above."""
     base = fingerprint.load_index()
-    extra = [Entry.from_text("harbor-lantern-2", HARBOR_TERMS, names=("Harbor Lantern Model Terms",)),
+    extra = [Entry.from_text("harbor-lantern-2", HARBOR_TERMS,
+                             names=("Harbor Lantern Model Terms",)),
              Entry.from_text("lantern-zh", LANTERN_ZH)]
     index = Index(list(base.entries) + extra)
     monkeypatch.setattr(fingerprint, "load_index", lambda: index)
@@ -175,7 +176,8 @@ def test_two_licenses_in_one_file(with_test_licenses):
 
 
 def test_other_chinese_text_is_not_the_license(with_test_licenses):
-    other = "本项目用于天气预报研究。模型每天更新一次，数据来自公开的气象站。如有问题请联系维护者。" * 3
+    other = ("本项目用于天气预报研究。模型每天更新一次，"
+             "数据来自公开的气象站。如有问题请联系维护者。") * 3
     assert identify_text(other, license_file=True) == ()
 
 

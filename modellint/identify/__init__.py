@@ -4,8 +4,8 @@ Methods, strongest first:
 - ``spdx-tag``: an ``SPDX-License-Identifier:`` line;
 - ``fingerprint``: shingle similarity with the shipped fingerprints of known license texts (model
   licenses and common software ones); close but altered texts come back with ``modified=True``;
-- ``detector``: licenseclassifier's SPDX templates, for the long tail, run only on text the
-  fingerprints left unexplained;
+- ``detector``: licenseclassifier's SPDX templates, for the long tail, run only on license files
+  that no fingerprint explains (it costs ~70 ms to load, so common texts must not need it);
 - ``phrase``: the knowledge base's distinctive phrases;
 - ``mention``: a license named in prose ("licensed under the Llama 3.1 Community License"), for
   NOTICE files, card sections, and license files that hold no known text;
@@ -23,8 +23,9 @@ _SPDX_TAG = re.compile(r"SPDX-License-Identifier:\s*([^\n\r*]+?)\s*(?:-->|\*/)?\
 
 # Texts past this many characters are matched on their start only (license files are far smaller).
 MAX_IDENTIFY_CHARS = 512 * 1024
-# The SPDX template detector runs when at least this many tokens are not explained by fingerprints.
-DETECTOR_MIN_UNEXPLAINED = 40
+# The SPDX template detector runs on license files that fingerprints do not explain at all, when
+# they have at least this many tokens (shorter ones hold no full license text).
+DETECTOR_MIN_TOKENS = 40
 # A license file that holds no known text may still only point at a license by name.
 MENTION_MAX_CHARS_IN_LICENSE_FILE = 4000
 
@@ -76,8 +77,7 @@ def identify_text(text: str, license_file: bool = False) -> tuple[IdentifiedLice
         found.append(IdentifiedLicense(lid, m.confidence, start, end, "fingerprint", m.modified))
         taken.append((m.first, m.last))
 
-    unexplained = len(tokens) - sum(max(0, b - a + 1) for a, b in taken)
-    if unexplained >= DETECTOR_MIN_UNEXPLAINED:
+    if license_file and not taken and len(tokens) >= DETECTOR_MIN_TOKENS:
         found.extend(_detector(text, tokens, taken))
 
     ids = {f.id for f in found}

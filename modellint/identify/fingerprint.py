@@ -100,12 +100,13 @@ class Index:
         candidates = {i: v for i, v in hits.items() if len(v) >= MIN_HITS
                       and len(v) >= MIN_CONTAINMENT * len(self.entries[i].hashes)}
         found: list[FingerprintMatch] = []
-        taken: list[tuple[int, int]] = []
+        regions: dict[int, FingerprintMatch | None] = {}  # best region per candidate, while valid
         while candidates and len(found) < MAX_MATCHES:
             best: FingerprintMatch | None = None
-            for i, positions in list(candidates.items()):
-                free = [pr for pr in positions if not _inside(pr[0], taken)]
-                m = self._best_region(i, free, hashes)
+            for i in list(candidates):
+                if i not in regions:
+                    regions[i] = self._best_region(i, candidates[i], hashes)
+                m = regions[i]
                 if m is None:
                     del candidates[i]
                 elif best is None or m.score > best.score:
@@ -113,7 +114,12 @@ class Index:
             if best is None:
                 break
             found.append(best)
-            taken.append((best.first, best.last))
+            a, b = best.first, best.last
+            for i, positions in candidates.items():  # the claimed region is no longer free
+                free = [pr for pr in positions if not a <= pr[0] <= b]
+                if len(free) != len(positions):
+                    candidates[i] = free
+                    regions.pop(i, None)
         found.sort(key=lambda m: m.first)
         return found
 
@@ -155,10 +161,6 @@ class Index:
             if m.score >= MIN_SCORE and (best is None or m.score > best.score):
                 best = m
         return best
-
-
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos <= b for a, b in spans)
 
 
 def _extra(e: Entry, hashes: list[int], first: int, last: int) -> float:

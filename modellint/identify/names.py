@@ -57,15 +57,24 @@ def canonical_id(*candidates: str | None) -> str | None:
                 lic = kb.resolve(value)
                 if lic is not None:
                     return str(lic.id)
+    known = _fingerprint_ids()
+    for value in candidates:
+        if value and value.lower() in known:
+            return known[value.lower()]
+    return next((c for c in candidates if c), None)
+
+
+@lru_cache(maxsize=1)
+def _fingerprint_ids() -> dict[str, str]:
+    """Lower-cased id, ScanCode key and SPDX id of each fingerprint -> its id."""
     from modellint.identify.fingerprint import load_index
 
-    for value in candidates:
-        if value:
-            low = value.lower()
-            for entry in load_index().entries:
-                if low in (entry.id, (entry.scancode or "").lower(), (entry.spdx or "").lower()):
-                    return entry.id
-    return next((c for c in candidates if c), None)
+    out: dict[str, str] = {}
+    for entry in load_index().entries:
+        for value in (entry.spdx, entry.scancode, entry.id):
+            if value:
+                out[value.lower()] = entry.id
+    return out
 
 
 @lru_cache(maxsize=1)
