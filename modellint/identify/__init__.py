@@ -26,6 +26,8 @@ MAX_IDENTIFY_CHARS = 512 * 1024
 # The SPDX template detector runs on license files that fingerprints do not explain at all, when
 # they have at least this many tokens (shorter ones hold no full license text).
 DETECTOR_MIN_TOKENS = 40
+# Phrase evidence counts only in texts this long (a full license, not a pointer or an index).
+PHRASE_MIN_TOKENS = 300
 # A license file that holds no known text may still only point at a license by name.
 MENTION_MAX_CHARS_IN_LICENSE_FILE = 4000
 
@@ -61,7 +63,7 @@ def identify_text(text: str, license_file: bool = False) -> tuple[IdentifiedLice
         return ()
     text = text[:MAX_IDENTIFY_CHARS]
     from modellint.identify.fingerprint import load_index
-    from modellint.identify.names import canonical_id, find_mentions, kb_phrases
+    from modellint.identify.names import canonical_id, find_mentions
     from modellint.identify.tokens import Tokens, shingle_hashes
 
     found = list(_spdx_tags(text))
@@ -82,18 +84,11 @@ def identify_text(text: str, license_file: bool = False) -> tuple[IdentifiedLice
 
     ids = {f.id for f in found}
     joined = tokens.joined()
-    for lid, phrases, need in kb_phrases():
-        if lid in ids:
-            continue
-        firsts = [_token_index(joined, p) for p in phrases]
-        hits = [(i, len(p.split())) for i, p in zip(firsts, phrases, strict=True) if i >= 0
-                and not _overlaps(i, i, taken)]
-        if len(hits) >= need:
-            first = min(i for i, _ in hits)
-            last = max(i + n - 1 for i, n in hits)
-            start, end = tokens.char_span(first, last)
-            found.append(IdentifiedLicense(lid, 0.8, start, end, "phrase"))
-            ids.add(lid)
+    if license_file and not taken and len(tokens) >= PHRASE_MIN_TOKENS:
+        phrased = _by_phrases(joined, tokens)
+        if phrased is not None:
+            found.append(phrased)
+            ids.add(phrased.id)
 
     holds_text = any(f.method in ("fingerprint", "detector", "phrase") for f in found)
     if not license_file or (not holds_text and len(text) <= MENTION_MAX_CHARS_IN_LICENSE_FILE):
@@ -105,6 +100,31 @@ def identify_text(text: str, license_file: bool = False) -> tuple[IdentifiedLice
             ids.add(lid)
     found.sort(key=lambda f: (f.start, f.end))
     return tuple(found)
+
+
+def _by_phrases(joined: str, tokens) -> IdentifiedLicense | None:  # type: ignore[no-untyped-def]
+    """The one license whose knowledge-base phrases a full text holds, for licenses without a
+    fingerprint (e.g. Gemma). Shared phrases make ties: then nothing is claimed."""
+    from modellint.identify.names import fingerprinted_ids, kb_phrases
+
+    scored = []
+    for lid, phrases, need in kb_phrases():
+        if lid in fingerprinted_ids():
+            continue  # its fingerprint did not match, so the text is not it
+        hits = [(i, len(p.split())) for i, p in
+                ((_token_index(joined, p), p) for p in phrases) if i >= 0]
+        if len(hits) >= need:
+            scored.append((len(hits), lid, hits))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
+    _, lid, hits = scored[0]
+    first = min(i for i, _ in hits)
+    last = max(i + n - 1 for i, n in hits)
+    start, end = tokens.char_span(first, last)
+    return IdentifiedLicense(lid, 0.8, start, end, "phrase")
 
 
 def _spdx_tags(text: str) -> tuple[IdentifiedLicense, ...]:

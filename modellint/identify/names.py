@@ -65,6 +65,15 @@ def canonical_id(*candidates: str | None) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def fingerprinted_ids() -> frozenset[str]:
+    """Ids (as the KB names them) of every license that has a fingerprint."""
+    from modellint.identify.fingerprint import load_index
+
+    return frozenset(canonical_id(e.id, e.scancode, e.spdx) or e.id
+                     for e in load_index().entries)
+
+
+@lru_cache(maxsize=1)
 def _fingerprint_ids() -> dict[str, str]:
     """Lower-cased id, ScanCode key and SPDX id of each fingerprint -> its id."""
     from modellint.identify.fingerprint import load_index
@@ -130,6 +139,8 @@ def kb_phrases() -> tuple[tuple[str, tuple[str, ...], int], ...]:
         return ()
     out = []
     for lic in kb.all():
+        if getattr(lic, "kind", None) in ("family", "meta"):
+            continue  # a family is never what a text holds
         ident = getattr(lic, "identify", None)
         phrases = tuple(normalise_phrase(p) for p in getattr(ident, "phrases", ()) or ())
         phrases = tuple(p for p in phrases if p)
@@ -160,7 +171,8 @@ def from_file_name(path: str) -> str | None:
     kb = knowledge_base()
     if kb is not None and raw:
         lic = kb.resolve(raw)
-        if lic is not None:
+        # Without a version in the name ("LICENSE.openmdw") only an exact id is trusted.
+        if lic is not None and (raw.lower() == lic.id or any(c.isdigit() for c in raw)):
             return str(lic.id)
     from modellint.identify.fingerprint import load_index
 
