@@ -34,7 +34,27 @@ def _open_output(path: str | None) -> TextIO:
         raise click.UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turn an unexpected exception into one error line and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            fail("interrupted")
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(EXIT_ERROR)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if os.environ.get("MODELLINT_DEBUG"):
+                raise
+            fail(f"internal error: {type(exc).__name__}: {exc} (set MODELLINT_DEBUG=1 for a traceback)")
+            sys.exit(EXIT_ERROR)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="modellint", message="%(prog)s %(version)s")
 def main() -> None:
     """License-compliance linter for machine-learning model repositories."""

@@ -161,9 +161,9 @@ def _rule_settings(table: Any, where: str, known_rules: Mapping[str, str] | None
 
 
 def load_profile(name: str, known_rules: Mapping[str, str] | None, base: Settings) -> Settings:
-    from importlib.resources import files
+    from modellint.registry import rules_data_dir
 
-    profiles = files("modellint._rules") / "profiles"
+    profiles = rules_data_dir() / "profiles"
     path = profiles / f"{name}.toml"
     if not path.is_file():
         available = sorted(p.name[:-5] for p in profiles.iterdir() if p.name.endswith(".toml"))

@@ -132,14 +132,51 @@ def load_spec_dir(directory: Any, *, module_prefix: str, origin: str) -> list[Ru
     return rules
 
 
-def builtin_rules() -> list[Rule]:
-    from importlib.resources import files
+def rules_data_dir() -> Path:
+    """The packaged ``rules/`` folder (``modellint._rules``), in a wheel or an editable install."""
+    import importlib.util
 
-    return load_spec_dir(files("modellint._rules") / "specs",
+    spec = importlib.util.find_spec("modellint._rules")
+    if spec is None or not spec.submodule_search_locations:
+        raise SpecError("the packaged rules data (modellint._rules) is missing")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def builtin_rules() -> list[Rule]:
+    return load_spec_dir(rules_data_dir() / "specs",
                          module_prefix=BUILTIN_CHECKS, origin="modellint")
 
 
+def _any_plugin_installed() -> bool:
+    """Cheap pre-scan of installed metadata for our entry point group.
+
+    Importing importlib.metadata costs more than the whole rest of a local scan's start-up, so it
+    is only imported when some installed distribution declares a ``modellint.rules`` entry point.
+    """
+    import os
+    import sys
+
+    marker = f"[{ENTRY_POINT_GROUP}]"
+    for folder in sys.path:
+        try:
+            entries = list(os.scandir(folder or "."))
+        except OSError:
+            continue
+        for entry in entries:
+            if not entry.name.endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(entry.path, "entry_points.txt"), encoding="utf-8") as fh:
+                    if marker in fh.read():
+                        return True
+            except (OSError, UnicodeDecodeError):
+                continue
+    return False
+
+
 def _plugin_rules(errors: list[ToolError]) -> list[Rule]:
+    if not _any_plugin_installed():
+        return []
     from importlib.metadata import entry_points
 
     rules: list[Rule] = []

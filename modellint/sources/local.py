@@ -12,9 +12,9 @@ from modellint.snapshot import (
     LFS_POINTER_MAX,
     FileEntry,
     FileReadError,
+    Snapshot,
     SourceError,
     SourceProblem,
-    Snapshot,
     parse_lfs_pointer,
 )
 
@@ -103,6 +103,13 @@ def _walk(root: Path, here: Path, prefix: str, files: list[FileEntry],
         return
     for entry in entries:
         rel = prefix + entry.name
+        try:
+            rel.encode("utf-8")
+        except UnicodeEncodeError:
+            # Undecodable bytes in a name cannot be reported or matched reliably: say so, skip.
+            shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            problems.append(SourceProblem(shown, "file name is not valid UTF-8; skipped"))
+            continue
         if len(files) >= MAX_FILES:
             problems.append(SourceProblem(rel, f"stopped listing after {MAX_FILES} files"))
             return

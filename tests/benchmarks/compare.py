@@ -1,0 +1,176 @@
+"""modellint against the tools people use today, scaling, and start-up cost.
+
+Run: python tests/benchmarks/compare.py [--reuse PATH] [--scancode PATH] [--runs N] [--skip-scaling]
+
+Each tool should live in its own virtual environment (scancode-toolkit needs pluggy==1.0.0):
+    python3 -m venv /tmp/reuse-venv && /tmp/reuse-venv/bin/pip install reuse
+    python3 -m venv /tmp/sc && /tmp/sc/bin/pip install scancode-toolkit 'pluggy==1.0.0'
+Prints Markdown tables for tests/benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED_APACHE = ROOT.parent / "shared" / "license-texts" / "apache-2.0.LICENSE"
+GB = 1024**3
+
+
+def license_text() -> str:
+    """A real Apache-2.0 text when the workspace has one (read at run time, never stored)."""
+    if SHARED_APACHE.is_file():
+        return SHARED_APACHE.read_text(encoding="utf-8").split("---", 2)[-1].lstrip()
+    return "SPDX-License-Identifier: Apache-2.0\n"
+
+
+def safetensors(path: Path, size: int) -> None:
+    header = json.dumps({"__metadata__": {"format": "pt"},
+                         "w": {"dtype": "BF16", "shape": [2], "data_offsets": [0, 4]}}).encode()
+    with open(path, "wb") as fh:
+        fh.write(struct.pack("<Q", len(header)) + header)
+        fh.truncate(size)  # sparse: holes, no data written
+
+
+def typical_repo(root: Path, shard_bytes: int = 5 * GB, shards: int = 4) -> Path:
+    root.mkdir(parents=True)
+    (root / "README.md").write_text(
+        "---\nlicense: apache-2.0\ndatasets: [acme/corpus]\nbase_model: acme/base-7b\n"
+        "base_model_relation: finetune\n---\n# acme-7b-chat\n\n## Training\n\nFine-tuned on acme/corpus.\n"
+        "\n## License\n\nApache-2.0.\n", encoding="utf-8")
+    (root / "LICENSE").write_text(license_text(), encoding="utf-8")
+    (root / "NOTICE").write_text("acme-7b-chat\nCopyright 2026 Acme\n", encoding="utf-8")
+    (root / "config.json").write_text(json.dumps({"model_type": "llama", "hidden_size": 4096}))
+    (root / "generation_config.json").write_text('{"do_sample": true}')
+    (root / "tokenizer_config.json").write_text('{"model_max_length": 8192}')
+    vocab = {f"tok{i}": i for i in range(60_000)}
+    (root / "tokenizer.json").write_text(json.dumps({"model": {"vocab": vocab}}))
+    weight_map = {}
+    for i in range(1, shards + 1):
+        name = f"model-{i:05d}-of-{shards:05d}.safetensors"
+        safetensors(root / name, shard_bytes)
+        weight_map[f"layer{i}.w"] = name
+    (root / "model.safetensors.index.json").write_text(json.dumps({"weight_map": weight_map}))
+    return root
+
+
+def wall(cmd: list[str], runs: int, cwd: Path | None = None) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def modellint_cmd() -> list[str]:
+    exe = shutil.which("modellint", path=str(Path(sys.executable).parent))
+    return [exe] if exe else [sys.executable, "-m", "modellint"]
+
+
+def precommit_table(args: argparse.Namespace, tmp: Path) -> list[str]:
+    repo = typical_repo(tmp / "typical")
+    rows = []
+    ours = wall([*modellint_cmd(), "check", str(repo)], args.runs)
+    rows.append(("modellint check", ours, args.runs))
+    if args.reuse:
+        rows.append(("reuse lint", wall([args.reuse, "--root", str(repo), "lint"], max(3, args.runs // 3)),
+                     max(3, args.runs // 3)))
+    if args.scancode:
+        out = tmp / "sc.json"
+        # scancode reads every byte of every file; the sparse shards are excluded so that it
+        # finishes at all (with them it would read 20 GB of zeros).
+        cmd = [args.scancode, "--license", "-n", "1", "--ignore", "*.safetensors", "--json", str(out), str(repo)]
+        rows.append(("scancode --license (weights excluded)", wall(cmd, args.scancode_runs), args.scancode_runs))
+    lines = ["| tool | median wall (s) | runs | modellint is faster by |", "| --- | --- | --- | --- |"]
+    for name, secs, runs in rows:
+        ratio = "-" if name == "modellint check" else f"{secs / ours:.1f}x"
+        lines.append(f"| {name} | {secs:.3f} | {runs} | {ratio} |")
+    return lines
+
+
+def scaling_table(args: argparse.Namespace, tmp: Path) -> list[str]:
+    lines = ["| tree | files | weight bytes | median wall (s) |", "| --- | --- | --- | --- |"]
+    for count in (1_000, 10_000, 100_000):
+        repo = typical_repo(tmp / f"files{count}", shard_bytes=10 * 1024**2, shards=1)
+        per_dir = 1000
+        for i in range(count):
+            sub = repo / "data" / f"d{i // per_dir}"
+            if i % per_dir == 0:
+                sub.mkdir(parents=True)
+            (sub / f"f{i}.txt").write_bytes(b"x")
+        runs = 5 if count < 100_000 else 3
+        lines.append(f"| many files | {count:,} | 10 MB | {wall([*modellint_cmd(), 'check', str(repo)], runs):.3f} |")
+        shutil.rmtree(repo)
+    for size, label in ((10 * 1024**2, "10 MB"), (100 * GB, "100 GB (sparse)")):
+        repo = typical_repo(tmp / f"w{size}", shard_bytes=size, shards=1)
+        lines.append(f"| one weight file | 10 | {label} | {wall([*modellint_cmd(), 'check', str(repo)], args.runs):.3f} |")
+        shutil.rmtree(repo)
+    return lines
+
+
+def import_ms(argv: list[str]) -> tuple[float, list[str]]:
+    proc = subprocess.run([sys.executable, "-X", "importtime", *argv], capture_output=True, text=True)
+    total = 0.0
+    heavy = set()
+    for line in proc.stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        self_us, _, name = (part.strip() for part in line[len("import time:"):].split("|"))
+        total += int(self_us)  # the sum of self times is the whole import cost
+        top = name.split(".")[0]
+        if top in ("huggingface_hub", "git", "requests", "httpx", "license_expression", "licenseclassifier"):
+            heavy.add(top)
+    return total / 1000, sorted(heavy)
+
+
+def startup_table(tmp: Path) -> list[str]:
+    repo = typical_repo(tmp / "startup", shard_bytes=10 * 1024**2, shards=1)
+    lines = ["| command | imports (ms, -X importtime) | wall (s) | heavy modules imported |",
+             "| --- | --- | --- | --- |"]
+    for label, argv in (("python -c pass", ["-c", "pass"]),
+                        ("modellint --version", ["-m", "modellint", "--version"]),
+                        ("modellint check (local)", ["-m", "modellint", "check", str(repo)])):
+        ms, heavy = import_ms(argv)
+        secs = wall([sys.executable, *argv], 9)
+        lines.append(f"| {label} | {ms:.1f} | {secs:.3f} | {', '.join(heavy) or 'none'} |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reuse", default=shutil.which("reuse") or _existing("/tmp/reuse-venv/bin/reuse"))
+    parser.add_argument("--scancode", default=shutil.which("scancode") or _existing("/tmp/sc/bin/scancode"))
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--scancode-runs", type=int, default=3)
+    parser.add_argument("--skip-scaling", action="store_true")
+    args = parser.parse_args()
+    print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        print("### Pre-commit latency (typical model repo, 4 sparse 5 GB shards)\n")
+        print("\n".join(precommit_table(args, tmp)) + "\n")
+        if not args.skip_scaling:
+            print("### Scaling\n")
+            print("\n".join(scaling_table(args, tmp)) + "\n")
+        print("### Start-up\n")
+        print("\n".join(startup_table(tmp)))
+
+
+def _existing(path: str) -> str | None:
+    return path if os.path.exists(path) else None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""Shared by the example tests and by `python -m tests.examples --write` (review every diff!)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def example_dirs() -> list[Path]:
+    return sorted(p for p in EXAMPLES.iterdir() if (p / "expected.json").is_file())
+
+
+def findings_of(report) -> list[dict]:  # type: ignore[no-untyped-def]
+    return [
+        {"code": f.code, "path": f.path, "line": f.line, "severity": f.severity.value}
+        for f in report.active()
+    ]
+
+
+def expected_of(example: Path) -> list[dict]:
+    return json.loads((example / "expected.json").read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__" and "--write" in sys.argv:
+    import os
+
+    from modellint.registry import load_registry
+    from modellint.runner import RunOptions, lint
+
+    registry = load_registry(include_plugins=False)
+    for example in sorted(p for p in EXAMPLES.iterdir() if p.is_dir()):
+        os.chdir(ROOT)
+        report, _ = lint([str(example.relative_to(ROOT))], RunOptions(), registry)
+        got = [{k: v for k, v in f.items()} for f in findings_of(report)]
+        (example / "expected.json").write_text(json.dumps(got, indent=2) + "\n", encoding="utf-8")
+        print(example.name, [(f["code"], f["path"], f["line"]) for f in got])

@@ -1,0 +1,61 @@
+"""The rule catalogue holds together: specs, checks, docs, cases, and the README table."""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+import pytest
+
+from modellint.cli import rules_markdown
+from modellint.registry import DOC_KEYS, check_params
+from modellint.tomlcompat import tomllib
+from tests.examples import ROOT
+
+CASES = ROOT / "tests" / "cases"
+
+
+def _rules(registry):
+    return list(registry.rules.values())
+
+
+def test_specs_load_without_errors(registry):
+    assert registry.errors == []
+    assert len(registry.rules) >= 7
+
+
+@pytest.mark.parametrize("field", DOC_KEYS)
+def test_every_spec_has_docs(registry, field):
+    missing = [r.code for r in _rules(registry) if not str(r.docs.get(field, "")).strip()]
+    assert missing == []
+
+
+def test_every_check_resolves_and_params_bind(registry):
+    for rule in _rules(registry):
+        func = rule.resolve()
+        assert inspect.isfunction(func), rule.code
+        check_params(rule, rule.params)
+        first = next(iter(inspect.signature(func).parameters))
+        assert first == "facts", rule.code
+
+
+def test_every_rule_has_passing_and_failing_cases(registry):
+    for rule in _rules(registry):
+        path = CASES / f"{rule.code}.toml"
+        assert path.is_file(), f"{rule.code} has no case file"
+        cases = tomllib.loads(path.read_text(encoding="utf-8")).get("case", [])
+        fires = [c for c in cases if any(e["code"] == rule.code for e in c.get("expect", []))]
+        quiet = [c for c in cases if not any(e["code"] == rule.code for e in c.get("expect", []))]
+        assert fires and quiet, f"{rule.code} needs failing and passing cases"
+
+
+def test_case_files_name_real_rules(registry):
+    for path in CASES.glob("ML*.toml"):
+        assert path.stem in registry.rules, f"{path.name} has no rule"
+
+
+def test_readme_rule_table_matches_catalogue(registry):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- rules:start -->\n(.*?)\n<!-- rules:end -->", readme, re.S)
+    assert match, "README.md lacks the rules table markers"
+    assert match.group(1).strip() == rules_markdown(_rules(registry)).strip()

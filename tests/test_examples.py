@@ -1,0 +1,71 @@
+"""Every bundled example gives exactly its documented findings, in every output format."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from modellint.reporters import get as get_reporter
+from modellint.runner import RunOptions, lint
+from tests.examples import ROOT, example_dirs, expected_of, findings_of
+
+SCHEMA = json.loads((ROOT / "modellint" / "schemas" / "report.schema.json").read_text())
+EXAMPLES = example_dirs()
+
+
+def _key(f: dict) -> tuple:
+    return (f["code"], f["path"] or "", f["line"] or 0, f["severity"])
+
+
+@pytest.fixture(params=EXAMPLES, ids=[p.name for p in EXAMPLES])
+def example_report(request, registry, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    example: Path = request.param
+    report, _ = lint([str(example.relative_to(ROOT))], RunOptions(), registry)
+    return example, report
+
+
+def test_at_least_eight_examples():
+    assert len(EXAMPLES) >= 8
+
+
+def test_example_findings(example_report):
+    example, report = example_report
+    assert not report.errors
+    assert sorted(findings_of(report), key=_key) == sorted(expected_of(example), key=_key)
+
+
+def test_example_in_every_format(example_report, registry):
+    example, report = example_report
+    expected = expected_of(example)
+    rendered = {}
+    for fmt in ("text", "concise", "json", "sarif", "github"):
+        buf = io.StringIO()
+        get_reporter(fmt)(report, registry.rules, buf)
+        rendered[fmt] = buf.getvalue()
+
+    data = json.loads(rendered["json"])
+    jsonschema.validate(data, SCHEMA)
+    assert sorted(({k: f[k] for k in ("code", "path", "line", "severity")} for f in data["findings"]),
+                  key=_key) == sorted(expected, key=_key)
+
+    sarif = json.loads(rendered["sarif"])
+    results = sarif["runs"][0]["results"]
+    assert sorted(r["ruleId"] for r in results) == sorted(f["code"] for f in expected)
+
+    concise = [line for line in rendered["concise"].splitlines() if line]
+    assert len(concise) == len(expected)
+    for f in expected:
+        assert any(f" {f['code']} {f['severity']} " in line for line in concise)
+
+    github = [line for line in rendered["github"].splitlines() if line]
+    assert len(github) == len(expected)
+
+    text = rendered["text"]
+    for f in expected:
+        assert f["code"] in text
+    assert ("No problems found" in text) == (not expected)

@@ -1,0 +1,151 @@
+"""Hostile and broken repositories: each gives a finding or one clear error, never a crash.
+
+The corpus is built here, in temp dirs. Every case asserts the exact finding it must produce,
+that no rule crashed, and (for the big ones) that memory stayed bounded.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import tracemalloc
+
+import pytest
+
+from modellint.facts import extract
+from modellint.runner import RunOptions, lint
+from modellint.sources.local import open_local
+
+CARD = "---\nlicense: mit\n---\n# m\n"
+LICENSE = "SPDX-License-Identifier: MIT\n"
+
+
+def _lint(registry, repo, **kw):
+    report, _ = lint([str(repo)], RunOptions(**kw), registry)
+    assert not report.errors, report.errors
+    return report
+
+
+def _has(report, code, path=None, fragment=""):
+    return any(f.code == code and (path is None or f.path == path) and fragment in f.message
+               for f in report.active())
+
+
+def test_yaml_alias_bomb(make_repo, registry):
+    lines = ["license: mit", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    repo = make_repo({"README.md": "---\n" + "\n".join(lines) + "\n---\n", "LICENSE": LICENSE})
+    tracemalloc.start()
+    report = _lint(registry, repo)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert _has(report, "ML106", "README.md", "too many nodes")
+    assert peak < 50 * 1024**2
+
+
+def test_deeply_nested_front_matter(make_repo, registry):
+    depth = 20_000
+    repo = make_repo({"README.md": "---\nlicense: mit\nx: " + "[" * depth + "]" * depth + "\n---\n",
+                      "LICENSE": LICENSE})
+    report = _lint(registry, repo)
+    assert _has(report, "ML106", "README.md")
+
+
+def test_huge_readme_is_read_only_in_part(make_repo, registry, tmp_path):
+    repo = make_repo({"LICENSE": LICENSE})
+    with open(repo / "README.md", "wb") as fh:
+        fh.write(CARD.encode())
+        fh.write(b"text line\n" * (200 * 1024 * 1024 // 10))  # 200 MB of real text
+    tracemalloc.start()
+    report = _lint(registry, repo)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert _has(report, "ML901", "README.md", "only the start was read")
+    assert not _has(report, "ML102")  # the front matter at the start was still read
+    assert peak < 64 * 1024**2
+
+
+def test_binary_readme_and_nul_bytes_in_license(make_repo, registry):
+    repo = make_repo({"README.md": os.urandom(256) + b"\x00", "LICENSE": b"MIT\x00License"})
+    report = _lint(registry, repo)
+    assert _has(report, "ML901", "README.md", "binary content")
+    assert _has(report, "ML901", "LICENSE", "binary content")
+
+
+def test_mixed_encodings(make_repo, registry):
+    repo = make_repo({"README.md": CARD, "LICENSE": "SPDX-License-Identifier: MIT\n".encode("utf-16"),
+                      "NOTICE": "Copyright © 2026 Café".encode("latin-1"),
+                      "COPYING": b"\xef\xbb\xbfSPDX-License-Identifier: MIT\n"})
+    report = _lint(registry, repo)
+    assert not _has(report, "ML901", "LICENSE")  # UTF-16 with a BOM is fine
+    assert not _has(report, "ML901", "COPYING")  # so is a UTF-8 BOM
+    assert _has(report, "ML901", "NOTICE", "not valid UTF-8")
+
+
+def test_symlink_loops_and_links_out(make_repo, registry, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    repo = make_repo({"README.md": CARD, "LICENSE": {"symlink": str(secret)},
+                      "loop1": {"symlink": "loop2"}, "loop2": {"symlink": "loop1"},
+                      "sub/up": {"symlink": ".."}})
+    report = _lint(registry, repo)
+    assert _has(report, "ML901", "LICENSE", "outside the repository")
+    assert _has(report, "ML901", "loop1") and _has(report, "ML901", "loop2")
+    assert _has(report, "ML901", "sub/up", "cycle")
+    facts = extract(open_local(str(repo)))
+    assert "TOP SECRET" not in str(facts.to_json())
+    assert _has(report, "ML201")  # the linked-out LICENSE does not count as a license file
+
+
+def test_odd_path_characters(make_repo, registry):
+    repo = make_repo({"README.md": CARD, "LICENSE": LICENSE, "weird name ü\t.txt": "x",
+                      "dir with space/LICENSE-CODE": LICENSE})
+    (repo / os.fsdecode(b"bad\xffname.txt")).write_text("x")
+    report = _lint(registry, repo)
+    assert _has(report, "ML901", fragment="file name is not valid UTF-8")
+    proc = subprocess.run([sys.executable, "-m", "modellint", "check", str(repo), "--format", "json"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file(make_repo, registry):
+    repo = make_repo({"README.md": CARD, "LICENSE": LICENSE})
+    os.chmod(repo / "LICENSE", 0)
+    try:
+        report = _lint(registry, repo)
+    finally:
+        os.chmod(repo / "LICENSE", stat.S_IRUSR | stat.S_IWUSR)
+    assert _has(report, "ML901", "LICENSE", "ermission denied")
+
+
+def test_fifo_does_not_block(make_repo, registry):
+    repo = make_repo({"README.md": CARD, "LICENSE": LICENSE})
+    os.mkfifo(repo / "NOTICE")
+    report = _lint(registry, repo)
+    assert _has(report, "ML901", "NOTICE", "not a regular file")
+
+
+def test_device_file(make_repo, registry):
+    repo = make_repo({"README.md": CARD, "LICENSE": LICENSE})
+    try:
+        os.mknod(repo / "COPYING", stat.S_IFCHR | 0o600, os.makedev(1, 5))
+    except (PermissionError, OSError):
+        pytest.skip("cannot create a device node here")
+    report = _lint(registry, repo)
+    assert _has(report, "ML901", "COPYING", "not a regular file")
+
+
+def test_forged_lfs_pointer_is_not_trusted(make_repo, registry):
+    forged = ("version https://git-lfs.github.com/spec/v1\noid sha256:zz\nsize 12\n")
+    huge = ("version https://git-lfs.github.com/spec/v1\noid sha256:" + "a" * 64 +
+            "\nsize 999999999999999999999999\n")
+    repo = make_repo({"README.md": CARD, "LICENSE": LICENSE, "a.safetensors": forged,
+                      "b.safetensors": huge})
+    facts = extract(open_local(str(repo)))
+    weights = {w.path: w for w in facts.weights}
+    assert weights["a.safetensors"].lfs is None
+    assert weights["b.safetensors"].lfs is None  # a size over 20 digits is not a pointer
