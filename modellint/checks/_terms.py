@@ -50,7 +50,10 @@ def card_licenses(facts: Facts) -> list[Found]:
         value = (item.value or "").strip()
         if value.lower() in _NON_VALUES:
             continue
-        out.append(Found(value, item.license, "card", where, scope))
+        lic = item.license
+        if lic is not None and lic.kind == "meta":
+            lic = None  # `other` / `unknown` name no terms
+        out.append(Found(value, lic, "card", where, scope))
     return out
 
 
@@ -141,6 +144,7 @@ def card_text(facts: Facts) -> str:
 def normalize(text: str) -> str:
     """Lower case, one space between words, straight quotes: for phrase containment tests."""
     text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")
+    text = re.sub(r"\u00a9|\(c\)", "(c)", text, flags=re.I)
     text = re.sub(r"[\"'`*_]", "", text)
     return " ".join(text.lower().split())
 

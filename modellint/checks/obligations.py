@@ -7,7 +7,7 @@ at a license it does not know: unknown licenses are other rules' business (ML103
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from modellint.checks._terms import (
     Found,
@@ -151,11 +151,10 @@ def training_data_undocumented(facts: Facts) -> Iterator[Violation]:
 # ---- ML306 outputs ---------------------------------------------------------------------------
 
 _OUTPUT_SECTION = (r"\boutputs?\b", r"\bgenerated\s+content\b")
+_OUTPUT_WORD = r"\b(outputs?|generated (text|content|images?|code|audio|video))\b"
+_CLAIM_WORD = r"\b(own|owns|owned|ownership|rights?|claims?|licen[cs]ed?|copyright|belongs?|responsib\w*)\b"
 _OUTPUT_SENTENCE = re.compile(
-    r"\b(outputs?|generated (text|content|images?|code))\b[^.\n]{0,100}?"
-    r"\b(own|owns|owned|ownership|rights?|claims?|licen[cs]ed?|copyright|belongs?|responsib\w*)\b",
-    re.I,
-)
+    rf"{_OUTPUT_WORD}[^.\n]{{0,100}}?{_CLAIM_WORD}|{_CLAIM_WORD}[^.\n]{{0,100}}?{_OUTPUT_WORD}", re.I)
 
 
 def outputs_terms_unaddressed(facts: Facts) -> Iterator[Violation]:
@@ -194,7 +193,7 @@ def notice_missing(facts: Facts, conditional: Iterable[str] = ("apache-2.0",)) -
             continue
         if not lic.obligations.notice_file:
             continue
-        text = lic.obligations.notice_text
+        text = " ".join(lic.obligations.notice_text.split()) if lic.obligations.notice_text else None
         if not notices:
             wanted = f' saying "{text}"' if text else ""
             yield Violation(f"{lic.id} requires a NOTICE text file{wanted}; the repository has none",
@@ -207,15 +206,18 @@ def notice_missing(facts: Facts, conditional: Iterable[str] = ("apache-2.0",)) -
 # ---- ML402 attribution-missing ---------------------------------------------------------------
 
 
-def attribution_missing(facts: Facts) -> Iterator[Violation]:
+def attribution_missing(facts: Facts,
+                        alternatives: Mapping[str, list[str]] | None = None) -> Iterator[Violation]:
     if facts.card is None or facts.card.metadata_error:
         return
+    extra = {k.lower(): v for k, v in (alternatives or {}).items()}
     body = facts.card.body
     for found in distinct_known(model_licenses(facts)):
         phrase = found.license.obligations.display_phrase  # type: ignore[union-attr]
         if not phrase:
             continue
         choices = _alternatives(phrase)
+        choices += [alt for alt in extra.get(phrase.lower(), []) if alt not in choices]
         if any(contains_phrase(body, choice) for choice in choices):
             continue
         wanted = " or ".join(f'"{c}"' for c in choices)
