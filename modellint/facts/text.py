@@ -68,4 +68,4 @@ def read_text_file(snapshot: Snapshot, entry: FileEntry, role: str, scope: str |
     if truncated and problem is None:
         problem = f"larger than {MAX_TEXT_BYTES // 1024} KiB; only the start was read"
     return TextFile(entry.path, role, scope, entry.size, text, truncated=truncated,
-                    licenses=identify_file(entry.path, text), problem=problem)
+                    licenses=identify_file(entry.path, text, role), problem=problem)

@@ -1,0 +1,166 @@
+"""Text-similarity matching against shipped license fingerprints.
+
+``fingerprints.json`` (built by ``tests/benchmarks/build_fingerprints.py``) holds, per license, a
+sample of its shingle hashes: those whose low bits are zero modulo a power of two chosen so each
+license keeps a few hundred. The input side is hashed in full, so the share of a license's sample
+found in a text estimates how much of that license the text contains, and the text's own hashes
+that pass the same modulus estimate how much it adds. No license text is shipped.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from array import array
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from modellint.identify.tokens import SHINGLE, Tokens
+
+DATA = Path(__file__).with_name("fingerprints.json")
+
+MIN_CONTAINMENT = 0.55  # below this a text does not hold the license, not even altered
+EXACT_CONTAINMENT = 0.90  # at or above (with few additions) the text is the license
+MAX_EXACT_EXTRA = 0.10  # share of the matched region's sampled shingles foreign to the license
+MIN_HITS = 6  # a match rests on at least this many distinct sampled shingles
+MAX_MATCHES = 16  # bound on licenses reported for one text
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    scancode: str | None
+    spdx: str | None
+    names: tuple[str, ...]
+    modulus: int
+    hashes: frozenset[int]
+
+
+@dataclass(frozen=True)
+class FingerprintMatch:
+    entry: Entry
+    first: int  # token positions of the matched region (inclusive)
+    last: int
+    containment: float  # share of the license's sample present in the region
+    extra: float  # share of the region's comparable shingles not in the license
+
+    @property
+    def modified(self) -> bool:
+        return self.containment < EXACT_CONTAINMENT or self.extra > MAX_EXACT_EXTRA
+
+    @property
+    def confidence(self) -> float:
+        return round(min(self.containment, 1.0 - self.extra), 3)
+
+    @property
+    def score(self) -> float:
+        return self.containment * (1.0 - self.extra)
+
+
+class Index:
+    def __init__(self, entries: list[Entry], orders: list[list[int]]) -> None:
+        self.entries = entries
+        postings: dict[int, list[tuple[int, int]]] = {}
+        for i, order in enumerate(orders):
+            for rank, h in enumerate(order):
+                postings.setdefault(h, []).append((i, rank))
+        self.postings = {h: tuple(v) for h, v in postings.items()}
+
+    def match(self, tokens: Tokens, hashes: list[int]) -> list[FingerprintMatch]:
+        """Licenses held in the text, best first taken, each region claimed once."""
+        hits: dict[int, list[tuple[int, int]]] = {}  # license -> [(position, rank)]
+        get = self.postings.get
+        for pos, h in enumerate(hashes):
+            owners = get(h)
+            if owners:
+                for i, rank in owners:
+                    hits.setdefault(i, []).append((pos, rank))
+        candidates = {i: v for i, v in hits.items() if len(v) >= MIN_HITS
+                      and len(v) >= MIN_CONTAINMENT * len(self.entries[i].hashes)}
+        found: list[FingerprintMatch] = []
+        taken: list[tuple[int, int]] = []
+        while candidates and len(found) < MAX_MATCHES:
+            best: FingerprintMatch | None = None
+            for i, positions in list(candidates.items()):
+                free = [pr for pr in positions if not _inside(pr[0], taken)]
+                m = self._best_region(i, free, hashes)
+                if m is None:
+                    del candidates[i]
+                elif best is None or m.score > best.score:
+                    best = m
+            if best is None:
+                break
+            found.append(best)
+            taken.append((best.first, best.last))
+        found.sort(key=lambda m: m.first)
+        return found
+
+    def _best_region(self, i: int, positions: list[tuple[int, int]], hashes: list[int]
+                     ) -> FingerprintMatch | None:
+        """The best-scoring region of hits for license i, or None when every region is weak.
+
+        Hits split into regions at long gaps, and where the license starts over: its
+        shingles' order jumps back to its opening and stays back for the next few hits (a
+        single repeated phrase does not count). Two copies of a license make two regions."""
+        e = self.entries[i]
+        size = len(e.hashes)
+        if len(positions) < MIN_HITS:
+            return None
+        gap = max(40, 12 * e.modulus)
+        regions: list[list[tuple[int, int]]] = [[positions[0]]]
+        top = positions[0][1]
+        for k in range(1, len(positions)):
+            pr = positions[k]
+            current = regions[-1]
+            back = top - size // 4
+            restart = (pr[1] < back and pr[1] < 0.15 * size and len(current) >= 0.2 * size
+                       and all(r < back for _, r in positions[k + 1:k + 4]))
+            if pr[0] - current[-1][0] > gap or restart:
+                regions.append([pr])
+                top = pr[1]
+            else:
+                current.append(pr)
+                top = max(top, pr[1])
+        best = None
+        for region in regions:
+            distinct = len({hashes[p] for p, _ in region})
+            containment = distinct / size
+            if distinct < MIN_HITS or containment < MIN_CONTAINMENT:
+                continue
+            first, last = region[0][0], region[-1][0]
+            m = FingerprintMatch(e, first, last + SHINGLE - 1, round(containment, 4),
+                                 _extra(e, hashes, first, last))
+            if best is None or m.score > best.score:
+                best = m
+        return best
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos <= b for a, b in spans)
+
+
+def _extra(e: Entry, hashes: list[int], first: int, last: int) -> float:
+    mask = e.modulus - 1
+    region = {h for h in hashes[first:last + 1] if not h & mask}
+    if not region:
+        return 0.0
+    return round(len(region - e.hashes) / len(region), 4)
+
+
+@lru_cache(maxsize=1)
+def load_index() -> Index:
+    raw = json.loads(DATA.read_text(encoding="utf-8"))
+    entries = []
+    orders = []
+    for item in raw["licenses"]:
+        values = array("I")
+        values.frombytes(base64.b64decode(item["hashes"]))
+        if sys.byteorder == "big":  # stored little-endian
+            values.byteswap()
+        entries.append(Entry(item["id"], item.get("scancode"), item.get("spdx"),
+                             tuple(item.get("names", ())), int(item["modulus"]),
+                             frozenset(values)))
+        orders.append(list(values))
+    return Index(entries, orders)

@@ -1,0 +1,165 @@
+"""License names: the knowledge base bridge, name mentions, file names and KB phrases.
+
+A mention ("licensed under the Llama 3.1 Community License") says which license a NOTICE or a
+card section points to, without holding its text. Names are matched as whole token runs, so
+"Llama 3 Community License" never matches inside "Llama 3.1 Community License".
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from modellint.identify.tokens import normalise_phrase
+
+# Common ways of naming software licenses in prose, beyond the names fingerprints carry.
+_PROSE_NAMES = {
+    "apache-2.0": ("Apache License, Version 2.0", "Apache License 2.0", "Apache 2.0 License",
+                   "Apache License v2.0", "Apache-2.0 License"),
+    "mit": ("MIT License", "MIT Licence"),
+    "bsd-3-clause": ("BSD 3-Clause License", "3-Clause BSD License", "BSD-3-Clause License",
+                     "New BSD License"),
+    "bsd-2-clause": ("BSD 2-Clause License", "2-Clause BSD License", "Simplified BSD License"),
+    "gpl-3.0": ("GNU General Public License v3.0", "GNU General Public License, version 3",
+                "GPL-3.0 License", "GPLv3 License"),
+    "gpl-2.0": ("GNU General Public License v2.0", "GNU General Public License, version 2"),
+    "cc-by-4.0": ("Creative Commons Attribution 4.0 International", "CC BY 4.0 License"),
+    "cc-by-nc-4.0": ("Creative Commons Attribution-NonCommercial 4.0 International",),
+    "cc-by-sa-4.0": ("Creative Commons Attribution-ShareAlike 4.0 International",),
+    "gemma": ("Gemma Terms of Use",),
+    "openatom-model-license-1.0": ("OpenAtom Model License",),
+}
+# File-name stems that say nothing about which license a file holds.
+_GENERIC_STEM_WORDS = {"license", "licence", "licenses", "model", "code", "weights", "copying",
+                       "agreement", "terms", "the", "of", "use", "md", "txt", "pdf"}
+
+
+@lru_cache(maxsize=1)
+def knowledge_base() -> Any:
+    """The knowledge base, or None while the package has none."""
+    try:
+        from modellint.knowledge import load_kb
+    except ImportError:
+        return None
+    try:
+        return load_kb()
+    except Exception:  # a broken KB must not stop identification; rules report KB problems
+        return None
+
+
+@lru_cache(maxsize=512)
+def canonical_id(*candidates: str | None) -> str | None:
+    """The KB id for the first candidate the KB resolves; else the first candidate itself."""
+    kb = knowledge_base()
+    if kb is not None:
+        for value in candidates:
+            if value:
+                lic = kb.resolve(value)
+                if lic is not None:
+                    return str(lic.id)
+    from modellint.identify.fingerprint import load_index
+
+    for value in candidates:
+        if value:
+            low = value.lower()
+            for entry in load_index().entries:
+                if low in (entry.id, (entry.scancode or "").lower(), (entry.spdx or "").lower()):
+                    return entry.id
+    return next((c for c in candidates if c), None)
+
+
+@lru_cache(maxsize=1)
+def name_table() -> tuple[tuple[str, str], ...]:
+    """(normalised name, license id) pairs, longest names first."""
+    from modellint.identify.fingerprint import load_index
+
+    pairs: dict[str, str] = {}
+    for entry in load_index().entries:
+        lid = canonical_id(entry.id, entry.scancode, entry.spdx) or entry.id
+        for name in entry.names:
+            _add_name(pairs, name, lid)
+    for lid, names in _PROSE_NAMES.items():
+        for name in names:
+            _add_name(pairs, name, canonical_id(lid) or lid)
+    kb = knowledge_base()
+    if kb is not None:
+        for lic in kb.all():
+            if getattr(lic, "name", None):
+                _add_name(pairs, lic.name, lic.id)
+    return tuple(sorted(pairs.items(), key=lambda kv: -len(kv[0])))
+
+
+def _add_name(pairs: dict[str, str], name: str, lid: str) -> None:
+    norm = normalise_phrase(name)
+    # One- or two-word names ("MIT", "Gemma") are too common in prose to count as a mention.
+    if len(norm.split()) >= 3 or (len(norm.split()) == 2 and norm.endswith("license")):
+        pairs.setdefault(norm, lid)
+
+
+def find_mentions(joined: str) -> list[tuple[str, int, int]]:
+    """(license id, first token, last token) for each license name in a joined token string."""
+    found: list[tuple[str, int, int]] = []
+    used: list[tuple[int, int]] = []  # character ranges in ``joined`` already claimed
+    for norm, lid in name_table():
+        needle = f" {norm} "
+        at = joined.find(needle)
+        while at >= 0:
+            end = at + len(needle)
+            if not any(a < end and at < b for a, b in used):
+                used.append((at, end))
+                first = joined.count(" ", 0, at + 1) - 1
+                found.append((lid, first, first + len(norm.split()) - 1))
+            at = joined.find(needle, end - 1)
+    return found
+
+
+@lru_cache(maxsize=1)
+def kb_phrases() -> tuple[tuple[str, tuple[str, ...], int], ...]:
+    """(license id, normalised phrases, how many must appear) from the knowledge base."""
+    kb = knowledge_base()
+    if kb is None:
+        return ()
+    out = []
+    for lic in kb.all():
+        ident = getattr(lic, "identify", None)
+        phrases = tuple(normalise_phrase(p) for p in getattr(ident, "phrases", ()) or ())
+        phrases = tuple(p for p in phrases if p)
+        if phrases:
+            need = int(getattr(ident, "min_phrases", 0) or min(2, len(phrases)))
+            out.append((str(lic.id), phrases, max(1, need)))
+    return tuple(out)
+
+
+def from_file_name(path: str) -> str | None:
+    """A license id that a file's name alone gives ("LICENSE-llama3.1", "OpenAtom Model
+    License.pdf"), or None."""
+    base = path.rsplit("/", 1)[-1]
+    stem = base.rsplit(".", 1)[0] if "." in base[1:] and not base.lower().startswith(
+        ("license.", "licence.")) else base
+    words = normalise_phrase(stem.replace("_", " ").replace("-", " ")).split()
+    if not words or all(w in _GENERIC_STEM_WORDS for w in words):
+        return None
+    # The stem as written ("llama3.1") may be an id; else its words may be a known name.
+    raw = base
+    for prefix in ("license-", "licence-", "license_", "licence_", "license.", "licence."):
+        if raw.lower().startswith(prefix):
+            raw = raw[len(prefix):]
+            break
+    for suffix in (".pdf", ".md", ".txt", ".docx", ".doc"):
+        if raw.lower().endswith(suffix):
+            raw = raw[: -len(suffix)]
+    kb = knowledge_base()
+    if kb is not None and raw:
+        lic = kb.resolve(raw)
+        if lic is not None:
+            return str(lic.id)
+    from modellint.identify.fingerprint import load_index
+
+    for entry in load_index().entries:
+        if raw.lower() == entry.id:
+            return canonical_id(entry.id, entry.scancode) or entry.id
+    joined = " " + " ".join(words) + " "
+    for norm, lid in name_table():
+        if f" {norm} " in joined:
+            return lid
+    return None

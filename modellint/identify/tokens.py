@@ -1,0 +1,64 @@
+"""Text normalisation for license matching: tokens with offsets, and shingle hashes.
+
+Words are lower-cased runs of letters and digits; punctuation, markdown and layout vanish, so a
+text re-wrapped, re-quoted or turned into markdown still yields the same tokens. Chinese, Japanese
+and Korean characters become one token each, so their shingles are character n-grams.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+SHINGLE = 5  # tokens per shingle
+
+_TOKEN = re.compile(
+    r"[^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+"
+    r"|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+# Spelling variants that carry no legal difference.
+_EQUIVALENT = {"licence": "license", "licences": "licenses", "licensor's": "licensor"}
+
+
+class Tokens:
+    """A text's normalised tokens with their character spans."""
+
+    __slots__ = ("words", "starts", "ends")
+
+    def __init__(self, text: str) -> None:
+        words: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        for m in _TOKEN.finditer(text):
+            w = m.group().lower()
+            words.append(_EQUIVALENT.get(w, w))
+            starts.append(m.start())
+            ends.append(m.end())
+        self.words = words
+        self.starts = starts
+        self.ends = ends
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def joined(self) -> str:
+        """The tokens as one space-separated string, padded, for phrase search."""
+        return " " + " ".join(self.words) + " "
+
+    def char_span(self, first: int, last: int) -> tuple[int, int]:
+        """Characters covered by tokens first..last (inclusive)."""
+        last = min(last, len(self.words) - 1)
+        return self.starts[first], self.ends[last]
+
+
+def normalise_phrase(phrase: str) -> str:
+    return " ".join(Tokens(phrase).words)
+
+
+def shingle_hashes(words: list[str]) -> list[int]:
+    """32-bit hashes of every run of SHINGLE consecutive tokens (one per start position)."""
+    n = len(words) - SHINGLE + 1
+    if n <= 0:
+        return [zlib.crc32(" ".join(words).encode())] if words else []
+    crc = zlib.crc32
+    return [crc(" ".join(words[i:i + SHINGLE]).encode()) for i in range(n)]
