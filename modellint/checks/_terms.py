@@ -18,6 +18,8 @@ from modellint.model import Location
 # Identifications below this confidence are hints, not evidence enough to demand anything.
 MIN_CONFIDENCE = 0.5
 # Card values that say "no license given" rather than naming one.
+# Evidence that can match several versions of one family at once (shared phrases, names).
+_WEAK_METHODS = frozenset({"phrase", "mention", "filename"})
 _NON_VALUES = frozenset({"", "unknown", "none", "n/a", "noassertion"})
 
 
@@ -70,15 +72,27 @@ def _card_scope(facts: Facts) -> str | None:
 
 
 def file_licenses(lf: TextFile) -> list[Found]:
-    """The licenses identified in one license file (confident identifications only)."""
+    """The licenses identified in one license file, on the best evidence the file offers.
+
+    Only the top confidence tier counts: when an SPDX tag or a full-text fingerprint names a
+    license, weaker phrase hits in the same file are echoes, not more licenses. Within one family
+    a tie between phrase-level matches keeps the earliest: phrases shared by every Llama version ("Built with Llama")
+    must not turn one Llama 3.1 agreement into five agreements with five notices.
+    """
     kb = load_kb()
+    idents = [i for i in lf.licenses if i.confidence >= MIN_CONFIDENCE]
+    if not idents:
+        return []
+    top = max(i.confidence for i in idents)
+    idents = sorted((i for i in idents if i.confidence >= top - 1e-9), key=lambda i: i.start)
     out: list[Found] = []
     seen: set[str] = set()
-    for ident in lf.licenses:
-        if ident.confidence < MIN_CONFIDENCE:
-            continue
+    for ident in idents:
         lic = kb.resolve(ident.id)
-        key = lic.id if lic else ident.id.lower()
+        if lic is not None and lic.kind == "meta":
+            lic = None
+        weak = ident.method in _WEAK_METHODS and lic is not None and lic.kind != "family"
+        key = f"family:{lic.family}" if weak else (lic.id if lic else ident.id.lower())  # type: ignore[union-attr]
         if key in seen:
             continue
         seen.add(key)
