@@ -53,13 +53,25 @@ def license_mismatch(facts: Facts) -> Iterator[Violation]:
     else:
         checked_scopes = set()
     # Files that cover the same part must agree with each other (when the card did not decide).
+    # Only generically named files say "this is THE license of this part": a file named after a
+    # license ("Tongyi Qianwen LICENSE AGREEMENT") usually covers another model or component.
     for scope, files in groups.items():
+        files = [found for found in files if _generic_name(found[0].location.path or "")]
         if scope in checked_scopes or len(files) < 2:
             continue
         first = files[0]
         for other in files[1:]:
             if not _agrees(other, [f.license for f in first if f.license]):
                 yield _mismatch(other, f"{first[0].location.path} ({_ids(first)}) covers the same part")
+
+
+_GENERIC_NAME = re.compile(
+    r"^(licen[cs]es?|copying|model|weights?|code|software|source|data|dataset|agreement|terms"
+    r"|[-_. ])+(\.(md|txt|rst|markdown|html))?$", re.I)
+
+
+def _generic_name(path: str) -> bool:
+    return bool(_GENERIC_NAME.match(path.rsplit("/", 1)[-1]))
 
 
 def _agrees(found: list[Found], licenses: list[License]) -> bool:
@@ -206,16 +218,22 @@ def notice_missing(facts: Facts, conditional: Iterable[str] = ("apache-2.0",)) -
 # ---- ML402 attribution-missing ---------------------------------------------------------------
 
 
-def attribution_missing(facts: Facts,
-                        alternatives: Mapping[str, list[str]] | None = None) -> Iterator[Violation]:
+def attribution_missing(facts: Facts, alternatives: Mapping[str, list[str]] | None = None,
+                        only_for: Mapping[str, str] | None = None) -> Iterator[Violation]:
     if facts.card is None or facts.card.metadata_error:
         return
     extra = {k.lower(): v for k, v in (alternatives or {}).items()}
+    scoped = {k.lower(): v.lower() for k, v in (only_for or {}).items()}
     body = facts.card.body
+    about = " ".join(str(x) for x in (facts.model_name, facts.card.title,
+                                      facts.metadata.get("base_model")) if x).lower()
     for found in distinct_known(model_licenses(facts)):
         phrase = found.license.obligations.display_phrase  # type: ignore[union-attr]
         if not phrase:
             continue
+        word = scoped.get(phrase.lower())
+        if word and word not in about:
+            continue  # the duty is tied to one model line ("Built on NVIDIA Cosmos")
         choices = _alternatives(phrase)
         choices += [alt for alt in extra.get(phrase.lower(), []) if alt not in choices]
         if any(contains_phrase(body, choice) for choice in choices):
