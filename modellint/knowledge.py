@@ -73,6 +73,9 @@ class License:
     url: str | None = None  # where the license text lives
     path: str = field(default="", compare=False)  # the record's file name
 
+    def __repr__(self) -> str:
+        return f"License(id={self.id!r})"
+
     @property
     def ids(self) -> tuple[str, ...]:
         """Every string this record answers to in ``KnowledgeBase.resolve``."""
