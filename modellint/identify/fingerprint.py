@@ -13,19 +13,23 @@ import base64
 import json
 import sys
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from modellint.identify.tokens import SHINGLE, Tokens
+from modellint.identify.tokens import SHINGLE, Tokens, shingle_hashes
 
 DATA = Path(__file__).with_name("fingerprints.json")
 
-MIN_CONTAINMENT = 0.55  # below this a text does not hold the license, not even altered
+MIN_CONTAINMENT = 0.40  # below this a text does not hold the license, not even altered
+MIN_SCORE = 0.35  # containment x (1 - extra): the region must also be mostly this license
 EXACT_CONTAINMENT = 0.90  # at or above (with few additions) the text is the license
 MAX_EXACT_EXTRA = 0.10  # share of the matched region's sampled shingles foreign to the license
 MIN_HITS = 6  # a match rests on at least this many distinct sampled shingles
 MAX_MATCHES = 16  # bound on licenses reported for one text
+
+
+TARGET_SAMPLE = 256  # sampled hashes kept per license, at most
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,23 @@ class Entry:
     spdx: str | None
     names: tuple[str, ...]
     modulus: int
-    hashes: frozenset[int]
+    order: tuple[int, ...]  # sampled hashes in the order the license text first has them
+    hashes: frozenset[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hashes", frozenset(self.order))
+
+    @classmethod
+    def from_text(cls, lid: str, text: str, scancode: str | None = None,
+                  spdx: str | None = None, names: tuple[str, ...] = ()) -> Entry:
+        """Fingerprint a license text: its shingle hashes that are zero modulo a power of two
+        chosen so that at most TARGET_SAMPLE remain."""
+        ordered = list(dict.fromkeys(shingle_hashes(Tokens(text).words)))
+        modulus = 1
+        while len(ordered) / modulus > TARGET_SAMPLE:
+            modulus *= 2
+        sample = tuple(h for h in ordered if not h & (modulus - 1))
+        return cls(lid, scancode, spdx, names, modulus, sample)
 
 
 @dataclass(frozen=True)
@@ -60,11 +80,11 @@ class FingerprintMatch:
 
 
 class Index:
-    def __init__(self, entries: list[Entry], orders: list[list[int]]) -> None:
+    def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         postings: dict[int, list[tuple[int, int]]] = {}
-        for i, order in enumerate(orders):
-            for rank, h in enumerate(order):
+        for i, e in enumerate(entries):
+            for rank, h in enumerate(e.order):
                 postings.setdefault(h, []).append((i, rank))
         self.postings = {h: tuple(v) for h, v in postings.items()}
 
@@ -80,12 +100,13 @@ class Index:
         candidates = {i: v for i, v in hits.items() if len(v) >= MIN_HITS
                       and len(v) >= MIN_CONTAINMENT * len(self.entries[i].hashes)}
         found: list[FingerprintMatch] = []
-        taken: list[tuple[int, int]] = []
+        regions: dict[int, FingerprintMatch | None] = {}  # best region per candidate, while valid
         while candidates and len(found) < MAX_MATCHES:
             best: FingerprintMatch | None = None
-            for i, positions in list(candidates.items()):
-                free = [pr for pr in positions if not _inside(pr[0], taken)]
-                m = self._best_region(i, free, hashes)
+            for i in list(candidates):
+                if i not in regions:
+                    regions[i] = self._best_region(i, candidates[i], hashes)
+                m = regions[i]
                 if m is None:
                     del candidates[i]
                 elif best is None or m.score > best.score:
@@ -93,7 +114,12 @@ class Index:
             if best is None:
                 break
             found.append(best)
-            taken.append((best.first, best.last))
+            a, b = best.first, best.last
+            for i, positions in candidates.items():  # the claimed region is no longer free
+                free = [pr for pr in positions if not a <= pr[0] <= b]
+                if len(free) != len(positions):
+                    candidates[i] = free
+                    regions.pop(i, None)
         found.sort(key=lambda m: m.first)
         return found
 
@@ -108,7 +134,7 @@ class Index:
         size = len(e.hashes)
         if len(positions) < MIN_HITS:
             return None
-        gap = max(40, 12 * e.modulus)
+        gap = max(100, 16 * e.modulus)  # room for an inserted paragraph
         regions: list[list[tuple[int, int]]] = [[positions[0]]]
         top = positions[0][1]
         for k in range(1, len(positions)):
@@ -132,13 +158,9 @@ class Index:
             first, last = region[0][0], region[-1][0]
             m = FingerprintMatch(e, first, last + SHINGLE - 1, round(containment, 4),
                                  _extra(e, hashes, first, last))
-            if best is None or m.score > best.score:
+            if m.score >= MIN_SCORE and (best is None or m.score > best.score):
                 best = m
         return best
-
-
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos <= b for a, b in spans)
 
 
 def _extra(e: Entry, hashes: list[int], first: int, last: int) -> float:
@@ -153,7 +175,6 @@ def _extra(e: Entry, hashes: list[int], first: int, last: int) -> float:
 def load_index() -> Index:
     raw = json.loads(DATA.read_text(encoding="utf-8"))
     entries = []
-    orders = []
     for item in raw["licenses"]:
         values = array("I")
         values.frombytes(base64.b64decode(item["hashes"]))
@@ -161,6 +182,5 @@ def load_index() -> Index:
             values.byteswap()
         entries.append(Entry(item["id"], item.get("scancode"), item.get("spdx"),
                              tuple(item.get("names", ())), int(item["modulus"]),
-                             frozenset(values)))
-        orders.append(list(values))
-    return Index(entries, orders)
+                             tuple(values)))
+    return Index(entries)

@@ -57,15 +57,33 @@ def canonical_id(*candidates: str | None) -> str | None:
                 lic = kb.resolve(value)
                 if lic is not None:
                     return str(lic.id)
+    known = _fingerprint_ids()
+    for value in candidates:
+        if value and value.lower() in known:
+            return known[value.lower()]
+    return next((c for c in candidates if c), None)
+
+
+@lru_cache(maxsize=1)
+def fingerprinted_ids() -> frozenset[str]:
+    """Ids (as the KB names them) of every license that has a fingerprint."""
     from modellint.identify.fingerprint import load_index
 
-    for value in candidates:
-        if value:
-            low = value.lower()
-            for entry in load_index().entries:
-                if low in (entry.id, (entry.scancode or "").lower(), (entry.spdx or "").lower()):
-                    return entry.id
-    return next((c for c in candidates if c), None)
+    return frozenset(canonical_id(e.id, e.scancode, e.spdx) or e.id
+                     for e in load_index().entries)
+
+
+@lru_cache(maxsize=1)
+def _fingerprint_ids() -> dict[str, str]:
+    """Lower-cased id, ScanCode key and SPDX id of each fingerprint -> its id."""
+    from modellint.identify.fingerprint import load_index
+
+    out: dict[str, str] = {}
+    for entry in load_index().entries:
+        for value in (entry.spdx, entry.scancode, entry.id):
+            if value:
+                out[value.lower()] = entry.id
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -121,6 +139,8 @@ def kb_phrases() -> tuple[tuple[str, tuple[str, ...], int], ...]:
         return ()
     out = []
     for lic in kb.all():
+        if getattr(lic, "kind", None) in ("family", "meta"):
+            continue  # a family is never what a text holds
         ident = getattr(lic, "identify", None)
         phrases = tuple(normalise_phrase(p) for p in getattr(ident, "phrases", ()) or ())
         phrases = tuple(p for p in phrases if p)
@@ -151,7 +171,8 @@ def from_file_name(path: str) -> str | None:
     kb = knowledge_base()
     if kb is not None and raw:
         lic = kb.resolve(raw)
-        if lic is not None:
+        # Without a version in the name ("LICENSE.openmdw") only an exact id is trusted.
+        if lic is not None and (raw.lower() == lic.id or any(c.isdigit() for c in raw)):
             return str(lic.id)
     from modellint.identify.fingerprint import load_index
 

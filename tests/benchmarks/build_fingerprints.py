@@ -17,31 +17,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
 
-from modellint.identify.tokens import Tokens, shingle_hashes  # noqa: E402
+from modellint.identify.fingerprint import Entry  # noqa: E402
 
 OUT = corpus.ROOT / "modellint" / "identify" / "fingerprints.json"
-TARGET_SAMPLE = 256  # hashes kept per license, at most
 
 
-def fingerprint(text: str) -> tuple[int, list[int], int]:
-    """(modulus, sampled hashes in text order, token count) for one license text."""
-    words = Tokens(text).words
-    ordered = list(dict.fromkeys(shingle_hashes(words)))  # first occurrences, in text order
-    modulus = 1
-    while len(ordered) / modulus > TARGET_SAMPLE:
-        modulus *= 2
-    sample = [h for h in ordered if not h & (modulus - 1)]
-    return modulus, sample, len(words)
-
-
-def record(lid: str, text: str, scancode: str | None, spdx: str | None,
-           names: list[str]) -> dict:
-    modulus, sample, count = fingerprint(text)
-    packed = array("I", sample)
+def record(entry: Entry) -> dict:
+    packed = array("I", entry.order)
     if sys.byteorder == "big":
         packed.byteswap()
-    return {"id": lid, "scancode": scancode, "spdx": spdx, "names": names, "tokens": count,
-            "modulus": modulus, "hashes": base64.b64encode(packed.tobytes()).decode("ascii")}
+    return {"id": entry.id, "scancode": entry.scancode, "spdx": entry.spdx,
+            "names": list(entry.names), "modulus": entry.modulus,
+            "hashes": base64.b64encode(packed.tobytes()).decode("ascii")}
 
 
 def main() -> int:
@@ -57,10 +44,10 @@ def main() -> int:
         lid = corpus.hub_id(key)
         names = [n for n in (header.get("name"), header.get("short_name")) if n]
         names += corpus.EXTRA_NAMES.get(lid, [])
-        records.append(record(lid, text, key, spdx, names))
+        records.append(record(Entry.from_text(lid, text, key, spdx, tuple(names))))
     for lid, (rel, names) in corpus.REALWORLD_SOURCES.items():
         text = (corpus.REALWORLD / rel).read_text(encoding="utf-8")
-        records.append(record(lid, text, None, None, names))
+        records.append(record(Entry.from_text(lid, text, names=tuple(names))))
     OUT.write_text(json.dumps({"version": 1, "licenses": records}, indent=0) + "\n",
                    encoding="utf-8")
     print(f"wrote {len(records)} fingerprints to {OUT} ({OUT.stat().st_size} bytes)")

@@ -53,7 +53,7 @@ REALWORLD_SOURCES = {
     "deepseek-license": ("deepseek-ai__DeepSeek-V3/LICENSE-MODEL", ["DeepSeek License Agreement"]),
     "tongyi-qianwen": ("QwenLM__Qwen/Tongyi Qianwen LICENSE AGREEMENT",
                        ["Tongyi Qianwen License Agreement"]),
-    "qwen-research": ("QwenLM__Qwen/Tongyi Qianwen RESEARCH LICENSE AGREEMENT",
+    "tongyi-qianwen-research": ("QwenLM__Qwen/Tongyi Qianwen RESEARCH LICENSE AGREEMENT",
                       ["Tongyi Qianwen Research License Agreement"]),
     "chatglm-6b-license": ("THUDM__ChatGLM-6B/MODEL_LICENSE", ["ChatGLM-6B License"]),
     "openrail++": ("Stability-AI__generative-models/model_licenses/LICENSE-SDXL1.0",
@@ -85,7 +85,7 @@ REALWORLD_EXPECTED: dict[str, tuple[str, ...]] = {
     "QwenLM__Qwen/LICENSE": ("apache-2.0",),
     "QwenLM__Qwen/NOTICE": ("bsd-3-clause", "mit", "apache-2.0"),  # third-party code licenses
     "QwenLM__Qwen/Tongyi Qianwen LICENSE AGREEMENT": ("tongyi-qianwen",),
-    "QwenLM__Qwen/Tongyi Qianwen RESEARCH LICENSE AGREEMENT": ("qwen-research",),
+    "QwenLM__Qwen/Tongyi Qianwen RESEARCH LICENSE AGREEMENT": ("tongyi-qianwen-research",),
     "Stability-AI__generative-models/LICENSE-CODE": ("mit",),
     "Stability-AI__generative-models/model_licenses/LICENCE-SD-Turbo":
         ("stabilityai-nc-research-community",),
