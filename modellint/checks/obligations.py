@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from modellint.checks._terms import (
     Found,
@@ -266,37 +267,37 @@ _URL = re.compile(r"https?://\S+|\b[\w-]+(\.[\w-]+)+/\S*")
 def use_policy_missing(facts: Facts) -> Iterator[Violation]:
     if facts.policy_files:
         return  # the policy travels with the model
-    own = [f for f in distinct_known(model_licenses(facts))
-           if f.license.obligations.use_restrictions]  # type: ignore[union-attr]
-    restricted: list[tuple[License, Location, str]] = [
-        (f.license, f.location, "") for f in own]  # type: ignore[misc]
-    seen = {lic.id for lic, _, _ in restricted}
-    for lic in inherited_restrictions(facts):
-        if lic.id not in seen:
-            seen.add(lic.id)
-            restricted.append((lic, card_location(facts, "base_model"), " (inherited from the base model)"))
     text = card_text(facts)
-    for lic, where, how in restricted:
-        if _included(facts, lic) or _referenced(text, lic):
+    reported: set[str] = set()
+    for found in distinct_known(model_licenses(facts)):
+        lic = found.license
+        assert lic is not None
+        if not lic.obligations.use_restrictions or _included(facts, lic) or _referenced(text, lic):
             continue
+        reported.add(lic.id)
         policy = lic.use_policy or "its use restrictions"
-        yield Violation(f"{lic.id}{how} restricts use ({policy}), but the repository neither "
-                        "includes the policy nor references it in the card",
-                        where, {"license": lic.id, "inherited": bool(how)})
+        yield Violation(f"{lic.id} restricts use ({policy}), but the repository neither includes "
+                        "the policy nor references it in the card", found.location,
+                        {"license": lic.id, "inherited": False})
+    for item in inherited_restrictions(facts):
+        if item.license_id not in reported:
+            reported.add(item.license_id)
+            yield Violation(item.message, item.location, {"license": item.license_id,
+                                                          "inherited": True})
 
 
-def inherited_restrictions(facts: Facts) -> list[License]:
-    """Use-restricted licenses the model inherits from its base model(s).
-
-    The single call site for the lineage rules' ``inherited_use_restrictions(facts)`` (branch
-    ``lineage``), which returns the knowledge-base records of base-model licenses that carry use
-    restrictions. Until that module exists, a model inherits nothing here.
+def inherited_restrictions(facts: Facts) -> list[Any]:
+    """Use restrictions inherited from the base model(s): the single call site of the lineage
+    rules' ``inherited_use_restrictions(facts)`` (``modellint/checks/lineage.py``, branch
+    ``lineage``). It returns already-judged items (``license_id``, ``location``, ``message``)
+    for base licenses whose restrictions the derivative neither includes nor references. Until
+    that module is merged a model inherits nothing here.
     """
     try:
         from modellint.checks.lineage import inherited_use_restrictions  # type: ignore[attr-defined]
     except ImportError:
         return []
-    return [lic for lic in inherited_use_restrictions(facts) if isinstance(lic, License)]
+    return list(inherited_use_restrictions(facts))
 
 
 def _included(facts: Facts, lic: License) -> bool:
