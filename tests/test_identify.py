@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
+from tests.conftest import shared_path
 
 from modellint.identify import fingerprint, identify_file, identify_text
 from modellint.identify.fingerprint import Entry, Index

@@ -15,7 +15,8 @@ from tests.conftest import shared_path
 
 @pytest.fixture
 def sarif(make_repo, registry):
-    repo = make_repo({"README.md": "---\nlicense: other\nlicense_link: NOPE\n---\n",
+    repo = make_repo({"README.md": "---\nlicense: other\nlicense_link: NOPE\n"
+                                   "datasets: [acme/corpus]\n---\n",
                       "NOTICE": b"caf\xe9"})
     report, _ = lint([str(repo)], RunOptions(), registry)
     buf = io.StringIO()
