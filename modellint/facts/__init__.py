@@ -13,6 +13,7 @@ from typing import Any
 
 from modellint import classify as cls
 from modellint.facts.card import Card, Section, parse_card
+from modellint.facts.lineage import Lineage
 from modellint.facts.text import TextFile, read_text_file
 from modellint.model import TargetInfo
 from modellint.snapshot import FileEntry, FileReadError, LfsPointer, Snapshot
@@ -59,6 +60,7 @@ class Facts:
     problems: tuple[ReadProblem, ...]
     changed_paths: tuple[str, ...] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    lineage: Lineage = field(default_factory=Lineage)  # base models and their licenses
 
     @property
     def metadata(self) -> Mapping[str, Any]:
@@ -131,6 +133,9 @@ def extract(snapshot: Snapshot) -> Facts:
             if parsed is not None:
                 configs[entry.path] = parsed
 
+    from modellint.facts.lineage import default_resolver, resolve_lineage
+
+    lineage = resolve_lineage(card, configs, weights, default_resolver(snapshot))
     return Facts(
         target=snapshot.info,
         model_name=model_name(snapshot, card),
@@ -145,6 +150,7 @@ def extract(snapshot: Snapshot) -> Facts:
         configs=configs,
         problems=tuple(problems),
         changed_paths=snapshot.changed_paths,
+        lineage=lineage,
     )
 
 
