@@ -1,0 +1,261 @@
+"""The license knowledge base: one TOML record per license in ``rules/licenses/``.
+
+Records say what a license covers and what a redistributor owes, in the linter's own words.
+The loader is strict: a typo in a record is an error that names the file and the field, because
+a silently dropped obligation would make every rule that relies on it quietly wrong.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from modellint.tomlcompat import tomllib
+
+KINDS = ("software", "model", "data", "content", "family", "meta")
+COMPONENTS = ("code", "weights", "architecture", "data", "documentation", "outputs")
+OUTPUTS = ("silent", "no-claim", "restricted", "licensed")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
+
+
+class KBError(Exception):
+    """A knowledge-base record is invalid; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Obligations:
+    license_copy: bool = False  # give recipients a copy of the license
+    notice_file: bool = False  # keep a NOTICE-style file with the distribution
+    notice_text: str | None = None  # the exact notice string the license asks for
+    state_changes: bool = False  # modified files must say they were changed
+    display_phrase: str | None = None  # e.g. "Built with Llama"
+    name_prefix: str | None = None  # derivative model names must begin with this
+    use_restrictions: bool = False  # a use policy or list of banned uses applies
+    pass_through: bool = False  # those restrictions must be imposed on downstream users
+    share_alike: bool = False  # derivatives must stay under the same (or compatible) terms
+    no_derivatives: bool = False  # adapted versions may not be shared at all (CC ND)
+    non_commercial: bool = False
+    research_only: bool = False
+    user_threshold: str | None = None  # e.g. "700 million monthly active users"
+
+
+@dataclass(frozen=True)
+class Identification:
+    phrases: tuple[str, ...] = ()  # short distinctive phrases found in the license text
+    min_phrases: int = 1  # how many must appear before the text counts as this license
+
+
+@dataclass(frozen=True)
+class License:
+    id: str
+    name: str
+    summary: str
+    hub_id: str | None
+    spdx: str | None
+    scancode: str | None
+    aliases: tuple[str, ...]
+    kind: str
+    family: str
+    grants: frozenset[str]
+    obligations: Obligations
+    outputs: str
+    outputs_note: str | None
+    hosted_note: str | None
+    use_policy: str | None
+    identify: Identification
+    sources: tuple[str, ...] = ()
+    verified: bool = True
+    notes: str | None = None  # what is not verified, caveats
+    url: str | None = None  # where the license text lives
+    path: str = field(default="", compare=False)  # the record's file name
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every string this record answers to in ``KnowledgeBase.resolve``."""
+        out = [self.id]
+        for value in (self.hub_id, self.spdx, self.scancode):
+            if value:
+                out.append(value)
+        if self.scancode:
+            out.append(f"LicenseRef-scancode-{self.scancode}")
+        out.extend(self.aliases)
+        return tuple(dict.fromkeys(v.lower() for v in out))
+
+
+class KnowledgeBase:
+    def __init__(self, licenses: Iterable[License]) -> None:
+        self._by_id: dict[str, License] = {}
+        self._index: dict[str, License] = {}
+        names: dict[str, License] = {}
+        for lic in sorted(licenses, key=lambda x: x.id):
+            if lic.id in self._by_id:
+                raise KBError(f"{lic.path}: field 'id': {lic.id!r} is also the id of "
+                              f"{self._by_id[lic.id].path}")
+            self._by_id[lic.id] = lic
+            for key in lic.ids:
+                other = self._index.get(key)
+                if other is not None and other is not lic:
+                    raise KBError(f"{lic.path}: field 'aliases': {key!r} already names "
+                                  f"{other.id} ({other.path})")
+                self._index[key] = lic
+            names.setdefault(_norm(lic.name), lic)
+        for key, lic in names.items():  # full names are a fallback, never a conflict
+            self._index.setdefault(key, lic)
+
+    def get(self, license_id: str) -> License | None:
+        return self._by_id.get(license_id)
+
+    def resolve(self, value: str) -> License | None:
+        """Find a record by id, Hub id, SPDX id, ScanCode key, LicenseRef, alias or full name."""
+        if not isinstance(value, str):
+            return None
+        key = _norm(value)
+        hit = self._index.get(key)
+        if hit is None and key.startswith("licenseref-"):
+            rest = key[len("licenseref-"):]
+            hit = self._index.get(rest.removeprefix("scancode-")) or self._index.get(rest)
+        return hit
+
+    def all(self) -> list[License]:
+        return list(self._by_id.values())
+
+    def hub_ids(self) -> list[str]:
+        return sorted(lic.hub_id for lic in self._by_id.values() if lic.hub_id)
+
+    def keys(self) -> list[str]:
+        """Every string resolve() answers to (for did-you-mean)."""
+        return sorted(self._index)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+
+def _norm(value: str) -> str:
+    return " ".join(value.strip().lower().split())
+
+
+# ---- loading --------------------------------------------------------------------------------
+
+# field -> (type, required). Optional strings are simply left out of a record.
+_TOP: dict[str, tuple[Any, bool]] = {
+    "id": (str, True), "name": (str, True), "summary": (str, True), "hub_id": (str, False),
+    "spdx": (str, False), "scancode": (str, False), "aliases": (list, False), "kind": (str, True),
+    "family": (str, True), "grants": (list, True), "obligations": (dict, True),
+    "outputs": (str, True), "outputs_note": (str, False), "hosted_note": (str, False),
+    "use_policy": (str, False), "identify": (dict, False), "sources": (list, True),
+    "verified": (bool, True), "notes": (str, False), "url": (str, False),
+}
+_OBLIGATION_FIELDS = {f: (bool if isinstance(getattr(Obligations(), f), bool) else str)
+                      for f in Obligations.__dataclass_fields__}
+_IDENTIFY: dict[str, Any] = {"phrases": list, "min_phrases": int}
+
+
+def parse_record(data: Mapping[str, Any], where: str) -> License:
+    """Build a License from one parsed TOML record; KBError names ``where`` and the field."""
+
+    def fail(fld: str, message: str) -> KBError:
+        return KBError(f"{where}: field {fld!r}: {message}")
+
+    def check_table(table: Mapping[str, Any], spec: Mapping[str, Any], prefix: str) -> None:
+        for key in table:
+            if key not in spec:
+                from modellint.config import did_you_mean
+
+                raise fail(prefix + key, f"unknown field{did_you_mean(key, list(spec))}")
+
+    def typed(table: Mapping[str, Any], key: str, kind: Any, required: bool, prefix: str = "") -> Any:
+        if key not in table:
+            if required:
+                raise fail(prefix + key, "missing")
+            return None
+        value = table[key]
+        # bool is an int in Python: keep `min_phrases = true` an error.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise fail(prefix + key, f"must be a {_TYPE_NAMES[kind]}, not {type(value).__name__}")
+        if isinstance(value, str) and not value.strip():
+            raise fail(prefix + key, "must not be empty")
+        if kind is list:
+            for item in value:
+                if not isinstance(item, str) or not item.strip():
+                    raise fail(prefix + key, f"every entry must be a non-empty string, not {item!r}")
+        return value
+
+    check_table(data, _TOP, "")
+    v = {key: typed(data, key, kind, req) for key, (kind, req) in _TOP.items()}
+    for key in ("id", "hub_id", "scancode", "family"):
+        if v[key] is not None and not _SLUG.match(v[key]):
+            raise fail(key, f"{v[key]!r} is not a lowercase id")
+    if v["kind"] not in KINDS:
+        raise fail("kind", f"{v['kind']!r} is not one of {', '.join(KINDS)}")
+    if v["outputs"] not in OUTPUTS:
+        raise fail("outputs", f"{v['outputs']!r} is not one of {', '.join(OUTPUTS)}")
+    bad = [g for g in v["grants"] if g not in COMPONENTS]
+    if bad:
+        raise fail("grants", f"{bad[0]!r} is not a component ({', '.join(COMPONENTS)})")
+    if v["hub_id"] is not None and v["hub_id"] != v["id"]:
+        raise fail("hub_id", f"a license with a Hub id uses it as its id ({v['hub_id']!r})")
+
+    ob = v["obligations"]
+    check_table(ob, _OBLIGATION_FIELDS, "obligations.")
+    obligations = Obligations(**{
+        key: typed(ob, key, kind, kind is bool, "obligations.") if key in ob or kind is bool
+        else None for key, kind in _OBLIGATION_FIELDS.items()})
+
+    ident_data = v["identify"] or {}
+    check_table(ident_data, _IDENTIFY, "identify.")
+    phrases = typed(ident_data, "phrases", list, False, "identify.") or []
+    min_phrases = typed(ident_data, "min_phrases", int, False, "identify.") or 1
+    if phrases and not 1 <= min_phrases <= len(phrases):
+        raise fail("identify.min_phrases", f"must be between 1 and {len(phrases)}")
+    for phrase in phrases:
+        if len(phrase.split()) >= 12:
+            raise fail("identify.phrases", f"{phrase[:40]!r}... is 12 words or more: keep it short")
+
+    return License(
+        id=v["id"], name=v["name"], summary=" ".join(v["summary"].split()), hub_id=v["hub_id"],
+        spdx=v["spdx"], scancode=v["scancode"], aliases=tuple(v["aliases"] or ()), kind=v["kind"],
+        family=v["family"], grants=frozenset(v["grants"]), obligations=obligations,
+        outputs=v["outputs"], outputs_note=_flat(v["outputs_note"]),
+        hosted_note=_flat(v["hosted_note"]), use_policy=v["use_policy"],
+        identify=Identification(tuple(phrases), min_phrases), sources=tuple(v["sources"]),
+        verified=v["verified"], notes=_flat(v["notes"]), url=v["url"], path=where)
+
+
+_TYPE_NAMES = {str: "string", bool: "boolean", list: "list of strings", dict: "table", int: "integer"}
+
+
+def _flat(text: str | None) -> str | None:
+    return " ".join(text.split()) if text else text
+
+
+def load_dir(directory: Any) -> KnowledgeBase:
+    """Load every ``*.toml`` record in a directory (a Path or an importlib Traversable)."""
+    licenses = []
+    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        where = f"licenses/{entry.name}"
+        try:
+            data = tomllib.loads(entry.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise KBError(f"{where}: {exc}") from None
+        lic = parse_record(data, where)
+        if entry.name != f"{lic.id}.toml":
+            raise KBError(f"{where}: field 'id': {lic.id!r} must match the file name")
+        licenses.append(lic)
+    return KnowledgeBase(licenses)
+
+
+@functools.lru_cache(maxsize=1)
+def load_kb() -> KnowledgeBase:
+    """The built-in knowledge base, loaded once per process on first use."""
+    from importlib.resources import files
+
+    return load_dir(files("modellint._rules") / "licenses")
+
+
+__all__ = ["COMPONENTS", "KINDS", "OUTPUTS", "Identification", "KBError", "KnowledgeBase",
+           "License", "Obligations", "load_dir", "load_kb", "parse_record"]
