@@ -101,6 +101,21 @@ def _by_license(facts: Facts) -> dict[str, list[BaseModel]]:
     return out
 
 
+def inherited_licenses(facts: Facts) -> list[tuple[Any, list[BaseModel]]]:
+    """Knowledge-base records of every resolved base license (any depth), with the bases carrying
+    each: for obligation rules (ML401 notice, ML402 display phrase) that also apply to what a
+    derivative inherits. Licenses the knowledge base does not know are left out."""
+    if not facts.lineage.bases:
+        return []
+    base_kb = kb()
+    out = []
+    for lic_id, bases in _by_license(facts).items():
+        record = base_kb.resolve(lic_id)
+        if record is not None:
+            out.append((record, bases))
+    return out
+
+
 def _names(bases: list[BaseModel]) -> str:
     shown = [b.model_id if b.depth == 1 else f"{b.model_id} (via {b.declared_in[5:]})" for b in bases]
     return ", ".join(shown)
@@ -187,11 +202,12 @@ def base_license_incompatible(facts: Facts) -> Iterator[Violation]:
             what = "no derivative of it may be shared at all"
         else:
             what = f"a derivative must carry {_allowed_text(entry, record)}"
+        ref = entry.clause.split(":", 1)[0] if ":" in entry.clause[:80] else entry.name
         yield Violation(
             f"declared license {declared} breaks the terms of base model {_names(bases)}, licensed "
-            f"`{record.id}`: {what}. {entry.clause}{_table_note(bases)}",
+            f"`{record.id}`: {what} ({ref}){_table_note(bases)}",
             where, {"base_license": record.id, "bases": [b.model_id for b in bases],
-                    "declared": [raw for raw, _ in own]})
+                    "declared": [raw for raw, _ in own], "clause": entry.clause})
 
 
 def _allowed_text(entry: CompatEntry, record: Any) -> str:
