@@ -85,7 +85,7 @@ def merge_policy(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[s
 
 def judge(policy: Mapping[str, Any], component: str, license_id: str | None,
           categories: frozenset[str]) -> str | None:
-    """Why ``license_id`` (None: unknown) is denied for ``component``, or None when it is allowed."""
+    """Why ``license_id`` is denied for ``component``, or None when it is allowed."""
     if not policy:
         return None
     keys = ({license_id} if license_id else set()) | set(categories)

@@ -117,7 +117,8 @@ def inherited_licenses(facts: Facts) -> list[tuple[Any, list[BaseModel]]]:
 
 
 def _names(bases: list[BaseModel]) -> str:
-    shown = [b.model_id if b.depth == 1 else f"{b.model_id} (via {b.declared_in[5:]})" for b in bases]
+    shown = [b.model_id if b.depth == 1 else f"{b.model_id} (via {b.declared_in[5:]})"
+             for b in bases]
     return ", ".join(shown)
 
 
@@ -367,7 +368,8 @@ def inherited_use_restrictions(facts: Facts) -> list[InheritedRestriction]:
     out = []
     for lic_id, bases in _by_license(facts).items():
         record = base_kb.resolve(lic_id)
-        if record is None or not (record.obligations.use_restrictions and record.obligations.pass_through):
+        if record is None or not (record.obligations.use_restrictions
+                                  and record.obligations.pass_through):
             continue
         if _references_policy(facts, record.use_policy):
             continue

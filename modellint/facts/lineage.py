@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 RELATIONS = ("adapter", "merge", "quantized", "finetune")
-MAX_DEPTH = 3  # parents, grandparents, great-grandparents: enough for quantized fine-tunes of merges
+# Parents, grandparents, great-grandparents: enough for quantized fine-tunes of merges.
+MAX_DEPTH = 3
 MAX_BASES = 16  # a card listing hundreds of bases is noise; the rest is ignored (and said so)
 _HUB_URL = re.compile(r"^https?://(www\.)?huggingface\.co/(?P<id>[\w.-]+/[\w.-]+)", re.I)
 _GGUF_BASE = re.compile(r"^general\.base_model\.(\d+)\.(name|organization|repo_url|url)$")
@@ -100,7 +101,10 @@ def hub_id(value: str) -> str:
     return value.removeprefix("hf://")
 
 
-def declared_bases(card: Any, configs: Mapping[str, Any], weights: Any) -> list[tuple[str, str, str | None, int | None]]:
+Declared = tuple[str, str, "str | None", "int | None"]  # (model id, declared_in, path, line)
+
+
+def declared_bases(card: Any, configs: Mapping[str, Any], weights: Any) -> list[Declared]:
     """(model id, declared_in, path, line) for each distinct base, card first."""
     out: list[tuple[str, str, str | None, int | None]] = []
     seen: set[str] = set()
@@ -222,7 +226,8 @@ class LocalPathResolver:
             with open(readme, "rb") as fh:
                 text = fh.read(256 * 1024).decode("utf-8", "replace")
         except OSError as exc:
-            return ResolvedBase(model_id, source="local", error=f"{model_id}: {exc.strerror or exc}")
+            reason = exc.strerror or str(exc)
+            return ResolvedBase(model_id, source="local", error=f"{model_id}: {reason}")
         from modellint.facts.card import parse_card
 
         return resolved_from_metadata(model_id, parse_card("README.md", text).metadata, "local")
@@ -261,7 +266,8 @@ def _lookup(resolver: BaseModelResolver | None, model_id: str) -> ResolvedBase |
         try:
             _CACHE[key] = resolver.license_of(model_id)
         except Exception as exc:  # a resolver bug must not take the scan down; say so instead
-            _CACHE[key] = ResolvedBase(model_id, error=f"lookup failed: {type(exc).__name__}: {exc}")
+            _CACHE[key] = ResolvedBase(
+                model_id, error=f"lookup failed: {type(exc).__name__}: {exc}")
     return _CACHE[key]
 
 
@@ -315,7 +321,8 @@ def resolve_lineage(card: Any, configs: Mapping[str, Any], weights: Any,
 def _resolve_one(model_id: str, where: str, path: str | None, line: int | None, depth: int,
                  resolver: BaseModelResolver | None) -> tuple[BaseModel, tuple[str, ...]]:
     found = _lookup(resolver, model_id)
-    common = {"model_id": model_id, "declared_in": where, "path": path, "line": line, "depth": depth}
+    common = {"model_id": model_id, "declared_in": where, "path": path, "line": line,
+              "depth": depth}
     if found is not None and found.error is None and found.license:
         licenses = kb_ids(found.license, found.license_name)
         return BaseModel(**common, licenses=licenses, source=found.source), found.base_models
@@ -330,7 +337,8 @@ def _resolve_one(model_id: str, where: str, path: str | None, line: int | None, 
     elif resolver is None or getattr(resolver, "kind", "hub") == "local":
         note = "not looked up (local scan) and not in modellint's table of well-known base models"
     else:
-        note = "could not be looked up (offline or unreachable) and is not in modellint's table of well-known base models"
+        note = ("could not be looked up (offline or unreachable) and is not in modellint's table "
+                "of well-known base models")
     parents = found.base_models if found is not None else ()
     return BaseModel(**common, note=note), parents
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from modellint.snapshot import SourceError, Snapshot
+from modellint.snapshot import Snapshot, SourceError
 
 HF_URL = re.compile(r"^https?://(www\.)?huggingface\.co/", re.I)
 

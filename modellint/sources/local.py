@@ -12,9 +12,9 @@ from modellint.snapshot import (
     LFS_POINTER_MAX,
     FileEntry,
     FileReadError,
+    Snapshot,
     SourceError,
     SourceProblem,
-    Snapshot,
     parse_lfs_pointer,
 )
 
