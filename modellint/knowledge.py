@@ -11,6 +11,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from modellint.tomlcompat import tomllib
@@ -71,6 +72,9 @@ class License:
     notes: str | None = None  # what is not verified, caveats
     url: str | None = None  # where the license text lives
     path: str = field(default="", compare=False)  # the record's file name
+
+    def __repr__(self) -> str:
+        return f"License(id={self.id!r})"
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -231,22 +235,68 @@ def _flat(text: str | None) -> str | None:
     return " ".join(text.split()) if text else text
 
 
+# A JSON copy of the parsed records, keyed by a digest of the TOML files, spares ~10 ms of TOML
+# parsing per run. The TOML files stay the source of truth: a stale copy is simply ignored.
+COMBINED = "_combined.json"
+
+
+def _read_records(directory: Any) -> tuple[list[tuple[str, str]], str]:
+    import hashlib
+
+    records = []
+    digest = hashlib.sha256()
+    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            try:
+                text = entry.read_text(encoding="utf-8")
+            except UnicodeDecodeError as exc:
+                raise KBError(f"licenses/{entry.name}: {exc}") from None
+            records.append((entry.name, text))
+            digest.update(entry.name.encode() + b"\0" + text.encode() + b"\0")
+    return records, digest.hexdigest()
+
+
+def _parsed(directory: Any, records: list[tuple[str, str]], digest: str) -> dict[str, Any]:
+    import json
+
+    try:
+        cached = json.loads((directory / COMBINED).read_text(encoding="utf-8"))
+        if cached.get("digest") == digest:
+            return cached["records"]  # type: ignore[no-any-return]
+    except (OSError, ValueError, AttributeError):
+        pass
+    parsed = {}
+    for name, text in records:
+        try:
+            parsed[name] = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise KBError(f"licenses/{name}: {exc}") from None
+    return parsed
+
+
 def load_dir(directory: Any) -> KnowledgeBase:
     """Load every ``*.toml`` record in a directory (a Path or an importlib Traversable)."""
+    records, digest = _read_records(directory)
     licenses = []
-    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".toml"):
-            continue
-        where = f"licenses/{entry.name}"
-        try:
-            data = tomllib.loads(entry.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise KBError(f"{where}: {exc}") from None
+    for name, data in _parsed(directory, records, digest).items():
+        where = f"licenses/{name}"
         lic = parse_record(data, where)
-        if entry.name != f"{lic.id}.toml":
+        if name != f"{lic.id}.toml":
             raise KBError(f"{where}: field 'id': {lic.id!r} must match the file name")
         licenses.append(lic)
     return KnowledgeBase(licenses)
+
+
+def write_combined(directory: Path) -> Path:
+    """Refresh the JSON copy after editing records: ``python -m modellint.knowledge``."""
+    import json
+
+    records, digest = _read_records(directory)
+    parsed = {name: tomllib.loads(text) for name, text in records}
+    out = directory / COMBINED
+    out.write_text(json.dumps({"digest": digest, "records": parsed}, ensure_ascii=False,
+                              sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -255,6 +305,10 @@ def load_kb() -> KnowledgeBase:
     from importlib.resources import files
 
     return load_dir(files("modellint._rules") / "licenses")
+
+
+if __name__ == "__main__":
+    print(write_combined(Path(__file__).resolve().parent.parent / "rules" / "licenses"))
 
 
 __all__ = ["COMPONENTS", "KINDS", "OUTPUTS", "Identification", "KBError", "KnowledgeBase",
