@@ -50,31 +50,11 @@ def categories(record: Any) -> frozenset[str]:
 
 def own_licenses(facts: Facts) -> list[tuple[str, Any]]:
     """The card's license value(s) as (value as written, knowledge-base record or None)."""
-    card = facts.card
-    if card is None or card.metadata_error:
+    if facts.card is None or facts.card.metadata_error:
         return []
-    value = card.metadata.get("license")
-    values = [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)] \
-        if isinstance(value, list) else []
-    name = card.metadata.get("license_name")
-    base = kb()
-    out = []
-    for raw in (v.strip() for v in values if v.strip()):
-        if raw.lower() == "other" and isinstance(name, str) and name.strip():
-            raw = name.strip()
-        out.append((raw, _resolve_expression(base, raw)))
-    return out
+    from modellint.licensing import declared
 
-
-def _resolve_expression(base: Any, raw: str) -> Any:
-    record = base.resolve(raw)
-    if record is not None:
-        return record
-    # "Apache-2.0 OR MIT", "(mit)": take the first resolvable id; good enough to judge a family.
-    for token in re.split(r"[\s()]+|\bOR\b|\bAND\b|\bWITH\b", raw):
-        if token and (record := base.resolve(token)) is not None:
-            return record
-    return None
+    return [(d.value, d.license) for d in declared(facts)]
 
 
 def _table_note(bases: list[BaseModel]) -> str:
