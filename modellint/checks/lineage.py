@@ -263,11 +263,14 @@ def _modification_markers() -> tuple[tuple[re.Pattern[str], ...], ...]:
     data = tomllib.loads((files("modellint._rules") / "data" / "modifications.toml").read_text(
         encoding="utf-8"))
     return tuple(tuple(re.compile(p, re.I) for p in data[key])
-                 for key in ("card_sections", "card_markers", "notice_markers"))
+                 for key in ("card_sections", "card_markers", "notice_markers",
+                             "quantization_markers"))
 
 
 def documents_modifications(facts: Facts) -> bool:
-    sections, markers, notice = _modification_markers()
+    sections, markers, notice, quantized = _modification_markers()
+    if facts.lineage.relation == "quantized":
+        markers = markers + quantized  # naming the quantization format says what was changed
     card = facts.card
     if card is not None:
         if any(p.search(s.title) for s in card.sections for p in sections):

@@ -135,10 +135,11 @@ def extract(snapshot: Snapshot) -> Facts:
 
     from modellint.facts.lineage import default_resolver, resolve_lineage
 
-    lineage = resolve_lineage(card, configs, weights, default_resolver(snapshot))
+    name = model_name(snapshot, card)
+    lineage = resolve_lineage(card, configs, weights, default_resolver(snapshot), name=name)
     return Facts(
         target=snapshot.info,
-        model_name=model_name(snapshot, card),
+        model_name=name,
         files=snapshot.files,
         card=card,
         license_files=tuple(groups[cls.LICENSE]),

@@ -149,16 +149,36 @@ def gguf_bases(metadata: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def relation_of(card: Any, n_bases: int, has_adapter_config: bool) -> tuple[str | None, bool]:
+_QUANT_NAME = re.compile(
+    r"(^|[-_.\s])(gguf|ggml|gptq|awq|exl2|bnb|[2-8]bit|int[48]|fp8)([-_.\s]|$)", re.I)
+_QUANT_TAGS = frozenset({"gguf", "ggml", "gptq", "awq", "exl2", "quantized", "4-bit", "8-bit"})
+
+
+def relation_of(card: Any, n_bases: int, has_adapter_config: bool,
+                quantized_hint: bool = False) -> tuple[str | None, bool]:
+    """The declared relation, else the one the Hub would infer: several bases make a merge, an
+    adapter config an adapter, quantized weights or a quantization name/tag a quantization."""
     if card is not None:
         value = card.metadata.get("base_model_relation")
         if isinstance(value, str) and value.strip().lower() in RELATIONS:
             return value.strip().lower(), False
+    if n_bases == 0:
+        return None, False
     if n_bases > 1:
         return "merge", True
     if has_adapter_config:
         return "adapter", True
-    return (None, False) if n_bases == 0 else ("finetune", True)
+    tags = card.metadata.get("tags") if card is not None else None
+    if quantized_hint or (isinstance(tags, list)
+                          and _QUANT_TAGS.intersection(str(t).lower() for t in tags)):
+        return "quantized", True
+    return "finetune", True
+
+
+def looks_quantized(name: str | None, weights: Any) -> bool:
+    if name and _QUANT_NAME.search(name):
+        return True
+    return any(getattr(w, "format", None) == "gguf" for w in weights)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,12 +315,13 @@ def _kb():  # type: ignore[no-untyped-def]
 
 
 def resolve_lineage(card: Any, configs: Mapping[str, Any], weights: Any,
-                    resolver: BaseModelResolver | None, max_depth: int = MAX_DEPTH) -> Lineage:
+                    resolver: BaseModelResolver | None, max_depth: int = MAX_DEPTH,
+                    name: str | None = None) -> Lineage:
     direct = declared_bases(card, configs, weights)
     if not direct:
         return Lineage()
     has_adapter = any(p.rsplit("/", 1)[-1] == "adapter_config.json" for p in configs)
-    relation, inferred = relation_of(card, len(direct), has_adapter)
+    relation, inferred = relation_of(card, len(direct), has_adapter, looks_quantized(name, weights))
     bases: list[BaseModel] = []
     seen: set[str] = set()
     # Breadth-first: direct parents first, then their parents, never a model twice (cycle-safe).
