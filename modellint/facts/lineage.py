@@ -169,6 +169,8 @@ def relation_of(card: Any, n_bases: int, has_adapter_config: bool,
     if has_adapter_config:
         return "adapter", True
     tags = card.metadata.get("tags") if card is not None else None
+    if card is not None and card.metadata.get("quantized_by"):
+        return "quantized", True  # the key llama.cpp and TheBloke-style cards use
     if quantized_hint or (isinstance(tags, list)
                           and _QUANT_TAGS.intersection(str(t).lower() for t in tags)):
         return "quantized", True
