@@ -187,6 +187,35 @@ def facts(target: str, fmt: str, rev: str | None, staged: bool, token: str | Non
     click.echo(json.dumps(extract(snapshot).to_json(), indent=2, ensure_ascii=False, default=str))
 
 
+@main.command(name="license")
+@click.argument("license_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def license_command(license_id: str, fmt: str) -> None:
+    """Explain one license from the knowledge base (Hub id, SPDX id, ScanCode key or alias)."""
+    from modellint.knowledge import KBError, load_kb
+    from modellint.license_info import describe, to_json
+
+    try:
+        kb = load_kb()
+    except KBError as exc:
+        fail(str(exc))
+        sys.exit(EXIT_ERROR)
+    lic = kb.resolve(license_id)
+    if lic is None:
+        from modellint.config import did_you_mean
+
+        ids = [lic.id for lic in kb.all()]
+        hint = did_you_mean(license_id.lower(), ids) or did_you_mean(license_id.lower(), kb.keys())
+        fail(f"unknown license {license_id!r}{hint}")
+        sys.exit(EXIT_ERROR)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(to_json(lic), indent=2, ensure_ascii=False))
+        return
+    click.echo(describe(lic))
+
+
 def _report_registry_errors(errors: Sequence[Any]) -> None:
     for err in errors:
         fail(err.message)
