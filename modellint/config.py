@@ -104,9 +104,10 @@ def parse_settings(table: Mapping[str, Any], where: str, base: Settings | None =
     if "policy" in table:
         if not isinstance(table["policy"], dict):
             raise ConfigError(f"{where}: 'policy' must be a table")
-        from modellint.policy import validate_policy
+        from modellint.policy import merge_policy, validate_policy
 
-        changes["policy"] = validate_policy(table["policy"], f"{where}: policy")
+        changes["policy"] = merge_policy(settings.policy,
+                                         validate_policy(table["policy"], f"{where}: policy"))
     for key in ("waivers-file", "baseline"):
         if key in table:
             if not isinstance(table[key], str):

@@ -31,6 +31,9 @@ def rule_params(rule: Rule, settings: Settings) -> dict[str, Any]:
     override = settings.rules.get(rule.code)
     if override:
         params.update(override.options)
+    # A check that declares a `policy` parameter (ML601) judges the configured license policy.
+    if "policy" in rule.params and settings.policy:
+        params["policy"] = settings.policy
     return params
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from modellint import classify as cls
 from modellint.facts.card import Card, Section, parse_card
+from modellint.facts.lineage import Lineage
 from modellint.facts.text import TextFile, read_text_file
 from modellint.model import TargetInfo
 from modellint.snapshot import FileEntry, FileReadError, LfsPointer, Snapshot
@@ -61,6 +62,7 @@ class Facts:
     extra: Mapping[str, Any] = field(default_factory=dict)
     # Sharded-checkpoint indexes (``*.index.json``) as read: shard list, missing shards, metadata.
     weight_index_files: tuple[WeightFile, ...] = ()
+    lineage: Lineage = field(default_factory=Lineage)  # base models and their licenses
 
     @property
     def metadata(self) -> Mapping[str, Any]:
@@ -144,9 +146,13 @@ def extract(snapshot: Snapshot) -> Facts:
             if parsed is not None:
                 configs[entry.path] = parsed
 
+    from modellint.facts.lineage import default_resolver, resolve_lineage
+
+    name = model_name(snapshot, card)
+    lineage = resolve_lineage(card, configs, weights, default_resolver(snapshot), name=name)
     return Facts(
         target=snapshot.info,
-        model_name=model_name(snapshot, card),
+        model_name=name,
         files=snapshot.files,
         card=card,
         license_files=tuple(groups[cls.LICENSE]),
@@ -159,6 +165,7 @@ def extract(snapshot: Snapshot) -> Facts:
         problems=tuple(problems),
         changed_paths=snapshot.changed_paths,
         weight_index_files=tuple(index_files),
+        lineage=lineage,
     )
 
 

@@ -1,0 +1,386 @@
+"""Derivative checks: what a fine-tune, adapter, merge or quantization inherits from its bases.
+
+Base licenses are resolved in the facts layer (``facts.lineage``); these checks only compare. The
+compatibility table and the list of what documents a modification are data in ``rules/data/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from modellint.checks._util import card_location
+from modellint.facts import Facts
+from modellint.facts.lineage import BaseModel
+from modellint.model import Location, Violation
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def kb():  # type: ignore[no-untyped-def]
+    from modellint.knowledge import load_kb
+
+    return load_kb()
+
+
+def categories(record: Any) -> frozenset[str]:
+    """Policy / compatibility categories of a knowledge-base License (None means unknown)."""
+    if record is None:
+        return frozenset({"unknown"})
+    o = record.obligations
+    out = set()
+    if o.non_commercial or o.research_only:
+        out.add("non-commercial")
+    if o.use_restrictions:
+        out.add("use-restricted")
+    if o.share_alike or record.family == "copyleft":
+        out.add("copyleft")
+    if record.family in ("permissive", "public-domain"):
+        out.add("permissive")
+    if not record.spdx:
+        out.add("custom")
+    if record.id in ("unknown", "other") or record.kind in ("meta",):
+        out.add("unknown")
+    return frozenset(out)
+
+
+def own_licenses(facts: Facts) -> list[tuple[str, Any]]:
+    """The card's license value(s) as (value as written, knowledge-base record or None)."""
+    if facts.card is None or facts.card.metadata_error:
+        return []
+    from modellint.licensing import declared
+
+    return [(d.value, d.license) for d in declared(facts)]
+
+
+def _table_note(bases: list[BaseModel]) -> str:
+    used = [b for b in bases if b.source == "table"]
+    if not used:
+        return ""
+    dates = ", ".join(sorted({b.table_as_of for b in used if b.table_as_of}))
+    return (f" (base license taken from modellint's offline table of well-known models"
+            f"{', as of ' + dates if dates else ''}; the base card was not read)")
+
+
+def _base_location(facts: Facts, base: BaseModel) -> Location:
+    if base.depth == 1 and base.path:
+        return Location(base.path, base.line)
+    return card_location(facts, "base_model")
+
+
+def _by_license(facts: Facts) -> dict[str, list[BaseModel]]:
+    """Every resolved base license (any depth) -> the bases that carry it, direct bases first."""
+    out: dict[str, list[BaseModel]] = {}
+    for base in facts.lineage.bases:
+        for lic in base.licenses:
+            out.setdefault(lic, []).append(base)
+    return out
+
+
+def inherited_licenses(facts: Facts) -> list[tuple[Any, list[BaseModel]]]:
+    """Knowledge-base records of every resolved base license (any depth), with the bases carrying
+    each: for obligation rules (ML401 notice, ML402 display phrase) that also apply to what a
+    derivative inherits. Licenses the knowledge base does not know are left out."""
+    if not facts.lineage.bases:
+        return []
+    base_kb = kb()
+    out = []
+    for lic_id, bases in _by_license(facts).items():
+        record = base_kb.resolve(lic_id)
+        if record is not None:
+            out.append((record, bases))
+    return out
+
+
+def _names(bases: list[BaseModel]) -> str:
+    shown = [b.model_id if b.depth == 1 else f"{b.model_id} (via {b.declared_in[5:]})"
+             for b in bases]
+    return ", ".join(shown)
+
+
+# ---------------------------------------------------------------------------------------------
+# Compatibility data
+
+
+@dataclass(frozen=True)
+class CompatEntry:
+    name: str
+    ids: tuple[str, ...]
+    families: tuple[str, ...]
+    may_carry: tuple[str, ...]
+    obligations: tuple[str, ...]
+    clause: str
+
+
+@lru_cache(maxsize=1)
+def compatibility() -> tuple[CompatEntry, ...]:
+    from importlib.resources import files
+
+    from modellint.tomlcompat import tomllib
+
+    text = (files("modellint._rules") / "data" / "compatibility.toml").read_text(encoding="utf-8")
+    return tuple(
+        CompatEntry(e["name"], tuple(e.get("ids", ())), tuple(e.get("families", ())),
+                    tuple(e["derivative_may_carry"]), tuple(e.get("obligations", ())),
+                    " ".join(e["clause"].split()))
+        for e in tomllib.loads(text).get("entry", [])
+    )
+
+
+def compat_entry(record: Any) -> CompatEntry | None:
+    entries = compatibility()
+    for entry in entries:
+        if record.id in entry.ids:
+            return entry
+    for entry in entries:
+        if record.family in entry.families:
+            return entry
+    return None
+
+
+def may_carry(entry: CompatEntry, base: Any, own: Any) -> bool:
+    """May a derivative of a ``base``-licensed model carry the ``own`` license?"""
+    for item in entry.may_carry:
+        if item == "any":
+            return True
+        if item == "same" and own.id == base.id:
+            return True
+        if item.startswith("family:") and own.family == item[7:]:
+            return True
+        if item.startswith("category:") and item[9:] in categories(own):
+            return True
+        if item == own.id:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# ML502 base-license-incompatible
+
+
+def base_license_incompatible(facts: Facts) -> Iterator[Violation]:
+    if not facts.lineage.bases:
+        return
+    own = own_licenses(facts)
+    known = [rec for _, rec in own if rec is not None and "unknown" not in categories(rec)]
+    if not own or len(known) < len(own) and not known:
+        return  # no usable own license: ML102 / ML103 speak for it
+    base_kb = kb()
+    where = card_location(facts, "license")
+    declared = ", ".join(f"`{raw}`" for raw, _ in own)
+    for lic_id, bases in _by_license(facts).items():
+        record = base_kb.resolve(lic_id)
+        if record is None:
+            continue
+        entry = compat_entry(record)
+        if entry is None or any(may_carry(entry, record, o) for o in known):
+            continue
+        if not entry.may_carry:
+            what = "no derivative of it may be shared at all"
+        else:
+            what = f"a derivative must carry {_allowed_text(entry, record)}"
+        ref = entry.clause.split(":", 1)[0] if ":" in entry.clause[:80] else entry.name
+        yield Violation(
+            f"declared license {declared} breaks the terms of base model {_names(bases)}, licensed "
+            f"`{record.id}`: {what} ({ref}){_table_note(bases)}",
+            where, {"base_license": record.id, "bases": [b.model_id for b in bases],
+                    "declared": [raw for raw, _ in own], "clause": entry.clause})
+
+
+def _allowed_text(entry: CompatEntry, record: Any) -> str:
+    parts = []
+    for item in entry.may_carry:
+        if item == "same":
+            parts.append(f"`{record.id}`")
+        elif item.startswith("category:"):
+            parts.append(f"a {item[9:]} license")
+        elif item.startswith("family:"):
+            parts.append(f"a {item[7:]}-family license")
+        elif item != record.id:
+            parts.append(f"`{item}`")
+    return " or ".join(dict.fromkeys(parts))
+
+
+# ---------------------------------------------------------------------------------------------
+# ML503 derivative-name-rule
+
+_DEFAULT_NAMING_RELATIONS = ("finetune", "merge", "adapter")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def derivative_name_rule(facts: Facts, relations: list[str] | None = None) -> Iterator[Violation]:
+    lineage = facts.lineage
+    if not lineage.bases:
+        return
+    relations = list(relations) if relations is not None else list(_DEFAULT_NAMING_RELATIONS)
+    if lineage.relation is not None and lineage.relation not in relations:
+        return  # a quantization redistributes the base; it creates no new model to name
+    base_kb = kb()
+    name = (facts.model_name or "").rsplit("/", 1)[-1]
+    for lic_id, bases in _by_license(facts).items():
+        record = base_kb.resolve(lic_id)
+        prefix = record.obligations.name_prefix if record is not None else None
+        if not prefix or _squash(name).startswith(_squash(prefix)):
+            continue
+        shown = repr(name) if name else "(no name)"
+        yield Violation(
+            f"model name {shown} must begin with {prefix!r}: base model {_names(bases)} is under "
+            f"`{record.id}`, which requires derivatives to be named so{_table_note(bases)}",
+            _name_location(facts), {"prefix": prefix, "name": name, "base_license": record.id})
+
+
+def _name_location(facts: Facts) -> Location:
+    """Where the judged name comes from: `model_name`, `model-index`, the title, else the repo."""
+    card = facts.card
+    if card is None or facts.target.kind in ("hf", "hf-cache"):
+        return Location(None)
+    for key in ("model_name", "model-index"):
+        if key in card.metadata and key in card.key_lines:
+            return Location(card.path, card.key_lines[key])
+    title = next((s for s in card.sections if s.level == 1), None)
+    if title is not None and title.title == facts.model_name:
+        return Location(card.path, title.line)
+    return Location(None)
+
+
+# ---------------------------------------------------------------------------------------------
+# ML501 modifications-undocumented
+
+
+@lru_cache(maxsize=1)
+def _modification_markers() -> tuple[tuple[re.Pattern[str], ...], ...]:
+    from importlib.resources import files
+
+    from modellint.tomlcompat import tomllib
+
+    data = tomllib.loads((files("modellint._rules") / "data" / "modifications.toml").read_text(
+        encoding="utf-8"))
+    return tuple(tuple(re.compile(p, re.I) for p in data[key])
+                 for key in ("card_sections", "card_markers", "notice_markers",
+                             "quantization_markers"))
+
+
+def documents_modifications(facts: Facts) -> bool:
+    sections, markers, notice, quantized = _modification_markers()
+    if facts.lineage.relation == "quantized":
+        markers = markers + quantized  # naming the quantization format says what was changed
+    card = facts.card
+    if card is not None:
+        if any(p.search(s.title) for s in card.sections for p in sections):
+            return True
+        if any(p.search(card.body) for p in markers):
+            return True
+    if any("/" not in c.path for c in facts.changelog_files):
+        return True
+    return any(nf.text and any(p.search(nf.text) for p in notice) for nf in facts.notice_files)
+
+
+def modifications_undocumented(facts: Facts) -> Iterator[Violation]:
+    if not facts.lineage.bases or documents_modifications(facts):
+        return
+    base_kb = kb()
+    requiring = []
+    for lic_id, bases in _by_license(facts).items():
+        record = base_kb.resolve(lic_id)
+        if record is not None and record.obligations.state_changes:
+            requiring.append((record.id, bases))
+    if not requiring:
+        return
+    lic_text = ", ".join(f"`{lic}`" for lic, _ in requiring)
+    all_bases = [b for _, bases in requiring for b in bases]
+    relation = facts.lineage.relation or "derivative"
+    yield Violation(
+        f"this {relation} of {_names(list(dict.fromkeys(all_bases)))} does not say how it changed "
+        f"the base, and the base license ({lic_text}) requires stating changes: add a card section "
+        f"such as 'Training', 'Fine-tuning', 'Quantization' or 'Merge method', or a CHANGELOG"
+        f"{_table_note(all_bases)}",
+        _base_location(facts, all_bases[0]), {"base_licenses": [lic for lic, _ in requiring]})
+
+
+# ---------------------------------------------------------------------------------------------
+# ML504 base-model-unresolved
+
+
+def base_model_unresolved(facts: Facts) -> Iterator[Violation]:
+    for base in facts.lineage.direct:
+        if base.resolved:
+            continue
+        yield Violation(
+            f"the license of base model {base.model_id!r} could not be determined: {base.note}; "
+            "inherited obligations were not checked",
+            _base_location(facts, base), {"base": base.model_id})
+
+
+# ---------------------------------------------------------------------------------------------
+# ML403 use-policy-missing: the inherited part (the own-license part lives with ML403's check)
+
+_POLICY_MENTION = re.compile(
+    r"attachment a|use[- ]based restrictions|use restrictions|prohibited use|acceptable use|"
+    r"use policy|usage policy|restrictions? on use", re.I)
+
+
+@dataclass(frozen=True)
+class InheritedRestriction:
+    license_id: str
+    bases: tuple[BaseModel, ...]
+    use_policy: str | None
+    location: Location
+    message: str
+
+
+def inherited_use_restrictions(facts: Facts) -> list[InheritedRestriction]:
+    """Use restrictions a base license passes down (RAIL Attachment A, Gemma prohibited use
+    policy, DeepSeek Attachment A) that the derivative neither includes nor references.
+
+    Empty when the derivative's own license already carries pass-through restrictions: ML403's
+    own-license part judges those, and reporting them twice would be noise.
+    """
+    if not facts.lineage.bases:
+        return []
+    own = [rec for _, rec in own_licenses(facts) if rec is not None]
+    if any(rec.obligations.use_restrictions and rec.obligations.pass_through for rec in own):
+        return []
+    base_kb = kb()
+    out = []
+    for lic_id, bases in _by_license(facts).items():
+        record = base_kb.resolve(lic_id)
+        if record is None or not (record.obligations.use_restrictions
+                                  and record.obligations.pass_through):
+            continue
+        if _references_policy(facts, record.use_policy):
+            continue
+        policy = f" ({record.use_policy})" if record.use_policy else ""
+        message = (
+            f"base model {_names(bases)} is under `{record.id}`, whose use restrictions{policy} "
+            "must pass to every derivative and its users; include them (e.g. a USE_POLICY.md or "
+            f"the restrictions in the license) or reference them in the card{_table_note(bases)}")
+        out.append(InheritedRestriction(record.id, tuple(bases), record.use_policy,
+                                        _base_location(facts, bases[0]), message))
+    return out
+
+
+def _references_policy(facts: Facts, use_policy: str | None) -> bool:
+    if facts.policy_files:
+        return True
+    texts = [facts.card.body] if facts.card is not None else []
+    texts += [tf.text or "" for tf in (*facts.license_files, *facts.notice_files)]
+    needle = use_policy.lower() if use_policy else None
+    for text in texts:
+        if _POLICY_MENTION.search(text) or (needle and needle in text.lower()):
+            return True
+    return False
+
+
+def inherited_use_policy_missing(facts: Facts) -> Iterator[Violation]:
+    """Violations for the inherited part of ML403, for ML403's check to yield from."""
+    for item in inherited_use_restrictions(facts):
+        yield Violation(item.message, item.location,
+                        {"inherited": True, "base_license": item.license_id,
+                         "bases": [b.model_id for b in item.bases]})
