@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, shared_path
+from tests.conftest import ROOT, shared_path
 
 from modellint.knowledge import COMBINED, KBError, load_dir, load_kb, write_combined
 

@@ -123,6 +123,15 @@ def model_licenses(facts: Facts) -> list[Found]:
     return [f for f in all_licenses(facts) if f.covers_model]
 
 
+def inherited_licenses(facts: Facts) -> list[Found]:
+    """Base-model licenses whose distribution duties bind a derivative (notice file, display
+    phrase), pointing at the card's ``base_model`` line."""
+    from modellint.checks.lineage import inherited_licenses as base_licenses
+
+    where = card_location(facts, "base_model")
+    return [Found(record.id, record, "base", where, "weights") for record, _ in base_licenses(facts)]
+
+
 def distinct_known(found: list[Found]) -> list[Found]:
     """First occurrence of each known license, in order (card before files)."""
     out: list[Found] = []

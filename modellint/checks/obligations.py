@@ -17,6 +17,7 @@ from modellint.checks._terms import (
     card_text,
     contains_phrase,
     distinct_known,
+    inherited_licenses,
     file_licenses,
     model_licenses,
     same_license,
@@ -195,7 +196,7 @@ _NOTICE_MENTION = re.compile(r"\bNOTICE(\.txt|\.md)?\b(?!\s*:)")
 def notice_missing(facts: Facts, conditional: Iterable[str] = ("apache-2.0",)) -> Iterator[Violation]:
     conditional = set(conditional)
     notices = [nf for nf in facts.notice_files if "/" not in nf.path]
-    for found in distinct_known(all_licenses(facts)):
+    for found in distinct_known(all_licenses(facts) + inherited_licenses(facts)):
         lic = found.license
         assert lic is not None
         if lic.id in conditional:
@@ -209,7 +210,7 @@ def notice_missing(facts: Facts, conditional: Iterable[str] = ("apache-2.0",)) -
         text = " ".join(lic.obligations.notice_text.split()) if lic.obligations.notice_text else None
         if not notices:
             wanted = f' saying "{text}"' if text else ""
-            yield Violation(f"{lic.id} requires a NOTICE text file{wanted}; the repository has none",
+            yield Violation(f"{_whose(found)} requires a NOTICE text file{wanted}; the repository has none",
                             found.location, {"license": lic.id, "notice_text": text})
         elif text and not any(nf.text and contains_phrase(nf.text, text) for nf in notices):
             yield Violation(f'{notices[0].path} lacks the notice {lic.id} requires: "{text}"',
@@ -228,7 +229,7 @@ def attribution_missing(facts: Facts, alternatives: Mapping[str, list[str]] | No
     body = facts.card.body
     about = " ".join(str(x) for x in (facts.model_name, facts.card.title,
                                       facts.metadata.get("base_model")) if x).lower()
-    for found in distinct_known(model_licenses(facts)):
+    for found in distinct_known(model_licenses(facts) + inherited_licenses(facts)):
         phrase = found.license.obligations.display_phrase  # type: ignore[union-attr]
         if not phrase:
             continue
@@ -240,8 +241,13 @@ def attribution_missing(facts: Facts, alternatives: Mapping[str, list[str]] | No
         if any(contains_phrase(body, choice) for choice in choices):
             continue
         wanted = " or ".join(f'"{c}"' for c in choices)
-        yield Violation(f"{found.license.id} requires displaying {wanted}; the card does not",  # type: ignore[union-attr]
+        yield Violation(f"{_whose(found)} requires displaying {wanted}; the card does not",
                         found.location, {"license": found.license.id, "phrases": choices})  # type: ignore[union-attr]
+
+
+def _whose(found: Found) -> str:
+    lic_id = found.license.id if found.license else found.value
+    return f"{lic_id}, the base model's license," if found.origin == "base" else lic_id
 
 
 def _alternatives(phrase: str) -> list[str]:
@@ -287,16 +293,10 @@ def use_policy_missing(facts: Facts) -> Iterator[Violation]:
 
 
 def inherited_restrictions(facts: Facts) -> list[Any]:
-    """Use restrictions inherited from the base model(s): the single call site of the lineage
-    rules' ``inherited_use_restrictions(facts)`` (``modellint/checks/lineage.py``, branch
-    ``lineage``). It returns already-judged items (``license_id``, ``location``, ``message``)
-    for base licenses whose restrictions the derivative neither includes nor references. Until
-    that module is merged a model inherits nothing here.
-    """
-    try:
-        from modellint.checks.lineage import inherited_use_restrictions  # type: ignore[attr-defined]
-    except ImportError:
-        return []
+    """Use restrictions inherited from the base model(s) that the derivative neither includes nor
+    references, as judged by the lineage rules (``checks/lineage.py``)."""
+    from modellint.checks.lineage import inherited_use_restrictions
+
     return list(inherited_use_restrictions(facts))
 
 
