@@ -143,9 +143,8 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
     finally:
         if out is not sys.stdout:
             out.close()
-    if fmt not in ("text", "summary") or output:
-        for err in report.errors:  # machine formats carry errors too; people also need to see them
-            fail(f"{err.target}: {err.message}" if err.target else err.message)
+    for err in report.errors:  # one line each on stderr, whatever the format (reports carry them too)
+        fail(f"{err.target}: {err.message}" if err.target else err.message)
     if report.errors:
         sys.exit(EXIT_ERROR)
     if write_baseline:

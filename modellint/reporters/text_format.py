@@ -36,9 +36,6 @@ def render(report: Report, rules: Mapping[str, Rule], out: TextIO, *, color: boo
                 sev = _paint(f"{f.severity.value:<7}", _COLORS[f.severity], color)
                 out.write(f"  {line}  {f.code} {sev} {f.message}  [{f.name}]\n")
         out.write("\n")
-    for err in report.errors:
-        where = f"{err.target}: " if err.target else ""
-        out.write(_paint("error", "1;31", color) + f": {where}{err.message}\n")
     counts = report.counts()
     total = sum(counts.values())
     scanned = _plural(len(report.targets), "target")
