@@ -44,11 +44,15 @@ class DeclaredLicense:
         return self.license.id if self.license else None
 
 
+# A card names a few licenses; past this many only the first are judged (ML106 reports the list).
+MAX_LICENSE_VALUES = 32
+
+
 def card_license_values(metadata: Mapping[str, Any]) -> list[str]:
     """The card's `license` as a list of non-empty strings (a string or a list of strings)."""
     value = metadata.get("license")
     values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    return [v.strip() for v in values if isinstance(v, str) and v.strip()]
+    return [v.strip() for v in values[:MAX_LICENSE_VALUES] if isinstance(v, str) and v.strip()]
 
 
 def declared(facts: Any) -> list[DeclaredLicense]:

@@ -149,3 +149,11 @@ def test_forged_lfs_pointer_is_not_trusted(make_repo, registry):
     weights = {w.path: w for w in facts.weights}
     assert weights["a.safetensors"].lfs is None
     assert weights["b.safetensors"].lfs is None  # a size over 20 digits is not a pointer
+
+
+def test_a_thousand_licenses_in_the_card(make_repo, registry):
+    values = "".join(f"  - junk-{i}\n" for i in range(1000))
+    repo = make_repo({"README.md": f"---\nlicense:\n{values}---\n# m\n", "LICENSE": LICENSE})
+    report = _lint(registry, repo)
+    assert _has(report, "ML106", "README.md", "lists 1000 entries; only the first 32")
+    assert sum(1 for f in report.active() if f.code == "ML103") == 32

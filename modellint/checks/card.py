@@ -7,6 +7,7 @@ from typing import Any
 
 from modellint.checks._util import card_location, is_url
 from modellint.facts import Facts
+from modellint.licensing import MAX_LICENSE_VALUES
 from modellint.model import Location, Violation
 
 
@@ -116,6 +117,11 @@ def card_metadata_invalid(facts: Facts) -> Iterator[Violation]:
         yield Violation(f"model card front matter: {card.metadata_error}",
                         Location(card.path, card.metadata_error_line))
         return
+    licenses = card.metadata.get("license")
+    if isinstance(licenses, list) and len(licenses) > MAX_LICENSE_VALUES:
+        yield Violation(f"`license` lists {len(licenses)} entries; only the first {MAX_LICENSE_VALUES} "
+                        "are checked (a model card names the few licenses that apply)",
+                        card_location(facts, "license"), {"field": "license", "entries": len(licenses)})
     for key, (wanted, ok) in _FIELD_TYPES.items():
         if key not in card.metadata:
             continue
