@@ -82,7 +82,8 @@ def main() -> None:
 @click.option("--rev", metavar="REV", help="Lint the tree of a git commit, without a checkout.")
 @click.option("--staged", is_flag=True, help="Lint the git index: what is about to be committed.")
 @click.option("--since", metavar="BASE", help="Also check weight changes in BASE..HEAD (ML505).")
-@click.option("--token", metavar="TOKEN", envvar=None, help="Hugging Face token (default: HF_TOKEN or the stored login).")
+@click.option("--token", metavar="TOKEN", envvar=None,
+              help="Hugging Face token (default: HF_TOKEN or the stored login).")
 @click.option("--offline", is_flag=True, help="Hub targets: use only the local cache.")
 @click.option("--baseline", "baseline", metavar="FILE", type=click.Path(dir_okay=False),
               help="Findings recorded in FILE are suppressed; only new ones fail.")

@@ -47,7 +47,8 @@ def finding_tuple(f: Finding) -> tuple[str, str | None, int | None, str]:
     return (f.code, f.path, f.line, f.severity.value)
 
 
-def expected_tuples(expect: Iterable[Mapping[str, Any]], default_severity: Mapping[str, str]) -> list[tuple[str, str | None, int | None, str]]:
+def expected_tuples(expect: Iterable[Mapping[str, Any]],
+                    default_severity: Mapping[str, str]) -> list[tuple[str, str | None, int | None, str]]:
     out = []
     for e in expect:
         code = e["code"]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from tests.conftest import ROOT, shared_path
 
 # A card that is complete apart from the missing LICENSE file, so each test sees only ML201.

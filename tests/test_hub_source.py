@@ -10,13 +10,13 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from tests.fakehub import FakeHub
 
 from modellint.cli import main
 from modellint.runner import RunOptions, lint
 from modellint.snapshot import SourceError
 from modellint.sources import SourceOptions, hf, open_target
 from modellint.testing import write_repo
+from tests.fakehub import FakeHub
 
 TOKEN = "hf_secretTOKENvalue0123456789"
 BODY = 256 * 1024  # weight body size: a fetched body would show in the byte counts

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import shared_path
 
 from modellint.identify import fingerprint, identify_file, identify_text
 from modellint.identify.fingerprint import Entry, Index
 from modellint.identify.names import canonical_id
 from modellint.identify.tokens import Tokens, shingle_hashes
+from tests.conftest import shared_path
 
 # A made-up license, written for these tests, long enough to fingerprint.
 HARBOR_TERMS = """

@@ -9,9 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import ROOT, shared_path
 
 from modellint.knowledge import COMBINED, KBError, load_dir, load_kb, write_combined
+from tests.conftest import ROOT, shared_path
 
 RECORDS = ROOT / "rules" / "licenses"
 

@@ -7,6 +7,11 @@ import struct
 from pathlib import Path
 
 import pytest
+
+from modellint.facts import extract
+from modellint.sources.local import LocalSnapshot, open_local
+from modellint.weights import embedded_licenses, inspect_weight
+from modellint.weights._io import FIRST_READ
 from tests.weight_writers import (
     gguf_bytes,
     onnx_bytes,
@@ -14,11 +19,6 @@ from tests.weight_writers import (
     safetensors_bytes,
     torch_zip_bytes,
 )
-
-from modellint.facts import extract
-from modellint.sources.local import LocalSnapshot, open_local
-from modellint.weights import embedded_licenses, inspect_weight
-from modellint.weights._io import FIRST_READ
 
 
 class CountingSnapshot(LocalSnapshot):

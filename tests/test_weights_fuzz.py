@@ -12,13 +12,13 @@ import struct
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.weight_writers import gguf_bytes, onnx_bytes, safetensors_bytes, torch_zip_bytes
 
 from modellint.checks.weights import weight_header_invalid
 from modellint.facts import extract
 from modellint.model import TargetInfo
 from modellint.snapshot import MemorySnapshot
 from modellint.weights import inspect_weight
+from tests.weight_writers import gguf_bytes, onnx_bytes, safetensors_bytes, torch_zip_bytes
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

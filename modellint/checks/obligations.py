@@ -17,8 +17,8 @@ from modellint.checks._terms import (
     card_text,
     contains_phrase,
     distinct_known,
-    inherited_licenses,
     file_licenses,
+    inherited_licenses,
     model_licenses,
     same_license,
 )

@@ -171,7 +171,8 @@ def _parse_body(lines: list[str], start: int) -> tuple[tuple[Section, ...], str 
     sections = []
     for n, (idx, level, title) in enumerate(headings):
         stop = headings[n + 1][0] if n + 1 < len(headings) else len(lines)
-        first = idx + 2 if level and idx + 1 < len(lines) and re.match(r"^\s{0,3}(=+|-+)\s*$", lines[idx + 1]) else idx + 1
+        underlined = idx + 1 < len(lines) and re.match(r"^\s{0,3}(=+|-+)\s*$", lines[idx + 1])
+        first = idx + 2 if underlined else idx + 1  # setext headings own their underline
         sections.append(Section(title=_plain(title), level=level, line=idx + 1,
                                 text="\n".join(lines[first:stop]).strip()))
     title = next((s.title for s in sections if s.level == 1), None)

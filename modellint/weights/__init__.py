@@ -12,7 +12,7 @@ from typing import Any
 
 from modellint.classify import PICKLE_FORMATS
 from modellint.facts import WeightFile
-from modellint.snapshot import FileReadError, FileEntry, Snapshot
+from modellint.snapshot import FileEntry, FileReadError, Snapshot
 from modellint.weights._io import FIRST_READ, HeaderError, OverBudget, RangeReader
 
 # Metadata keys that carry a license id or name, per format, in the order they are judged.

@@ -23,9 +23,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from tests.fakehub import LFS_SUFFIXES, FakeHub  # noqa: E402
-
 from modellint.testing import write_repo  # noqa: E402
+from tests.fakehub import LFS_SUFFIXES, FakeHub  # noqa: E402
 
 LICENSES = ["apache-2.0", "mit", "llama3.1", "cc-by-nc-4.0", "other", None]
 BODY = 512 * 1024
