@@ -277,11 +277,33 @@ def _parsed(directory: Any, records: list[tuple[str, str]], digest: str) -> dict
     return parsed
 
 
+def _fresh_copy(directory: Any) -> dict[str, Any] | None:
+    """The JSON copy, when no TOML record is newer than it: saves reading and hashing every
+    record on each run. An edited record is newer, so the digest check below takes over."""
+    import json
+    import os
+
+    try:
+        copy = os.path.join(directory, COMBINED)
+        newest_allowed = os.stat(copy).st_mtime + 2  # files unpacked together differ by ms
+        names = [n for n in os.listdir(directory) if n.endswith(".toml")]
+        if any(os.stat(os.path.join(directory, n)).st_mtime > newest_allowed for n in names):
+            return None
+        with open(copy, encoding="utf-8") as fh:
+            records = json.load(fh)["records"]
+    except (OSError, TypeError, ValueError, KeyError):
+        return None
+    return records if isinstance(records, dict) and sorted(records) == sorted(names) else None
+
+
 def load_dir(directory: Any) -> KnowledgeBase:
     """Load every ``*.toml`` record in a directory (a Path or an importlib Traversable)."""
-    records, digest = _read_records(directory)
+    parsed = _fresh_copy(directory) if isinstance(directory, Path) else None
+    if parsed is None:
+        records, digest = _read_records(directory)
+        parsed = _parsed(directory, records, digest)
     licenses = []
-    for name, data in _parsed(directory, records, digest).items():
+    for name, data in parsed.items():
         where = f"licenses/{name}"
         lic = parse_record(data, where)
         if name != f"{lic.id}.toml":
@@ -305,9 +327,9 @@ def write_combined(directory: Path) -> Path:
 @functools.lru_cache(maxsize=1)
 def load_kb() -> KnowledgeBase:
     """The built-in knowledge base, loaded once per process on first use."""
-    from importlib.resources import files
+    from modellint.registry import rules_data_dir
 
-    return load_dir(files("modellint._rules") / "licenses")
+    return load_dir(rules_data_dir() / "licenses")
 
 
 if __name__ == "__main__":

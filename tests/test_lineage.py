@@ -77,7 +77,22 @@ def test_table_licenses_are_known_to_the_knowledge_base():
     from modellint.knowledge import load_kb
 
     kb = load_kb()
-    assert [e.license for e in base_model_table() if kb.get(e.license) is None] == []
+    entries = [e for group in base_model_table().values() for e in group]
+    assert len(entries) >= 30
+    assert [e.license for e in entries if kb.get(e.license) is None] == []
+
+
+def test_table_patterns_name_their_organisation_literally():
+    """Lookups only compile the patterns of the model's organisation, so each must spell it out."""
+    import re
+
+    from modellint.facts.lineage import base_model_table
+
+    for group in base_model_table().values():
+        for entry in group:
+            for pattern in entry.patterns:
+                assert re.fullmatch(r"[a-z0-9._-]+/.*", pattern), pattern
+                re.compile(pattern)
 
 
 def test_gguf_base_keys():

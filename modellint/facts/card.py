@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,11 +43,15 @@ class Card:
 
     def section(self, *patterns: str) -> Section | None:
         """The first section whose title matches one of the regex ``patterns`` (case-insensitive)."""
-        for sec in self.sections:
-            for pattern in patterns:
-                if re.search(pattern, sec.title, re.I):
-                    return sec
-        return None
+        if not self.sections or not patterns:
+            return None
+        combined = _alternation(patterns)
+        return next((sec for sec in self.sections if combined.search(sec.title)), None)
+
+
+@lru_cache(maxsize=256)
+def _alternation(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
 
 
 class _YamlTooBig(Exception):

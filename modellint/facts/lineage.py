@@ -190,35 +190,49 @@ def looks_quantized(name: str | None, weights: Any) -> bool:
 @dataclass(frozen=True)
 class TableEntry:
     family: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[str, ...]  # full-match regexes over lower-cased Hub ids, each "org/..."
     license: str
     as_of: str
     source: str
     verified: bool
 
+    def matches(self, model_id: str) -> bool:
+        return any(_compiled(p).fullmatch(model_id) for p in self.patterns)
+
+
+@lru_cache(maxsize=None)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
 
 @lru_cache(maxsize=1)
-def base_model_table() -> tuple[TableEntry, ...]:
+def base_model_table() -> dict[str, tuple[TableEntry, ...]]:
+    """Table entries by the organisation their patterns start with. Every pattern names its org
+    literally, so a lookup compiles only that org's few patterns (compiling all of them would cost
+    a pre-commit run more than the rest of the lineage work)."""
     from modellint.tomlcompat import tomllib
 
     data = tomllib.loads(_data_file("base-models.toml"))
-    return tuple(
-        TableEntry(e["family"], tuple(re.compile(p, re.I) for p in e["match"]), e["license"],
-                   str(e.get("as_of", "")), e.get("source", ""), bool(e.get("verified", False)))
-        for e in data.get("model", [])
-    )
+    by_org: dict[str, list[TableEntry]] = {}
+    for e in data.get("model", []):
+        entry = TableEntry(e["family"], tuple(e["match"]), e["license"], str(e.get("as_of", "")),
+                           e.get("source", ""), bool(e.get("verified", False)))
+        for org in {p.split("/", 1)[0].lower() for p in entry.patterns}:
+            by_org.setdefault(org, []).append(entry)
+    return {org: tuple(entries) for org, entries in by_org.items()}
 
 
 def _data_file(name: str) -> str:
-    from importlib.resources import files
+    from modellint.registry import rules_data_dir
 
-    return (files("modellint._rules") / "data" / name).read_text(encoding="utf-8")
+    return (rules_data_dir() / "data" / name).read_text(encoding="utf-8")
 
 
 def table_lookup(model_id: str) -> TableEntry | None:
     model_id = hub_id(model_id)
-    for entry in base_model_table():
-        if any(p.fullmatch(model_id) for p in entry.patterns):
+    org = model_id.split("/", 1)[0].lower()
+    for entry in base_model_table().get(org, ()):
+        if entry.matches(model_id):
             return entry
     return None
 
