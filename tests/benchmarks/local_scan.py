@@ -36,13 +36,16 @@ def wall(cmd: list[str], runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        # From a temp dir: in a source checkout `python -m modellint` would run the sources.
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                       cwd=tempfile.gettempdir())
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
 def forbidden_imports(cmd: list[str]) -> list[str]:
-    proc = subprocess.run([sys.executable, "-X", "importtime", *cmd[1:]], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-X", "importtime", *cmd[1:]], capture_output=True, text=True,
+                          cwd=tempfile.gettempdir())
     mods = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
     return sorted(m for m in mods if m.split(".")[0] in ("huggingface_hub", "git", "requests", "httpx"))
 
@@ -51,7 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    modellint = shutil.which("modellint")
+    modellint = shutil.which("modellint", path=os.path.dirname(sys.executable))
     with tempfile.TemporaryDirectory() as tmp:
         repo = make_repo(Path(tmp) / "model", 10 * 1024**3)
         cmd = [modellint, "check", str(repo)] if modellint else [sys.executable, "-m", "modellint", "check", str(repo)]
