@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE.parents[1]))  # the project root, for tests.fakehub
 
 from modellint.testing import write_repo  # noqa: E402
 from tests.fakehub import LFS_SUFFIXES, FakeHub  # noqa: E402
