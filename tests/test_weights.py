@@ -18,6 +18,7 @@ from tests.weight_writers import (
     pb_field,
     safetensors_bytes,
     torch_zip_bytes,
+    varint,
 )
 
 
@@ -232,7 +233,7 @@ def test_onnx_producer_fields_and_metadata_props(tmp_path):
 def test_onnx_huge_graph_is_skipped_not_read(tmp_path):
     graph_len = 40 * 10**9
     head = pb_field(1, 8) + pb_field(2, "exporter")
-    graph_tag = b"\x3a" + bytes(_varint(graph_len))
+    graph_tag = b"\x3a" + bytes(varint(graph_len))
     tail = pb_field(14, pb_field(1, "model_license") + pb_field(2, "mit"))
     path = tmp_path / "big.onnx"
     with open(path, "wb") as fh:
@@ -245,13 +246,6 @@ def test_onnx_huge_graph_is_skipped_not_read(tmp_path):
     assert len(snap.reads) == 2 and snap.bytes_read == FIRST_READ + len(tail)
 
 
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        out.append((n & 0x7F) | (0x80 if n >> 7 else 0))
-        n >>= 7
-        if not n:
-            return bytes(out)
 
 
 def test_onnx_without_ir_version_or_graph_is_invalid(tmp_path):

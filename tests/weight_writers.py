@@ -35,7 +35,7 @@ def safetensors_bytes(metadata: Mapping[str, str] | None = None,
 GGUF_U32, GGUF_I32, GGUF_F32, GGUF_BOOL, GGUF_STRING, GGUF_ARRAY, GGUF_U64 = 4, 5, 6, 7, 8, 9, 10
 
 
-def _gguf_string(text: str | bytes) -> bytes:
+def gguf_string(text: str | bytes) -> bytes:
     raw = text.encode() if isinstance(text, str) else text
     return struct.pack("<Q", len(raw)) + raw
 
@@ -44,7 +44,7 @@ def gguf_value(value: Any) -> bytes:
     """Encode type + payload: str -> string, bool -> bool, int -> u32, float -> f32,
     list[str] -> string array, list[int] -> i32 array."""
     if isinstance(value, str):
-        return struct.pack("<I", GGUF_STRING) + _gguf_string(value)
+        return struct.pack("<I", GGUF_STRING) + gguf_string(value)
     if isinstance(value, bool):
         return struct.pack("<IB", GGUF_BOOL, value)
     if isinstance(value, int):
@@ -53,7 +53,7 @@ def gguf_value(value: Any) -> bytes:
         return struct.pack("<If", GGUF_F32, value)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return struct.pack("<IIQ", GGUF_ARRAY, GGUF_STRING, len(value)) + b"".join(
-            _gguf_string(v) for v in value)
+            gguf_string(v) for v in value)
     if isinstance(value, list):
         return struct.pack("<IIQ", GGUF_ARRAY, GGUF_I32, len(value)) + b"".join(
             struct.pack("<i", v) for v in value)
@@ -67,11 +67,11 @@ def gguf_bytes(kvs: Mapping[str, Any] | Iterable[tuple[str, Any]], *, version: i
     out = b"GGUF" + struct.pack(order + "I", version)
     out += struct.pack(order + "QQ", tensor_count, len(items))
     for key, value in items:
-        out += _gguf_string(key) + (value if isinstance(value, bytes) else gguf_value(value))
+        out += gguf_string(key) + (value if isinstance(value, bytes) else gguf_value(value))
     return out + b"\0" * pad
 
 
-def _varint(n: int) -> bytes:
+def varint(n: int) -> bytes:
     out = bytearray()
     while True:
         byte = n & 0x7F
@@ -83,9 +83,9 @@ def _varint(n: int) -> bytes:
 
 def pb_field(number: int, value: int | bytes | str) -> bytes:
     if isinstance(value, int):
-        return _varint(number << 3) + _varint(value)
+        return varint(number << 3) + varint(value)
     raw = value.encode() if isinstance(value, str) else value
-    return _varint(number << 3 | 2) + _varint(len(raw)) + raw
+    return varint(number << 3 | 2) + varint(len(raw)) + raw
 
 
 def onnx_bytes(*, ir_version: int = 8, producer_name: str | None = "pytorch",

@@ -20,9 +20,12 @@ import time
 import zipfile
 from pathlib import Path
 
-from modellint.classify import weight_format
-from modellint.sources.local import LocalSnapshot, open_local
-from modellint.weights import inspect_weight
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project root, for tests.*
+
+from modellint.classify import weight_format  # noqa: E402
+from modellint.sources.local import LocalSnapshot, open_local  # noqa: E402
+from modellint.weights import inspect_weight  # noqa: E402
+from tests.weight_writers import gguf_string, pb_field, varint  # noqa: E402
 
 GB = 10**9
 
@@ -55,24 +58,6 @@ def _sparse(path: Path, head: bytes, size: int, tail: bytes = b"") -> None:
         fh.truncate(size)
 
 
-def _gguf_string(text: str) -> bytes:
-    raw = text.encode()
-    return struct.pack("<Q", len(raw)) + raw
-
-
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        out.append((n & 0x7F) | (0x80 if n >> 7 else 0))
-        n >>= 7
-        if not n:
-            return bytes(out)
-
-
-def _pb(number: int, payload: bytes) -> bytes:
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
-
-
 def build(root: Path) -> None:
     (root / "README.md").write_text("---\nlicense: apache-2.0\n---\n# Big\n")
     (root / "LICENSE").write_text("Apache License\nVersion 2.0, January 2004\n")
@@ -84,17 +69,17 @@ def build(root: Path) -> None:
         n = total - 8 - len(header)
     _sparse(root / "model.safetensors", struct.pack("<Q", len(header)) + header, total)
 
-    kvs = [("general.license", b"\x08\0\0\0" + _gguf_string("apache-2.0")),
+    kvs = [("general.license", b"\x08\0\0\0" + gguf_string("apache-2.0")),
            ("tokenizer.ggml.tokens", struct.pack("<IIQ", 9, 8, 150_000)
-            + b"".join(_gguf_string(f"token-{i:06d}") for i in range(150_000))),
+            + b"".join(gguf_string(f"token-{i:06d}") for i in range(150_000))),
            ("tokenizer.ggml.scores", struct.pack("<IIQ", 9, 6, 150_000) + b"\0" * 600_000)]
     head = b"GGUF" + struct.pack("<IQQ", 3, 0, len(kvs))
-    head += b"".join(_gguf_string(k) + v for k, v in kvs)
+    head += b"".join(gguf_string(k) + v for k, v in kvs)
     _sparse(root / "model.gguf", head, total)
 
     graph = 40 * GB
-    head = b"\x08\x08" + _pb(2, b"exporter") + b"\x3a" + _varint(graph)
-    tail = _pb(14, _pb(1, b"model_license") + _pb(2, b"apache-2.0"))
+    head = b"\x08\x08" + pb_field(2, b"exporter") + b"\x3a" + varint(graph)
+    tail = pb_field(14, pb_field(1, b"model_license") + pb_field(2, b"apache-2.0"))
     _sparse(root / "model.onnx", head, len(head) + graph + len(tail), tail)
 
     with zipfile.ZipFile(root / "pytorch_model.bin", "w", zipfile.ZIP_STORED) as archive:
