@@ -69,3 +69,18 @@ def test_example_in_every_format(example_report, registry):
     for f in expected:
         assert f["code"] in text
     assert ("No problems found" in text) == (not expected)
+
+
+def test_readme_shows_the_first_example_as_it_prints(monkeypatch):
+    """The README's first screen quotes `modellint check` on a bundled example: keep it true."""
+    from click.testing import CliRunner
+
+    from modellint.cli import main
+
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "modellint check examples/llama31-finetune-relicensed"
+    assert command in readme.split("\n## ", 1)[0]
+    result = CliRunner().invoke(main, command.split()[1:])
+    assert result.exit_code == 1
+    assert result.output.strip() in readme
