@@ -206,9 +206,9 @@ def parse_record(data: Mapping[str, Any], where: str) -> License:
 
     ob = v["obligations"]
     check_table(ob, _OBLIGATION_FIELDS, "obligations.")
-    obligations = Obligations(**{
-        key: typed(ob, key, kind, kind is bool, "obligations.") if key in ob or kind is bool
-        else None for key, kind in _OBLIGATION_FIELDS.items()})
+    # typed() answers None for a missing optional (str) field and raises for a missing bool.
+    obligations = Obligations(**{key: typed(ob, key, kind, kind is bool, "obligations.")
+                                 for key, kind in _OBLIGATION_FIELDS.items()})
 
     ident_data = v["identify"] or {}
     check_table(ident_data, _IDENTIFY, "identify.")

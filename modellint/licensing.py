@@ -105,8 +105,8 @@ def license_from_link(link: str) -> License | None:
         if lic.url and lic.url.lower().removeprefix("https://").removeprefix("http://") == bare:
             return lic
     stem = re.sub(r"\.(md|txt|html?|pdf)$", "", bare.rsplit("/", 1)[-1])
-    lic = kb.resolve(stem) if stem else None
-    return lic if lic is not None and lic.kind != "meta" else None
+    hit = kb.resolve(stem) if stem else None
+    return hit if hit is not None and hit.kind != "meta" else None
 
 
 @functools.lru_cache(maxsize=1)

@@ -27,7 +27,7 @@ def card_license_unknown(facts: Facts) -> Iterator[Violation]:
             else:
                 hint = (f"; it looks like the {lic.name}, which is not on the Hub's list: use "
                         f"`license: other` with `license_name: {lic.id}` and `license_link`")
-            suggestion = lic.hub_id or lic.spdx or lic.id
+            suggestion: str | None = lic.hub_id or lic.spdx or lic.id
         else:
             from modellint.config import did_you_mean
             from modellint.knowledge import load_kb

@@ -119,7 +119,6 @@ class CompatEntry:
 @lru_cache(maxsize=1)
 def compatibility() -> tuple[CompatEntry, ...]:
     from modellint.registry import rules_data_dir
-
     from modellint.tomlcompat import tomllib
 
     text = (rules_data_dir() / "data" / "compatibility.toml").read_text(encoding="utf-8")
@@ -257,7 +256,6 @@ def _name_location(facts: Facts) -> Location:
 @lru_cache(maxsize=1)
 def _modification_markers() -> tuple[tuple[re.Pattern[str], ...], ...]:
     from modellint.registry import rules_data_dir
-
     from modellint.tomlcompat import tomllib
 
     data = tomllib.loads((rules_data_dir() / "data" / "modifications.toml").read_text(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 # Front matter bigger than this is not a model card's metadata; it is refused rather than parsed.
@@ -174,19 +174,19 @@ def _parse_body(lines: list[str], start: int) -> tuple[tuple[Section, ...], str 
             level = 1 if line.strip().startswith("=") else 2
             headings.append((i - 1, level, lines[i - 1].strip()))
     sections = []
-    for n, (idx, level, title) in enumerate(headings):
+    for n, (idx, level, heading) in enumerate(headings):
         stop = headings[n + 1][0] if n + 1 < len(headings) else len(lines)
         underlined = idx + 1 < len(lines) and re.match(r"^\s{0,3}(=+|-+)\s*$", lines[idx + 1])
         first = idx + 2 if underlined else idx + 1  # setext headings own their underline
-        sections.append(Section(title=_plain(title), level=level, line=idx + 1,
+        sections.append(Section(title=_plain(heading), level=level, line=idx + 1,
                                 text="\n".join(lines[first:stop]).strip()))
     title = next((s.title for s in sections if s.level == 1), None)
     body = "\n".join(lines[start:])
     comments = []
     if "<!--" in body:
         for m in _COMMENT.finditer(body):
-            line = start + body.count("\n", 0, m.start()) + 1
-            comments.append((line, m.group(1).strip()))
+            lineno = start + body.count("\n", 0, m.start()) + 1
+            comments.append((lineno, m.group(1).strip()))
     return tuple(sections), title, tuple(comments)
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -200,7 +200,7 @@ class TableEntry:
         return any(_compiled(p).fullmatch(model_id) for p in self.patterns)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
 
@@ -358,15 +358,14 @@ def resolve_lineage(card: Any, configs: Mapping[str, Any], weights: Any,
 def _resolve_one(model_id: str, where: str, path: str | None, line: int | None, depth: int,
                  resolver: BaseModelResolver | None) -> tuple[BaseModel, tuple[str, ...]]:
     found = _lookup(resolver, model_id)
-    common = {"model_id": model_id, "declared_in": where, "path": path, "line": line,
-              "depth": depth}
+    unresolved = BaseModel(model_id=model_id, declared_in=where, path=path, line=line, depth=depth)
     if found is not None and found.error is None and found.license:
         licenses = kb_ids(found.license, found.license_name)
-        return BaseModel(**common, licenses=licenses, source=found.source), found.base_models
+        return replace(unresolved, licenses=licenses, source=found.source), found.base_models
     entry = table_lookup(model_id)
     if entry is not None:
-        return BaseModel(**common, licenses=(entry.license,), source="table",
-                         table_family=entry.family, table_as_of=entry.as_of), ()
+        return replace(unresolved, licenses=(entry.license,), source="table",
+                       table_family=entry.family, table_as_of=entry.as_of), ()
     if found is not None and found.error:
         note = found.error
     elif found is not None:
@@ -377,7 +376,7 @@ def _resolve_one(model_id: str, where: str, path: str | None, line: int | None, 
         note = ("could not be looked up (offline or unreachable) and is not in modellint's table "
                 "of well-known base models")
     parents = found.base_models if found is not None else ()
-    return BaseModel(**common, note=note), parents
+    return replace(unresolved, note=note), parents
 
 
 def default_resolver(snapshot: Any) -> BaseModelResolver | None:

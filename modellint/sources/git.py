@@ -192,6 +192,7 @@ def _changed(repo: Any, options: Any, linted: Any | None, prefix: str,
                 base = merge_bases[0]
         if options.staged:
             return _diff_names(repo, ["--cached", base.hexsha], prefix)
+        assert tip is not None  # without --staged, `linted` is the commit being linted
         return _diff_names(repo, [base.hexsha, tip.hexsha], prefix)
     if options.staged:
         if head is None:  # first commit: everything staged is new
