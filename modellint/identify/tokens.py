@@ -7,15 +7,25 @@ and Korean characters become one token each, so their shingles are character n-g
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 
 SHINGLE = 5  # tokens per shingle
 
-_TOKEN = re.compile(
-    r"[^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+"
-    r"|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
-)
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK_FIRST = "\u3040"
+# A text with no character from U+3040 up (license files, KB names with an en dash) holds no CJK
+# character, so plain word runs are the same tokens. The CJK-aware pattern costs ~2 ms to
+# compile, so it is only built for a text that may need it.
+_WORD_TOKEN = re.compile(r"[^\W_]+")
+
+
+@functools.cache
+def _token_pattern() -> re.Pattern[str]:
+    return re.compile(rf"[^\W_{_CJK}]+|[{_CJK}]")
+
+
 # Spelling variants that carry no legal difference.
 _EQUIVALENT = {"licence": "license", "licences": "licenses", "licensor's": "licensor"}
 
@@ -29,7 +39,9 @@ class Tokens:
         words: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
-        for m in _TOKEN.finditer(text):
+        no_cjk = text.isascii() or max(text) < _CJK_FIRST
+        pattern = _WORD_TOKEN if no_cjk else _token_pattern()
+        for m in pattern.finditer(text):
             w = m.group().lower()
             words.append(_EQUIVALENT.get(w, w))
             starts.append(m.start())
