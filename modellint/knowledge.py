@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from modellint.tomlcompat import tomllib
+from modellint.tomlcopy import COMBINED, copied_records, write_copy
 
 KINDS = ("software", "model", "data", "content", "family", "meta")
 COMPONENTS = ("code", "weights", "architecture", "data", "documentation", "outputs")
@@ -238,70 +239,17 @@ def _flat(text: str | None) -> str | None:
     return " ".join(text.split()) if text else text
 
 
-# A JSON copy of the parsed records, keyed by a digest of the TOML files, spares ~10 ms of TOML
-# parsing per run. The TOML files stay the source of truth: a stale copy is simply ignored.
-COMBINED = "_combined.json"
-
-
-def _read_records(directory: Any) -> tuple[list[tuple[str, str]], str]:
-    import hashlib
-
-    records = []
-    digest = hashlib.sha256()
-    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            try:
-                text = entry.read_text(encoding="utf-8")
-            except UnicodeDecodeError as exc:
-                raise KBError(f"licenses/{entry.name}: {exc}") from None
-            records.append((entry.name, text))
-            digest.update(entry.name.encode() + b"\0" + text.encode() + b"\0")
-    return records, digest.hexdigest()
-
-
-def _parsed(directory: Any, records: list[tuple[str, str]], digest: str) -> dict[str, Any]:
-    import json
-
-    try:
-        cached = json.loads((directory / COMBINED).read_text(encoding="utf-8"))
-        if cached.get("digest") == digest:
-            return cached["records"]  # type: ignore[no-any-return]
-    except (OSError, ValueError, AttributeError):
-        pass
-    parsed = {}
-    for name, text in records:
-        try:
-            parsed[name] = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise KBError(f"licenses/{name}: {exc}") from None
-    return parsed
-
-
-def _fresh_copy(directory: Any) -> dict[str, Any] | None:
-    """The JSON copy, when no TOML record is newer than it: saves reading and hashing every
-    record on each run. An edited record is newer, so the digest check below takes over."""
-    import json
-    import os
-
-    try:
-        copy = os.path.join(directory, COMBINED)
-        newest_allowed = os.stat(copy).st_mtime + 2  # files unpacked together differ by ms
-        names = [n for n in os.listdir(directory) if n.endswith(".toml")]
-        if any(os.stat(os.path.join(directory, n)).st_mtime > newest_allowed for n in names):
-            return None
-        with open(copy, encoding="utf-8") as fh:
-            records = json.load(fh)["records"]
-    except (OSError, TypeError, ValueError, KeyError):
-        return None
-    return records if isinstance(records, dict) and sorted(records) == sorted(names) else None
-
-
 def load_dir(directory: Any) -> KnowledgeBase:
     """Load every ``*.toml`` record in a directory (a Path or an importlib Traversable)."""
-    parsed = _fresh_copy(directory) if isinstance(directory, Path) else None
+    parsed = copied_records(directory)
     if parsed is None:
-        records, digest = _read_records(directory)
-        parsed = _parsed(directory, records, digest)
+        parsed = {}
+        for entry in sorted(directory.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".toml"):
+                try:
+                    parsed[entry.name] = tomllib.loads(entry.read_text(encoding="utf-8"))
+                except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                    raise KBError(f"licenses/{entry.name}: {exc}") from None
     licenses = []
     for name, data in parsed.items():
         where = f"licenses/{name}"
@@ -314,14 +262,7 @@ def load_dir(directory: Any) -> KnowledgeBase:
 
 def write_combined(directory: Path) -> Path:
     """Refresh the JSON copy after editing records: ``python -m modellint.knowledge``."""
-    import json
-
-    records, digest = _read_records(directory)
-    parsed = {name: tomllib.loads(text) for name, text in records}
-    out = directory / COMBINED
-    out.write_text(json.dumps({"digest": digest, "records": parsed}, ensure_ascii=False,
-                              sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
-    return out
+    return write_copy(directory)
 
 
 @functools.lru_cache(maxsize=1)
@@ -332,9 +273,11 @@ def load_kb() -> KnowledgeBase:
     return load_dir(rules_data_dir() / "licenses")
 
 
-if __name__ == "__main__":
-    print(write_combined(Path(__file__).resolve().parent.parent / "rules" / "licenses"))
+if __name__ == "__main__":  # refreshes the rule specs' copy too
+    RULES = Path(__file__).resolve().parent.parent / "rules"
+    print(write_combined(RULES / "licenses"))
+    print(write_copy(RULES / "specs"))
 
 
-__all__ = ["COMPONENTS", "KINDS", "OUTPUTS", "Identification", "KBError", "KnowledgeBase",
+__all__ = ["COMBINED", "COMPONENTS", "KINDS", "OUTPUTS", "Identification", "KBError", "KnowledgeBase",
            "License", "Obligations", "load_dir", "load_kb", "parse_record"]

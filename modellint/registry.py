@@ -18,6 +18,7 @@ from typing import Any
 
 from modellint.model import Severity, ToolError
 from modellint.tomlcompat import tomllib
+from modellint.tomlcopy import copied_records
 
 CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -117,12 +118,14 @@ def parse_spec(data: Mapping[str, Any], where: str, *, module_prefix: str,
 def load_spec_dir(directory: Any, *, module_prefix: str, origin: str) -> list[Rule]:
     """Load every ``*.toml`` spec in a directory (a Path or an importlib Traversable)."""
     rules = []
+    copied = copied_records(directory)  # built-in specs: their JSON copy, when it is fresh
     for entry in sorted(directory.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".toml"):
             continue
         where = f"{origin}:{entry.name}"
         try:
-            data = tomllib.loads(entry.read_text(encoding="utf-8"))
+            data = (copied[entry.name] if copied is not None
+                    else tomllib.loads(entry.read_text(encoding="utf-8")))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise SpecError(f"{where}: {exc}") from None
         rule = parse_spec(data, where, module_prefix=module_prefix, origin=origin)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import inspect
+import json
 import re
+import shutil
 
 import pytest
 
 from modellint.cli import rules_markdown
-from modellint.registry import DOC_KEYS, check_params
+from modellint.registry import BUILTIN_CHECKS, DOC_KEYS, check_params, load_spec_dir
 from modellint.tomlcompat import tomllib
+from modellint.tomlcopy import COMBINED, write_copy
 from tests.examples import ROOT
 
 CASES = ROOT / "tests" / "cases"
@@ -17,6 +20,23 @@ CASES = ROOT / "tests" / "cases"
 
 def _rules(registry):
     return list(registry.rules.values())
+
+
+def test_specs_copy_is_fresh(tmp_path):
+    """The committed JSON copy must match the specs (run python -m modellint.knowledge)."""
+    shutil.copytree(ROOT / "rules" / "specs", tmp_path / "specs")
+    fresh = write_copy(tmp_path / "specs")
+    assert json.loads(fresh.read_text()) == json.loads((ROOT / "rules" / "specs" / COMBINED).read_text())
+
+
+def test_stale_specs_copy_is_ignored(tmp_path):
+    d = tmp_path / "specs"
+    shutil.copytree(ROOT / "rules" / "specs", d)
+    spec = d / "ML101.toml"
+    spec.write_text(re.sub(r'(?m)^summary = ".*"$', 'summary = "edited"', spec.read_text()))
+    rules = {r.code: r for r in load_spec_dir(d, module_prefix=BUILTIN_CHECKS, origin="t")}
+    assert rules["ML101"].summary == "edited"
+    assert rules["ML102"].summary != "edited"
 
 
 def test_specs_load_without_errors(registry):
