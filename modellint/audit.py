@@ -24,6 +24,8 @@ MAX_JOBS = 64
 
 @dataclass(frozen=True)
 class SummaryRow:
+    """One target's line in the audit summary table."""
+
     target: str
     license: str
     error: int

@@ -71,6 +71,8 @@ _TEXT_SUFFIXES = ("", ".md", ".txt", ".rst", ".markdown", ".html", ".pdf")
 
 @dataclass(frozen=True)
 class Classified:
+    """The role a path plays for licensing, with the weight format or license scope."""
+
     role: str | None
     weight_format: str | None = None
     scope: str | None = None  # license files only: code | weights | data | None (whole repo)

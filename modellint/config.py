@@ -37,12 +37,16 @@ def did_you_mean(word: str, choices: Iterable[str], *, kebab: bool = False) -> s
 
 @dataclass(frozen=True)
 class RuleSettings:
+    """Per-rule configuration: a severity override and check options."""
+
     severity: Severity | None = None
     options: Mapping[str, Any] = field(default_factory=dict)  # snake_case check parameters
 
 
 @dataclass(frozen=True)
 class Settings:
+    """The effective configuration for one target."""
+
     select: tuple[str, ...] = ("ML",)
     ignore: tuple[str, ...] = ()
     per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

@@ -18,6 +18,8 @@ from modellint.selection import is_selected, path_ignored
 
 @dataclass
 class RuleRun:
+    """The findings and rule errors of one run of the checks."""
+
     findings: list[Finding]
     errors: list[ToolError]
 

@@ -29,6 +29,8 @@ class KBError(Exception):
 
 @dataclass(frozen=True)
 class Obligations:
+    """What a license asks of those who redistribute the model."""
+
     license_copy: bool = False  # give recipients a copy of the license
     notice_file: bool = False  # keep a NOTICE-style file with the distribution
     notice_text: str | None = None  # the exact notice string the license asks for
@@ -46,12 +48,16 @@ class Obligations:
 
 @dataclass(frozen=True)
 class Identification:
+    """Short phrases that recognise a license's text."""
+
     phrases: tuple[str, ...] = ()  # short distinctive phrases found in the license text
     min_phrases: int = 1  # how many must appear before the text counts as this license
 
 
 @dataclass(frozen=True)
 class License:
+    """One license knowledge-base record."""
+
     id: str
     name: str
     summary: str

@@ -32,6 +32,8 @@ _LICENSEREF = re.compile(r"^(DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.
 
 @dataclass(frozen=True)
 class DeclaredLicense:
+    """One license value from the card, understood."""
+
     value: str  # the string as written in the card
     field: str  # the card field it came from: license | license_name | license_link
     form: str  # hub-id | spdx | alias | other | unknown | invalid
@@ -156,6 +158,8 @@ class Statement:
 
 @dataclass(frozen=True)
 class Coverage:
+    """Which license covers each component (code, weights, data)."""
+
     statements: tuple[Statement, ...]
 
     def for_component(self, component: str) -> list[Statement]:

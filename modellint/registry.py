@@ -34,6 +34,8 @@ class SpecError(Exception):
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule as loaded from its spec: identity, default severity, check, docs."""
+
     code: str
     name: str
     severity: Severity
@@ -211,6 +213,8 @@ def _plugin_rules(errors: list[ToolError]) -> list[Rule]:
 
 @dataclass
 class Registry:
+    """Every loaded rule by code, and the errors met while loading plugins."""
+
     rules: dict[str, Rule]
     errors: list[ToolError]
 

@@ -20,6 +20,8 @@ from modellint.sources import SourceOptions, is_remote, open_target
 
 @dataclass
 class RunOptions:
+    """Options of one lint run, from the command line or the API."""
+
     source: SourceOptions = field(default_factory=SourceOptions)
     config_file: str | None = None
     select: tuple[str, ...] | None = None
@@ -93,6 +95,8 @@ def _suppress(snapshot: Snapshot, facts: Facts, settings: Settings, findings: li
 
 @dataclass
 class TargetResult:
+    """What linting one target produced."""
+
     info: TargetInfo | None
     facts: Facts | None
     report: Report

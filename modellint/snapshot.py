@@ -30,12 +30,16 @@ class FileReadError(Exception):
 
 @dataclass(frozen=True)
 class LfsPointer:
+    """A git-lfs pointer: the object's hash and declared size."""
+
     oid: str
     size: int
 
 
 @dataclass(frozen=True)
 class FileEntry:
+    """A file of the snapshot: path, size, and its git-lfs pointer if it is one."""
+
     path: str  # repo-relative, POSIX separators
     size: int
     lfs: LfsPointer | None = None

@@ -48,6 +48,8 @@ DIRECTIVE_FORM = 'modellint: ignore[CODE,...] reason="..."'
 
 @dataclass
 class Suppression:
+    """A card directive or waiver that silences findings of named rules."""
+
     kind: str  # "card" | "waiver"
     codes: tuple[str, ...]
     reason: str
@@ -68,6 +70,8 @@ class Suppression:
 
 @dataclass(frozen=True)
 class Malformed:
+    """A suppression directive that could not be understood."""
+
     path: str
     line: int
     problem: str
@@ -75,6 +79,8 @@ class Malformed:
 
 @dataclass
 class Outcome:
+    """The findings after suppression, and the suppressions' own findings."""
+
     findings: list[Finding]
     errors: list[ToolError]
 

@@ -108,6 +108,8 @@ def _names(bases: list[BaseModel]) -> str:
 
 @dataclass(frozen=True)
 class CompatEntry:
+    """What a derivative of one license family may carry, and the clause that says so."""
+
     name: str
     ids: tuple[str, ...]
     families: tuple[str, ...]
@@ -327,6 +329,8 @@ _POLICY_MENTION = re.compile(
 
 @dataclass(frozen=True)
 class InheritedRestriction:
+    """Use restrictions a base license passes down that the derivative does not carry."""
+
     license_id: str
     bases: tuple[BaseModel, ...]
     use_policy: str | None

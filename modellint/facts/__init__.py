@@ -33,6 +33,8 @@ class ReadProblem:
 
 @dataclass(frozen=True)
 class WeightFile:
+    """A weight file as learned from its header, without loading it."""
+
     path: str
     format: str
     size: int  # on-disk size, or the size a git-lfs pointer declares
@@ -46,6 +48,8 @@ class WeightFile:
 
 @dataclass(frozen=True)
 class Facts:
+    """Everything the checks may look at, extracted once from a snapshot."""
+
     target: TargetInfo
     model_name: str | None
     files: tuple[FileEntry, ...]

@@ -20,6 +20,8 @@ _TOP_KEY = re.compile(r"^([A-Za-z_][\w.-]*)\s*:")
 
 @dataclass(frozen=True)
 class Section:
+    """A heading of the model card and the text under it."""
+
     title: str
     level: int
     line: int  # 1-based line of the heading in README.md
@@ -28,6 +30,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Card:
+    """The model card: front matter, where each key sits, and the body's sections."""
+
     path: str
     has_front_matter: bool
     metadata: Mapping[str, Any]  # empty when absent or invalid

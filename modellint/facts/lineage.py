@@ -48,6 +48,8 @@ class BaseModelResolver(Protocol):
 
 @dataclass(frozen=True)
 class BaseModel:
+    """One base model of a derivative, with its license and how it was resolved."""
+
     model_id: str
     declared_in: str  # "card", "gguf", "adapter_config", or "base:<child id>" for ancestors
     path: str | None  # file that declares it (for the direct bases)
@@ -66,6 +68,8 @@ class BaseModel:
 
 @dataclass(frozen=True)
 class Lineage:
+    """The base models a model derives from, and how it relates to them."""
+
     relation: str | None = None  # adapter | merge | quantized | finetune, declared or inferred
     relation_inferred: bool = False
     bases: tuple[BaseModel, ...] = ()
@@ -189,6 +193,8 @@ def looks_quantized(name: str | None, weights: Any) -> bool:
 
 @dataclass(frozen=True)
 class TableEntry:
+    """A family of well-known base models in the offline table, with its license."""
+
     family: str
     patterns: tuple[str, ...]  # full-match regexes over lower-cased Hub ids, each "org/..."
     license: str

@@ -16,6 +16,8 @@ OPAQUE_SUFFIXES = (".pdf", ".docx", ".doc", ".odt", ".rtf")
 
 @dataclass(frozen=True)
 class TextFile:
+    """A license, notice, policy or changelog file, read with bounds and identified."""
+
     path: str
     role: str  # license | notice | policy | changelog
     scope: str | None  # code | weights | data | None (the whole repository)

@@ -34,6 +34,8 @@ MENTION_MAX_CHARS_IN_LICENSE_FILE = 4000
 
 @dataclass(frozen=True)
 class IdentifiedLicense:
+    """A license found in a text, with confidence, span and method."""
+
     id: str  # knowledge-base id where known, else the SPDX id or expression
     confidence: float  # 0..1
     start: int  # character span in the text that matched

@@ -34,6 +34,8 @@ TARGET_SAMPLE = 256  # sampled hashes kept per license, at most
 
 @dataclass(frozen=True)
 class Entry:
+    """A license's fingerprint: sampled shingle hashes of its canonical text."""
+
     id: str
     scancode: str | None
     spdx: str | None
@@ -60,6 +62,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class FingerprintMatch:
+    """A region of a text that matches one license's fingerprint."""
+
     entry: Entry
     first: int  # token positions of the matched region (inclusive)
     last: int

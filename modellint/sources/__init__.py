@@ -16,6 +16,8 @@ HF_URL = re.compile(r"^https?://(www\.)?huggingface\.co/", re.I)
 
 @dataclass(frozen=True)
 class SourceOptions:
+    """How to open a target: git revision or index, Hub token, offline mode."""
+
     rev: str | None = None  # --rev: lint the tree of a commit
     staged: bool = False  # --staged: lint the git index
     since: str | None = None  # --since BASE: also compare BASE..HEAD
