@@ -39,7 +39,11 @@ def test_license_other_cases_are_covered():
     for lic_id in ("openatom-model-license-1.0", "tongyi-qianwen", "tongyi-qianwen-research",
                    "qwen-license", "qwen-research", "deepseek-license", "mistral-research",
                    "mistral-non-production", "nvidia-open-model", "falcon-llm", "falcon-180b-tii",
-                   "stability-ai-community"):
+                   "stability-ai-community", "faipl-1.0-sd", "flux-1-dev-non-commercial-license",
+                   "stabilityai-nc-research-community", "stabilityai-nc-community",
+                   "stable-video-diffusion-nc-community", "sdxl-0.9-research",
+                   "microsoft-research-license", "yi-license", "chatglm-6b-license", "glm-4",
+                   "llama-license-2023", "coqui-public-model-license", "falcon-mamba-license"):
         lic = kb.get(lic_id)
         assert lic is not None and lic.hub_id is None and lic.kind == "model", lic_id
 
@@ -78,6 +82,21 @@ def test_records_state_their_verification():
     ("  Llama 3.1 Community License Agreement ", "llama3.1"),
     ("CC-BY-NC-SA-4.0", "cc-by-nc-sa-4.0"),
     ("boost-1.0", "bsl-1.0"), ("stable-diffusion-2022-08-22", "creativeml-openrail-m"),
+    # license_name spellings seen in real Hub cards with `license: other`
+    ("faipl-1.0-sd", "faipl-1.0-sd"), ("fair-ai-public-license-1.0-sd", "faipl-1.0-sd"),
+    ("LicenseRef-scancode-fair-ai-public-1.0-sd", "faipl-1.0-sd"),
+    ("flux-1-dev-non-commercial-license", "flux-1-dev-non-commercial-license"),
+    ("flux-dev-license", "flux-1-dev-non-commercial-license"),
+    ("microsoft-research-license", "microsoft-research-license"),
+    ("msrla", "microsoft-research-license"), ("glm-4", "glm-4"), ("yi-license", "yi-license"),
+    ("sai-nc-community", "stabilityai-nc-research-community"),
+    ("stable-cascade-nc-community", "stabilityai-nc-research-community"),
+    ("stabilityai-nc-research-community", "stabilityai-nc-research-community"),
+    ("stabilityai-ai-community", "stability-ai-community"),
+    ("stable-video-diffusion-community", "stable-video-diffusion-nc-community"),
+    ("coqui-public-model-license", "coqui-public-model-license"),
+    ("falcon-mamba-7b-license", "falcon-mamba-license"),
+    ("llama-license-2023", "llama-license-2023"), ("chatglm-6b-license", "chatglm-6b-license"),
 ])
 def test_resolve(value, expected):
     lic = load_kb().resolve(value)
@@ -103,6 +122,29 @@ def test_key_obligations():
     assert kb.get("qwen-research").obligations.research_only
     assert "weights" not in kb.get("mit").grants and kb.get("mit").kind == "software"
     assert kb.get("openatom-model-license-1.0").obligations.state_changes
+
+
+def test_model_licenses_the_identifier_returns_have_records():
+    fingerprints = json.loads((ROOT / "modellint" / "identify" / "fingerprints.json").read_text(
+        encoding="utf-8"))["licenses"]
+    kb = load_kb()
+    missing = {e["id"] for e in fingerprints if kb.resolve(e["id"]) is None}
+    assert missing <= {"apple-sscl"}, missing  # a sample-code license, not a model's
+
+
+def test_non_commercial_and_copyleft_model_licenses():
+    kb = load_kb()
+    for lic_id in ("flux-1-dev-non-commercial-license", "stabilityai-nc-research-community",
+                   "stable-video-diffusion-nc-community", "llama-license-2023",
+                   "coqui-public-model-license", "microsoft-research-license"):
+        assert kb.get(lic_id).obligations.non_commercial, lic_id
+    faipl = kb.get("faipl-1.0-sd")
+    assert faipl.obligations.share_alike and faipl.obligations.use_restrictions
+    assert not faipl.obligations.non_commercial and faipl.outputs == "no-claim"
+    assert kb.get("llama-license-2023").obligations.research_only
+    assert kb.get("coqui-public-model-license").outputs == "restricted"
+    assert kb.get("flux-1-dev-non-commercial-license").obligations.notice_text.startswith(
+        "The FLUX.1 [dev] Model is licensed by Black Forest Labs")
 
 
 def test_combined_copy_is_fresh(tmp_path):
