@@ -37,7 +37,8 @@ def write_copy(directory: Path) -> Path:
     """Refresh the JSON copy after editing records."""
     parsed = {name: tomllib.loads(text) for name, text in _texts(directory)}
     out = directory / COMBINED
-    out.write_text(json.dumps({"digest": _digest(directory), "records": parsed},
+    sizes = {name: os.path.getsize(directory / name) for name in parsed}
+    out.write_text(json.dumps({"digest": _digest(directory), "sizes": sizes, "records": parsed},
                               ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
                    encoding="utf-8")
     return out
@@ -59,16 +60,23 @@ def _digest(directory: Any) -> str:
 
 
 def _fresh_copy(directory: Path) -> dict[str, Any] | None:
-    """The JSON copy, when no TOML record is newer than it: saves reading and hashing every
-    record on each run. An edited record is newer, so the digest check takes over."""
+    """The JSON copy, when every TOML record has the size the copy recorded and none is newer
+    than it: saves reading and hashing every record on each run. An edited record is newer or of
+    another size, and then the digest check takes over (the one edit missed keeps the size exactly
+    and lands within two seconds of refreshing the copy; the suite's freshness tests catch it)."""
     try:
         copy = os.path.join(directory, COMBINED)
         newest_allowed = os.stat(copy).st_mtime + 2  # files unpacked together differ by ms
-        names = [n for n in os.listdir(directory) if n.endswith(".toml")]
-        if any(os.stat(os.path.join(directory, n)).st_mtime > newest_allowed for n in names):
-            return None
         with open(copy, encoding="utf-8") as fh:
-            records = json.load(fh)["records"]
-    except (OSError, TypeError, ValueError, KeyError):
+            data = json.load(fh)
+        sizes, records = data["sizes"], data["records"]
+        names = sorted(n for n in os.listdir(directory) if n.endswith(".toml"))
+        if names != sorted(sizes) or names != sorted(records):
+            return None
+        for name in names:
+            st = os.stat(os.path.join(directory, name))
+            if st.st_mtime > newest_allowed or st.st_size != sizes[name]:
+                return None
+    except (OSError, TypeError, ValueError, KeyError, AttributeError):
         return None
-    return records if isinstance(records, dict) and sorted(records) == sorted(names) else None
+    return records if isinstance(records, dict) else None
