@@ -393,3 +393,25 @@ def test_targets_file_errors(tmp_path):
     result = CliRunner().invoke(main, ["check", "--targets-file", str(empty)])
     assert result.exit_code == 2
     assert "lists no targets" in result.output
+
+
+def test_base_model_license_is_read_from_the_hub(hub, tmp_path):
+    hub.add_repo("acme-labs/base-8b", write_repo(tmp_path / "base", {
+        "README.md": "---\nlicense: llama3.1\n---\n# base\n"}))
+    hub.add_repo("org/ft", write_repo(tmp_path / "ft", {
+        "README.md": "---\nlicense: apache-2.0\nbase_model: acme-labs/base-8b\n---\n# Llama ft\n",
+        "LICENSE": "SPDX-License-Identifier: Apache-2.0\n"}))
+    hub.add_repo("org/orphan", write_repo(tmp_path / "orphan", {
+        "README.md": "---\nlicense: apache-2.0\nbase_model: acme-labs/gone\n---\n# Llama x\n",
+        "LICENSE": "SPDX-License-Identifier: Apache-2.0\n"}))
+    report, _ = lint(["hf://org/ft", "hf://org/orphan"], RunOptions(select=("ML502", "ML504")))
+    assert report.errors == []
+    by_target = {(f.target, f.code): f for f in report.active()}
+    assert set(by_target) == {("hf://org/ft", "ML502"), ("hf://org/orphan", "ML504")}
+    ml502 = by_target[("hf://org/ft", "ML502")]
+    assert "acme-labs/base-8b" in ml502.message and "`llama3.1`" in ml502.message
+    assert "offline table" not in ml502.message  # read from the base's own card on the Hub
+    assert "repository not found" in by_target[("hf://org/orphan", "ML504")].message
+    # one API call per base model, none for files of the base
+    base_calls = [p for _, p, _ in repo_requests(hub) if "acme-labs" in p]
+    assert base_calls == ["/api/models/acme-labs/base-8b", "/api/models/acme-labs/gone"]

@@ -207,6 +207,8 @@ class HubSnapshot(Snapshot):
         self.local = local
         self.offline = offline
         self.hub = hub or {}  # gated, private, safetensors / gguf summaries from model_info
+        # Lineage reads base models' licenses from their Hub cards; offline, the table serves.
+        self.base_model_resolver = None if offline else HubBaseResolver(endpoint, token)
         super().__init__(info, files, problems, trusted=False)
 
     def __repr__(self) -> str:  # keep the token out of any repr
@@ -274,6 +276,43 @@ def _read_local(full: Path, path: str, start: int, end: int) -> bytes:
             return fh.read(end - start)
     except OSError as exc:
         raise FileReadError(f"{path}: {exc.strerror or exc}") from None
+
+
+class HubBaseResolver:
+    """Looks up a base model's license fields in its Hub card data: one API call per base, no
+    file downloads. A missing or gated base is reported as such; an unreachable Hub returns None
+    so that lineage falls back to its offline table and says so."""
+
+    kind = "hub"
+
+    def __init__(self, endpoint: str, token: str | None) -> None:
+        self.endpoint = endpoint
+        self._token = token
+        self.cache_key = f"hub:{endpoint}"
+
+    def __repr__(self) -> str:  # keep the token out of any repr
+        return f"HubBaseResolver({self.endpoint})"
+
+    def license_of(self, model_id: str) -> Any:
+        from huggingface_hub import HfApi
+        from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
+
+        from modellint.facts.lineage import ResolvedBase, resolved_from_metadata
+
+        if not _REPO_ID.match(model_id):
+            return None  # a local path or a URL: not a Hub id
+        api = HfApi(endpoint=self.endpoint, token=self._token)
+        try:
+            info = with_retries(lambda: api.model_info(model_id, expand=["cardData"],
+                                                       timeout=TIMEOUT))
+        except (RepositoryNotFoundError, GatedRepoError) as exc:
+            reason = describe_error(exc, model_id, None, self.endpoint, self._token is not None)
+            return ResolvedBase(model_id, source="hub", error=reason)
+        except Exception:  # noqa: BLE001 - unreachable or failing Hub: the offline table decides
+            return None
+        card = info.card_data
+        meta = card.to_dict() if card is not None else {}
+        return resolved_from_metadata(model_id, meta, "hub")
 
 
 def _wants_prefetch(entry: FileEntry, is_lfs: bool) -> bool:
