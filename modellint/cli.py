@@ -144,8 +144,10 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
     finally:
         if out is not sys.stdout:
             out.close()
-    for err in report.errors:  # one line each on stderr, whatever the format (reports carry them too)
-        fail(f"{err.target}: {err.message}" if err.target else err.message)
+    # One line per error on stderr, unless the summary table on the terminal already lists them.
+    if not (fmt == "summary" and not output):
+        for err in report.errors:
+            fail(f"{err.target}: {err.message}" if err.target else err.message)
     if report.errors:
         sys.exit(EXIT_ERROR)
     if write_baseline:

@@ -42,11 +42,13 @@ def render(report: Report, rules: Mapping[str, Rule], out: TextIO, *, color: boo
     if total:
         parts = ", ".join(_plural(counts[s], s) for s in ("error", "warning", "info") if counts[s])
         summary = f"Found {_plural(total, 'problem')} ({parts}) in {scanned}."
+    elif not report.targets and report.errors:
+        summary = "Nothing was linted."
     else:
         summary = f"No problems found in {scanned}."
     suppressed = len(report.suppressed())
     if suppressed:
         summary += f" {suppressed} suppressed."
     if report.errors:
-        summary += f" {_plural(len(report.errors), 'error')} stopped part of the run."
+        summary += f" {_plural(len(report.errors), 'error')} stopped part of the run (on stderr)."
     out.write(_paint(summary, "1", color) + "\n")
