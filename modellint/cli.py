@@ -250,7 +250,7 @@ def facts(target: str, fmt: str, rev: str | None, staged: bool, token: str | Non
         snapshot = open_target(target, SourceOptions(rev=rev, staged=staged, token=token,
                                                      offline=offline))
     except SourceError as exc:
-        fail(str(exc))
+        fail(f"{target}: {exc}")
         sys.exit(EXIT_ERROR)
     click.echo(json.dumps(extract(snapshot).to_json(), indent=2, ensure_ascii=False, default=str))
 

@@ -63,22 +63,22 @@ def parse_target(target: str) -> tuple[str, str | None]:
     else:
         match = _WEB.match(target)
         if not match:
-            raise SourceError(f"{target}: not a model URL (expected huggingface.co/ORG/NAME)")
+            raise SourceError("not a model URL (expected huggingface.co/ORG/NAME)")
         repo = match.group("repo")
         revision = unquote(match.group("rev")) if match.group("rev") else None
     if revision is not None:
         _check_revision(target, revision)
     if repo.split("/", 1)[0] in ("datasets", "spaces"):
-        raise SourceError(f"{target}: only model repositories can be linted")
+        raise SourceError("only model repositories can be linted")
     if not _REPO_ID.match(repo) or ".." in repo:
-        raise SourceError(f"{target}: invalid repository id {repo!r} (expected ORG/NAME)")
+        raise SourceError(f"invalid repository id {repo!r} (expected ORG/NAME)")
     return repo, revision
 
 
 def _check_revision(target: str, revision: str) -> None:
     # A revision names a folder under refs/ in the cache: no climbing out of it.
     if ".." in revision.split("/") or revision.startswith("/") or not revision.strip():
-        raise SourceError(f"{target}: invalid revision {revision!r}")
+        raise SourceError(f"invalid revision {revision!r}")
 
 
 def _endpoint() -> str:
@@ -516,14 +516,14 @@ def open_cache_folder(target: str, options: SourceOptions) -> HubSnapshot:
     parts = name.split("--")
     repo_id = "/".join(parts[1:])
     if not storage.is_dir() or parts[0] != "models" or not _REPO_ID.match(repo_id):
-        raise SourceError(f"{target}: not a Hub cache folder (models--ORG--NAME)")
+        raise SourceError("not a Hub cache folder (models--ORG--NAME)")
     commit = _resolve_cached(storage, options.rev or "main")
     if commit is None:
         snapshots = storage / "snapshots"
         found = [p for p in snapshots.iterdir() if p.is_dir()] if snapshots.is_dir() else []
         found.sort(key=lambda p: p.stat().st_mtime)
         if not found:
-            raise SourceError(f"{target}: no snapshot in this Hub cache folder")
+            raise SourceError("no snapshot in this Hub cache folder")
         commit = found[-1].name
     files, local, problems = _cached_listing(storage, commit)
     endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")

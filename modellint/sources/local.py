@@ -73,11 +73,11 @@ def open_local(target: str) -> LocalSnapshot:
     try:
         if not root.is_dir():
             raise SourceError(
-                f"{target}: not a directory" if root.exists() else f"{target}: no such directory"
+                "not a directory" if root.exists() else "no such directory"
             )
         real_root = root.resolve(strict=True)
     except OSError as exc:
-        raise SourceError(f"{target}: {exc.strerror or exc}") from None
+        raise SourceError(f"{exc.strerror or exc}") from None
     files: list[FileEntry] = []
     problems: list[SourceProblem] = []
     _walk(real_root, real_root, "", files, problems, {_dir_key(real_root)})
