@@ -49,14 +49,19 @@ def keep_metadata(meta: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
+def _json_object(raw: bytes, what: str, encoding: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw.decode(encoding))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise HeaderError(f"{what} is not valid JSON: {str(exc).splitlines()[0][:120]}") from None
+    if not isinstance(value, dict):
+        raise HeaderError(f"{what} is not a JSON object")
+    return value
+
+
 def parse_header(raw: bytes, size: int) -> tuple[dict[str, str], dict[str, Any]]:
     """Return (kept metadata, summary) or raise HeaderError."""
-    try:
-        header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise HeaderError(f"header is not valid JSON: {str(exc).splitlines()[0][:120]}") from None
-    if not isinstance(header, dict):
-        raise HeaderError("header is not a JSON object")
+    header = _json_object(raw, "header", "utf-8")
     meta = header.pop("__metadata__", None) or {}
     if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
         raise HeaderError("__metadata__ is not a string-to-string map")
@@ -91,12 +96,7 @@ def parse_header(raw: bytes, size: int) -> tuple[dict[str, str], dict[str, Any]]
 
 def parse_index(raw: bytes) -> tuple[dict[str, str], dict[str, Any]]:
     """A ``*.index.json``: ``weight_map`` tensor -> shard, and a ``metadata`` map."""
-    try:
-        index = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise HeaderError(f"index is not valid JSON: {str(exc).splitlines()[0][:120]}") from None
-    if not isinstance(index, dict):
-        raise HeaderError("index is not a JSON object")
+    index = _json_object(raw, "index", "utf-8-sig")
     weight_map = index.get("weight_map")
     if not isinstance(weight_map, dict) or not all(isinstance(v, str) for v in weight_map.values()):
         raise HeaderError("index has no `weight_map` of tensor names to shard files")
