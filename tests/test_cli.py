@@ -78,11 +78,15 @@ def test_missing_target_is_one_error_line(tmp_path):
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("modellint: error:")
 
 
-def test_config_file_unknown_key_suggests(make_repo):
-    repo = make_repo({**CLEAN, ".modellint.toml": 'fail_on = "warning"\n'})
+@pytest.mark.parametrize("config,message", [
+    ('fail_on = "warning"\n', "unknown key 'fail_on' (did you mean 'fail-on'?)"),
+    ("[rules.ML101]\nstrictnes = 1\n", "ML101: unknown option 'strictnes'"),
+])
+def test_config_mistakes_are_one_error(make_repo, config, message):
+    repo = make_repo({**CLEAN, ".modellint.toml": config})
     result = CliRunner().invoke(main, ["check", str(repo)])
     assert result.exit_code == 2
-    assert "unknown key 'fail_on' (did you mean 'fail-on'?)" in result.output
+    assert message in result.output
 
 
 def test_config_from_pyproject_applies(make_repo):
@@ -91,13 +95,6 @@ def test_config_from_pyproject_applies(make_repo):
     result = invoke("check", str(repo), "--format", "concise")
     assert result.exit_code == 1
     assert " ML101 error " in result.output
-
-
-def test_unknown_rule_option_is_config_error(make_repo):
-    repo = make_repo({**CLEAN, ".modellint.toml": "[rules.ML101]\nstrictnes = 1\n"})
-    result = CliRunner().invoke(main, ["check", str(repo)])
-    assert result.exit_code == 2
-    assert "ML101: unknown option 'strictnes'" in result.output
 
 
 def test_per_path_ignores_suppress_but_keep_in_json(make_repo):
