@@ -10,9 +10,8 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from modellint.config import Settings
 from modellint.model import Report, ToolError
@@ -22,8 +21,7 @@ from modellint.runner import RunOptions, TargetResult, lint_target
 MAX_JOBS = 64
 
 
-@dataclass(frozen=True)
-class SummaryRow:
+class SummaryRow(NamedTuple):
     """One target's line in the audit summary table."""
 
     target: str

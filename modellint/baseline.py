@@ -11,7 +11,6 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from modellint.model import Finding
@@ -80,6 +79,6 @@ def apply_baseline(findings: Sequence[Finding], known: Counter[str], source: str
         key = _of(f)
         if f.suppressed_by is None and remaining[key] > 0:
             remaining[key] -= 1
-            f = replace(f, suppressed_by="baseline", suppression_reason=f"in baseline {source}")
+            f = f._replace(suppressed_by="baseline", suppression_reason=f"in baseline {source}")
         out.append(f)
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 CARD = "card"
 LICENSE = "license"
@@ -69,8 +69,7 @@ _SCOPE_HINTS = (
 _TEXT_SUFFIXES = ("", ".md", ".txt", ".rst", ".markdown", ".html", ".pdf")
 
 
-@dataclass(frozen=True)
-class Classified:
+class Classified(NamedTuple):
     """The role a path plays for licensing, with the weight format or license scope."""
 
     role: str | None

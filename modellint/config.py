@@ -6,14 +6,11 @@ command line, then ``--config FILE`` or the discovered project file, then the pr
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from modellint.model import Severity
-from modellint.tomlcompat import tomllib
+from modellint.model import EMPTY_MAPPING, Severity
 
 TOP_KEYS = (
     "profile", "select", "ignore", "extend-select", "extend-ignore", "per-path-ignores", "fail-on",
@@ -31,28 +28,28 @@ def did_you_mean(word: str, choices: Iterable[str], *, kebab: bool = False) -> s
     if kebab:
         word = word.replace("_", "-")
         options = [o.replace("_", "-") for o in options]
+    import difflib  # only when there is a mistake to name
+
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-@dataclass(frozen=True)
-class RuleSettings:
+class RuleSettings(NamedTuple):
     """Per-rule configuration: a severity override and check options."""
 
     severity: Severity | None = None
-    options: Mapping[str, Any] = field(default_factory=dict)  # snake_case check parameters
+    options: Mapping[str, Any] = EMPTY_MAPPING  # snake_case check parameters
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """The effective configuration for one target."""
 
     select: tuple[str, ...] = ("ML",)
     ignore: tuple[str, ...] = ()
-    per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    per_path_ignores: Mapping[str, tuple[str, ...]] = EMPTY_MAPPING
     fail_on: Severity = Severity.ERROR
-    rules: Mapping[str, RuleSettings] = field(default_factory=dict)  # by code
-    policy: Mapping[str, Any] = field(default_factory=dict)
+    rules: Mapping[str, RuleSettings] = EMPTY_MAPPING  # by code
+    policy: Mapping[str, Any] = EMPTY_MAPPING
     profile: str | None = None
     waivers_file: str | None = None
     baseline: str | None = None
@@ -117,7 +114,7 @@ def parse_settings(table: Mapping[str, Any], where: str, base: Settings | None =
             if not isinstance(table[key], str):
                 raise ConfigError(f"{where}: {key!r} must be a string")
             changes[key.replace("-", "_")] = table[key]
-    return replace(settings, **changes)
+    return settings._replace(**changes)
 
 
 def _codes(values: tuple[str, ...], where: str, known_rules: Mapping[str, str] | None) -> tuple[str, ...]:
@@ -174,14 +171,18 @@ def load_profile(name: str, known_rules: Mapping[str, str] | None, base: Setting
         available = sorted(p.name[:-5] for p in profiles.iterdir() if p.name.endswith(".toml"))
         raise ConfigError(f"unknown profile {name!r}{did_you_mean(name, available)}; "
                           f"available: {', '.join(available)}")
+    from modellint.tomlcompat import tomllib
+
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     data.pop("description", None)
     if "profile" in data:
         raise ConfigError(f"profile {name!r} may not name another profile")
-    return replace(parse_settings(data, f"profile {name}", base, known_rules), profile=name)
+    return parse_settings(data, f"profile {name}", base, known_rules)._replace(profile=name)
 
 
 def read_config_file(path: Path, known_rules: Mapping[str, str] | None) -> Settings:
+    from modellint.tomlcompat import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -195,7 +196,7 @@ def read_config_file(path: Path, known_rules: Mapping[str, str] | None) -> Setti
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.modellint] must be a table")
     settings = parse_settings(table, str(path), None, known_rules)
-    return replace(settings, source=str(path), root=str(path.parent))
+    return settings._replace(source=str(path), root=str(path.parent))
 
 
 def discover(start: Path) -> Path | None:

@@ -6,8 +6,7 @@ A check that raises is reported as a rule error (exit 2) while the other rules' 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from modellint.config import Settings
 from modellint.facts import Facts
@@ -16,8 +15,7 @@ from modellint.registry import Registry, Rule, SpecError, check_params
 from modellint.selection import is_selected, path_ignored
 
 
-@dataclass
-class RuleRun:
+class RuleRun(NamedTuple):
     """The findings and rule errors of one run of the checks."""
 
     findings: list[Finding]
@@ -74,7 +72,7 @@ def run_rules(facts: Facts, rules: Iterable[Rule], settings: Settings) -> RuleRu
                               v.location.line, target, dict(v.data))
             glob = path_ignored(rule.code, v.location.path, settings.per_path_ignores)
             if glob is not None:
-                finding = replace(finding, suppressed_by="config",
+                finding = finding._replace(suppressed_by="config",
                                   suppression_reason=f"per-path-ignores {glob!r}")
             findings.append(finding)
     return RuleRun(_dedupe(findings), errors)

@@ -10,12 +10,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from modellint.tomlcompat import tomllib
-from modellint.tomlcopy import COMBINED, copied_records, write_copy
+from modellint.tomlcopy import COMBINED, RecordError, read_records, write_copy
 
 KINDS = ("software", "model", "data", "content", "family", "meta")
 COMPONENTS = ("code", "weights", "architecture", "data", "documentation", "outputs")
@@ -27,8 +25,7 @@ class KBError(Exception):
     """A knowledge-base record is invalid; the message names the file and the field."""
 
 
-@dataclass(frozen=True)
-class Obligations:
+class Obligations(NamedTuple):
     """What a license asks of those who redistribute the model."""
 
     license_copy: bool = False  # give recipients a copy of the license
@@ -46,16 +43,14 @@ class Obligations:
     user_threshold: str | None = None  # e.g. "700 million monthly active users"
 
 
-@dataclass(frozen=True)
-class Identification:
+class Identification(NamedTuple):
     """Short phrases that recognise a license's text."""
 
     phrases: tuple[str, ...] = ()  # short distinctive phrases found in the license text
     min_phrases: int = 1  # how many must appear before the text counts as this license
 
 
-@dataclass(frozen=True)
-class License:
+class License(NamedTuple):
     """One license knowledge-base record."""
 
     id: str
@@ -78,7 +73,7 @@ class License:
     verified: bool = True
     notes: str | None = None  # what is not verified, caveats
     url: str | None = None  # where the license text lives
-    path: str = field(default="", compare=False)  # the record's file name
+    path: str = ""  # the record's file name
 
     def __repr__(self) -> str:
         return f"License(id={self.id!r})"
@@ -160,7 +155,7 @@ _TOP: dict[str, tuple[Any, bool]] = {
     "verified": (bool, True), "notes": (str, False), "url": (str, False),
 }
 _OBLIGATION_FIELDS = {f: (bool if isinstance(getattr(Obligations(), f), bool) else str)
-                      for f in Obligations.__dataclass_fields__}
+                      for f in Obligations._fields}
 _IDENTIFY: dict[str, Any] = {"phrases": list, "min_phrases": int}
 
 
@@ -247,15 +242,10 @@ def _flat(text: str | None) -> str | None:
 
 def load_dir(directory: Any) -> KnowledgeBase:
     """Load every ``*.toml`` record in a directory (a Path or an importlib Traversable)."""
-    parsed = copied_records(directory)
-    if parsed is None:
-        parsed = {}
-        for entry in sorted(directory.iterdir(), key=lambda e: e.name):
-            if entry.name.endswith(".toml"):
-                try:
-                    parsed[entry.name] = tomllib.loads(entry.read_text(encoding="utf-8"))
-                except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                    raise KBError(f"licenses/{entry.name}: {exc}") from None
+    try:
+        parsed = read_records(directory)
+    except RecordError as exc:
+        raise KBError(f"licenses/{exc}") from None
     licenses = []
     for name, data in parsed.items():
         where = f"licenses/{name}"

@@ -90,10 +90,10 @@ def describe(lic: License, width: int = 88) -> str:
 
 
 def to_json(lic: License) -> dict[str, Any]:
-    from dataclasses import asdict
-
-    data = asdict(lic)
+    data = lic._asdict()
     data.pop("path", None)
+    data["obligations"] = lic.obligations._asdict()
+    data["identify"] = lic.identify._asdict()
     data["grants"] = sorted(lic.grants)
     data["owed"] = owed(lic)
     return data

@@ -13,8 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from modellint.knowledge import License, load_kb
 
@@ -30,8 +29,7 @@ COMPONENTS = ("code", "weights", "data")
 _LICENSEREF = re.compile(r"^(DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+$")
 
 
-@dataclass(frozen=True)
-class DeclaredLicense:
+class DeclaredLicense(NamedTuple):
     """One license value from the card, understood."""
 
     value: str  # the string as written in the card
@@ -144,8 +142,7 @@ def _parse_expression(value: str, alias_hit: License | None) -> list[DeclaredLic
 # ---- coverage: which license covers which component -----------------------------------------
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(NamedTuple):
     """One piece of evidence that a license applies to a component (None = the whole repo)."""
 
     component: str | None
@@ -156,8 +153,7 @@ class Statement:
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class Coverage:
+class Coverage(NamedTuple):
     """Which license covers each component (code, weights, data)."""
 
     statements: tuple[Statement, ...]

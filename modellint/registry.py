@@ -12,13 +12,11 @@ import importlib
 import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from modellint.model import Severity, ToolError
-from modellint.tomlcompat import tomllib
-from modellint.tomlcopy import copied_records
+from modellint.model import EMPTY_MAPPING, Severity, ToolError
+from modellint.tomlcopy import RecordError, read_records
 
 CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -32,8 +30,7 @@ class SpecError(Exception):
     """A spec file is invalid; the message names the file and field."""
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A rule as loaded from its spec: identity, default severity, check, docs."""
 
     code: str
@@ -41,8 +38,8 @@ class Rule:
     severity: Severity
     summary: str
     check: str  # "module:function"
-    params: Mapping[str, Any] = field(default_factory=dict)
-    docs: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = EMPTY_MAPPING
+    docs: Mapping[str, Any] = EMPTY_MAPPING
     origin: str = "modellint"  # the distribution that provides it
     spec_path: str | None = None
 
@@ -120,18 +117,14 @@ def parse_spec(data: Mapping[str, Any], where: str, *, module_prefix: str,
 def load_spec_dir(directory: Any, *, module_prefix: str, origin: str) -> list[Rule]:
     """Load every ``*.toml`` spec in a directory (a Path or an importlib Traversable)."""
     rules = []
-    copied = copied_records(directory)  # built-in specs: their JSON copy, when it is fresh
-    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".toml"):
-            continue
-        where = f"{origin}:{entry.name}"
-        try:
-            data = (copied[entry.name] if copied is not None
-                    else tomllib.loads(entry.read_text(encoding="utf-8")))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SpecError(f"{where}: {exc}") from None
+    try:
+        records = read_records(directory)
+    except RecordError as exc:
+        raise SpecError(f"{origin}:{exc}") from None
+    for file_name, data in records.items():
+        where = f"{origin}:{file_name}"
         rule = parse_spec(data, where, module_prefix=module_prefix, origin=origin)
-        if entry.name != f"{rule.code}.toml":
+        if file_name != f"{rule.code}.toml":
             raise SpecError(f"{where}: file name must be {rule.code}.toml")
         rules.append(rule)
     return rules
@@ -211,8 +204,7 @@ def _plugin_rules(errors: list[ToolError]) -> list[Rule]:
     return rules
 
 
-@dataclass
-class Registry:
+class Registry(NamedTuple):
     """Every loaded rule by code, and the errors met while loading plugins."""
 
     rules: dict[str, Rule]

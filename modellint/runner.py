@@ -6,8 +6,8 @@ This is the programmatic entry point the CLI is a thin shell around.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from modellint.config import ConfigError, Settings, discover, read_config_file
 from modellint.engine import run_rules, selected_rules, validate_rule_options
@@ -18,11 +18,10 @@ from modellint.snapshot import Snapshot, SourceError
 from modellint.sources import SourceOptions, is_remote, open_target
 
 
-@dataclass
-class RunOptions:
+class RunOptions(NamedTuple):
     """Options of one lint run, from the command line or the API."""
 
-    source: SourceOptions = field(default_factory=SourceOptions)
+    source: SourceOptions = SourceOptions()
     config_file: str | None = None
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
@@ -60,8 +59,8 @@ def load_settings(target: str, options: RunOptions, registry: Registry) -> Setti
     if cli:
         from modellint.config import parse_settings
 
-        settings = replace(parse_settings(cli, "command line", settings, known),
-                           source=settings.source, root=settings.root)
+        settings = parse_settings(cli, "command line", settings, known)._replace(
+            source=settings.source, root=settings.root)
     validate_rule_options(registry, settings)
     return settings
 
@@ -93,8 +92,7 @@ def _suppress(snapshot: Snapshot, facts: Facts, settings: Settings, findings: li
         return outcome.findings
 
 
-@dataclass
-class TargetResult:
+class TargetResult(NamedTuple):
     """What linting one target produced."""
 
     info: TargetInfo | None
@@ -117,7 +115,7 @@ def lint_target(target: str, options: RunOptions, registry: Registry,
         report.errors.append(ToolError("source", str(exc), target))
         return TargetResult(None, None, report, settings)
     facts = extract(snapshot)
-    report.targets.append(replace(facts.target, anchor=_anchor(facts)))
+    report.targets.append(facts.target._replace(anchor=_anchor(facts)))
     run = run_rules(facts, selected_rules(registry, settings), settings)
     report.errors.extend(run.errors)
     report.findings.extend(_suppress(snapshot, facts, settings, run.findings, registry, options,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from modellint.model import TargetInfo
 
@@ -28,16 +28,14 @@ class FileReadError(Exception):
     """One file cannot be read; the scan goes on and the file becomes an ML901 finding."""
 
 
-@dataclass(frozen=True)
-class LfsPointer:
+class LfsPointer(NamedTuple):
     """A git-lfs pointer: the object's hash and declared size."""
 
     oid: str
     size: int
 
 
-@dataclass(frozen=True)
-class FileEntry:
+class FileEntry(NamedTuple):
     """A file of the snapshot: path, size, and its git-lfs pointer if it is one."""
 
     path: str  # repo-relative, POSIX separators
@@ -45,8 +43,7 @@ class FileEntry:
     lfs: LfsPointer | None = None
 
 
-@dataclass(frozen=True)
-class SourceProblem:
+class SourceProblem(NamedTuple):
     """Something the source met while listing files (symlink loop, unreadable dir, FIFO...)."""
 
     path: str
@@ -64,22 +61,24 @@ def parse_lfs_pointer(data: bytes) -> LfsPointer | None:
     return LfsPointer(oid=oid.group(1).decode("ascii"), size=int(size.group(1)))
 
 
-@dataclass
 class Snapshot(ABC):
     """A listed repository. Subclasses implement the two bounded reads."""
 
-    info: TargetInfo
-    files: tuple[FileEntry, ...]
-    problems: tuple[SourceProblem, ...] = ()
-    # Local and git targets belong to the person running modellint: their config and
-    # suppressions apply. Remote targets are someone else's and are never trusted.
-    trusted: bool = True
-    # Paths changed in a git range (``--since``) or in the index; None when not known.
-    changed_paths: tuple[str, ...] | None = None
-    _index: dict[str, FileEntry] = field(default_factory=dict, init=False, repr=False)
+    def __init__(self, info: TargetInfo, files: tuple[FileEntry, ...],
+                 problems: tuple[SourceProblem, ...] = (), trusted: bool = True,
+                 changed_paths: tuple[str, ...] | None = None) -> None:
+        self.info = info
+        self.files = files
+        self.problems = problems
+        # Local and git targets belong to the person running modellint: their config and
+        # suppressions apply. Remote targets are someone else's and are never trusted.
+        self.trusted = trusted
+        # Paths changed in a git range (``--since``) or in the index; None when not known.
+        self.changed_paths = changed_paths
+        self._index = {f.path: f for f in files}
 
-    def __post_init__(self) -> None:
-        self._index = {f.path: f for f in self.files}
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.info.target!r}, {len(self.files)} files)"
 
     def file(self, path: str) -> FileEntry | None:
         return self._index.get(path)

@@ -25,8 +25,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from modellint.config import Settings, did_you_mean
 from modellint.facts import Facts
@@ -46,19 +46,24 @@ _IGNORE = re.compile(r'^\s*modellint\s*:\s*ignore\[([^\]]*)\]\s+reason\s*=\s*"([
 DIRECTIVE_FORM = 'modellint: ignore[CODE,...] reason="..."'
 
 
-@dataclass
 class Suppression:
-    """A card directive or waiver that silences findings of named rules."""
+    """A card directive or waiver that silences findings of named rules; counts its uses."""
 
-    kind: str  # "card" | "waiver"
-    codes: tuple[str, ...]
-    reason: str
-    path: str | None  # where it is declared, target-relative (None: outside the target)
-    line: int | None
-    where: str  # how a message names it
-    glob: str | None = None
-    expires: dt.date | None = None
-    used: int = 0
+    def __init__(self, kind: str, codes: tuple[str, ...], reason: str, path: str | None,
+                 line: int | None, where: str, glob: str | None = None,
+                 expires: dt.date | None = None) -> None:
+        self.kind = kind  # "card" | "waiver"
+        self.codes = codes
+        self.reason = reason
+        self.path = path  # where it is declared, target-relative (None: outside the target)
+        self.line = line
+        self.where = where  # how a message names it
+        self.glob = glob
+        self.expires = expires
+        self.used = 0
+
+    def __repr__(self) -> str:
+        return f"Suppression({self.kind!r}, {self.codes!r}, {self.where!r}, used={self.used})"
 
     def matches(self, finding: Finding) -> bool:
         if finding.code not in self.codes:
@@ -68,8 +73,7 @@ class Suppression:
         return path_ignored(finding.code, finding.path, {self.glob: (finding.code,)}) is not None
 
 
-@dataclass(frozen=True)
-class Malformed:
+class Malformed(NamedTuple):
     """A suppression directive that could not be understood."""
 
     path: str
@@ -77,8 +81,7 @@ class Malformed:
     problem: str
 
 
-@dataclass
-class Outcome:
+class Outcome(NamedTuple):
     """The findings after suppression, and the suppressions' own findings."""
 
     findings: list[Finding]
@@ -260,7 +263,7 @@ def _suppress(f: Finding, suppressions: Sequence[Suppression], kind: str) -> Fin
             s.used += 1
             if f.suppressed_by is not None:  # already silenced by config: used, but keep its reason
                 return f
-            return replace(f, suppressed_by=kind, suppression_reason=s.reason)
+            return f._replace(suppressed_by=kind, suppression_reason=s.reason)
     return None
 
 
@@ -276,7 +279,7 @@ def _stamp(notes: Sequence[tuple[str | None, int | None, str]], target: str, set
         f = Finding(UNUSED, rule.name, severity, message, path, line, target, {})
         glob = path_ignored(UNUSED, path, settings.per_path_ignores)
         if glob is not None:
-            f = replace(f, suppressed_by="config", suppression_reason=f"per-path-ignores {glob!r}")
+            f = f._replace(suppressed_by="config", suppression_reason=f"per-path-ignores {glob!r}")
         out.append(f)
     return out
 

@@ -12,9 +12,34 @@ import os
 from pathlib import Path
 from typing import Any
 
-from modellint.tomlcompat import tomllib
-
 COMBINED = "_combined.json"
+
+
+class RecordError(Exception):
+    """A TOML record that does not parse; ``name`` is its file name."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+        self.problem = problem
+
+
+def read_records(directory: Any) -> dict[str, Any]:
+    """File name -> parsed record for every ``*.toml`` in ``directory``, sorted by name: from the
+    JSON copy when it is fresh, else parsed (raise RecordError for a file that does not parse)."""
+    copied = copied_records(directory)
+    if copied is not None:
+        return dict(sorted(copied.items()))
+    from modellint.tomlcompat import tomllib  # pure Python and slow to import: only when needed
+
+    parsed = {}
+    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            try:
+                parsed[entry.name] = tomllib.loads(entry.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise RecordError(entry.name, str(exc)) from None
+    return parsed
 
 
 def copied_records(directory: Any) -> dict[str, Any] | None:
@@ -35,6 +60,8 @@ def copied_records(directory: Any) -> dict[str, Any] | None:
 
 def write_copy(directory: Path) -> Path:
     """Refresh the JSON copy after editing records."""
+    from modellint.tomlcompat import tomllib
+
     parsed = {name: tomllib.loads(text) for name, text in _texts(directory)}
     out = directory / COMBINED
     sizes = {name: os.path.getsize(directory / name) for name in parsed}

@@ -69,3 +69,12 @@ def test_target_config_cannot_name_code(make_repo):
     proc = subprocess.run([sys.executable, "-m", "modellint", "check", str(repo2)],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "unknown key 'plugins'" in proc.stderr
+
+
+def test_run_options_never_show_the_token():
+    from modellint.sources import SourceOptions
+
+    options = RunOptions(source=SourceOptions(token="hf_secret_value"))
+    assert "hf_secret_value" not in repr(options)
+    assert "token='***'" in repr(options.source)
+    assert options.source.token == "hf_secret_value"  # still there for the Hub client

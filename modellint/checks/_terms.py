@@ -8,7 +8,7 @@ the part it covers (the file's scope: code, weights, data, or None for the whole
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from modellint.checks._util import card_location, root_license_files
 from modellint.facts import Facts, TextFile
@@ -23,8 +23,7 @@ _WEAK_METHODS = frozenset({"phrase", "mention", "filename"})
 _NON_VALUES = frozenset({"", "unknown", "none", "n/a", "noassertion"})
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """One license found in the card or in a license file."""
 
     value: str  # the raw value: card id or the identifier's id

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from modellint.checks._util import card_location
 from modellint.facts import Facts
@@ -106,8 +105,7 @@ def _names(bases: list[BaseModel]) -> str:
 # Compatibility data
 
 
-@dataclass(frozen=True)
-class CompatEntry:
+class CompatEntry(NamedTuple):
     """What a derivative of one license family may carry, and the clause that says so."""
 
     name: str
@@ -327,8 +325,7 @@ _POLICY_MENTION = re.compile(
     r"use policy|usage policy|restrictions? on use", re.I)
 
 
-@dataclass(frozen=True)
-class InheritedRestriction:
+class InheritedRestriction(NamedTuple):
     """Use restrictions a base license passes down that the derivative does not carry."""
 
     license_id: str

@@ -6,16 +6,14 @@ prints it as JSON, so a rule author sees exactly what a check gets.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from modellint import classify as cls
 from modellint.facts.card import Card, Section, parse_card
 from modellint.facts.lineage import Lineage
 from modellint.facts.text import TextFile, read_text_file
-from modellint.model import TargetInfo
+from modellint.model import EMPTY_MAPPING, TargetInfo
 from modellint.snapshot import FileEntry, FileReadError, LfsPointer, Snapshot
 
 # A model card over this size is truncated (and reported): cards are documents, not datasets.
@@ -23,16 +21,14 @@ MAX_CARD_BYTES = 1024 * 1024
 MAX_CONFIG_BYTES = 256 * 1024
 
 
-@dataclass(frozen=True)
-class ReadProblem:
+class ReadProblem(NamedTuple):
     """A file that could not be read or decoded, or a listing problem; feeds ML901."""
 
     path: str
     reason: str
 
 
-@dataclass(frozen=True)
-class WeightFile:
+class WeightFile(NamedTuple):
     """A weight file as learned from its header, without loading it."""
 
     path: str
@@ -40,14 +36,13 @@ class WeightFile:
     size: int  # on-disk size, or the size a git-lfs pointer declares
     lfs: LfsPointer | None = None
     inspected: bool = False  # True when the header was read
-    metadata: Mapping[str, Any] = field(default_factory=dict)  # license/provenance keys found
-    summary: Mapping[str, Any] = field(default_factory=dict)  # tensor count, dtypes, ...
+    metadata: Mapping[str, Any] = EMPTY_MAPPING  # license/provenance keys found
+    summary: Mapping[str, Any] = EMPTY_MAPPING  # tensor count, dtypes, ...
     note: str | None = None  # why it was not inspected (lfs pointer, pickle format, ...)
     error: str | None = None  # header invalid: feeds ML902
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """Everything the checks may look at, extracted once from a snapshot."""
 
     target: TargetInfo
@@ -63,10 +58,10 @@ class Facts:
     configs: Mapping[str, Any]  # config.json / adapter_config.json, parsed
     problems: tuple[ReadProblem, ...]
     changed_paths: tuple[str, ...] | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = EMPTY_MAPPING
     # Sharded-checkpoint indexes (``*.index.json``) as read: shard list, missing shards, metadata.
     weight_index_files: tuple[WeightFile, ...] = ()
-    lineage: Lineage = field(default_factory=Lineage)  # base models and their licenses
+    lineage: Lineage = Lineage()  # base models and their licenses
 
     @property
     def metadata(self) -> Mapping[str, Any]:
@@ -77,9 +72,8 @@ class Facts:
 
 
 def _to_json(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if not f.name.startswith("_")}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple record
+        return {name: _to_json(getattr(value, name)) for name in value._fields}
     if isinstance(value, Mapping):
         return {str(k): _to_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, frozenset, set)):

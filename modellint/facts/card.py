@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 # Front matter bigger than this is not a model card's metadata; it is refused rather than parsed.
 MAX_FRONT_MATTER = 512 * 1024
@@ -18,8 +17,7 @@ _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w.-]*)\s*:")
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """A heading of the model card and the text under it."""
 
     title: str
@@ -28,8 +26,7 @@ class Section:
     text: str  # the section's own text, up to the next heading of any level
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     """The model card: front matter, where each key sits, and the body's sections."""
 
     path: str
@@ -43,7 +40,7 @@ class Card:
     body: str
     body_line: int  # line where the body starts
     truncated: bool = False
-    comments: tuple[tuple[int, str], ...] = field(default=())  # (line, text) of HTML comments
+    comments: tuple[tuple[int, str], ...] = ()  # (line, text) of HTML comments
 
     def section(self, *patterns: str) -> Section | None:
         """The first section whose title matches one of the regex ``patterns`` (case-insensitive)."""

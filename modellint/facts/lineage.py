@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 RELATIONS = ("adapter", "merge", "quantized", "finetune")
 # Parents, grandparents, great-grandparents: enough for quantized fine-tunes of merges.
@@ -25,8 +24,7 @@ _HUB_URL = re.compile(r"^https?://(www\.)?huggingface\.co/(?P<id>[\w.-]+/[\w.-]+
 _GGUF_BASE = re.compile(r"^general\.base_model\.(\d+)\.(name|organization|repo_url|url)$")
 
 
-@dataclass(frozen=True)
-class ResolvedBase:
+class ResolvedBase(NamedTuple):
     """What a resolver learnt about one base model: its card's license fields and its own bases."""
 
     model_id: str
@@ -46,8 +44,7 @@ class BaseModelResolver(Protocol):
     def license_of(self, model_id: str) -> ResolvedBase | None: ...
 
 
-@dataclass(frozen=True)
-class BaseModel:
+class BaseModel(NamedTuple):
     """One base model of a derivative, with its license and how it was resolved."""
 
     model_id: str
@@ -66,14 +63,13 @@ class BaseModel:
         return bool(self.licenses) and self.source is not None
 
 
-@dataclass(frozen=True)
-class Lineage:
+class Lineage(NamedTuple):
     """The base models a model derives from, and how it relates to them."""
 
     relation: str | None = None  # adapter | merge | quantized | finetune, declared or inferred
     relation_inferred: bool = False
     bases: tuple[BaseModel, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     @property
     def direct(self) -> tuple[BaseModel, ...]:
@@ -191,8 +187,7 @@ def looks_quantized(name: str | None, weights: Any) -> bool:
 # The offline table
 
 
-@dataclass(frozen=True)
-class TableEntry:
+class TableEntry(NamedTuple):
     """A family of well-known base models in the offline table, with its license."""
 
     family: str
@@ -367,10 +362,10 @@ def _resolve_one(model_id: str, where: str, path: str | None, line: int | None, 
     unresolved = BaseModel(model_id=model_id, declared_in=where, path=path, line=line, depth=depth)
     if found is not None and found.error is None and found.license:
         licenses = kb_ids(found.license, found.license_name)
-        return replace(unresolved, licenses=licenses, source=found.source), found.base_models
+        return unresolved._replace(licenses=licenses, source=found.source), found.base_models
     entry = table_lookup(model_id)
     if entry is not None:
-        return replace(unresolved, licenses=(entry.license,), source="table",
+        return unresolved._replace(licenses=(entry.license,), source="table",
                        table_family=entry.family, table_as_of=entry.as_of), ()
     if found is not None and found.error:
         note = found.error
@@ -382,7 +377,7 @@ def _resolve_one(model_id: str, where: str, path: str | None, line: int | None, 
         note = ("could not be looked up (offline or unreachable) and is not in modellint's table "
                 "of well-known base models")
     parents = found.base_models if found is not None else ()
-    return replace(unresolved, note=note), parents
+    return unresolved._replace(note=note), parents
 
 
 def default_resolver(snapshot: Any) -> BaseModelResolver | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from modellint.identify import IdentifiedLicense, identify_file
 from modellint.snapshot import FileEntry, FileReadError, Snapshot
@@ -14,8 +14,7 @@ MAX_TEXT_BYTES = 1024 * 1024
 OPAQUE_SUFFIXES = (".pdf", ".docx", ".doc", ".odt", ".rtf")
 
 
-@dataclass(frozen=True)
-class TextFile:
+class TextFile(NamedTuple):
     """A license, notice, policy or changelog file, read with bounds and identified."""
 
     path: str

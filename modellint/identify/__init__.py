@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _SPDX_TAG = re.compile(r"SPDX-License-Identifier:\s*([^\n\r*]+?)\s*(?:-->|\*/)?\s*$", re.M)
 
@@ -32,8 +32,7 @@ PHRASE_MIN_TOKENS = 300
 MENTION_MAX_CHARS_IN_LICENSE_FILE = 4000
 
 
-@dataclass(frozen=True)
-class IdentifiedLicense:
+class IdentifiedLicense(NamedTuple):
     """A license found in a text, with confidence, span and method."""
 
     id: str  # knowledge-base id where known, else the SPDX id or expression

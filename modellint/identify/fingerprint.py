@@ -13,9 +13,9 @@ import base64
 import json
 import sys
 from array import array
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from modellint.identify.tokens import SHINGLE, Tokens, shingle_hashes
 
@@ -32,20 +32,23 @@ MAX_MATCHES = 16  # bound on licenses reported for one text
 TARGET_SAMPLE = 256  # sampled hashes kept per license, at most
 
 
-@dataclass(frozen=True)
 class Entry:
     """A license's fingerprint: sampled shingle hashes of its canonical text."""
 
-    id: str
-    scancode: str | None
-    spdx: str | None
-    names: tuple[str, ...]
-    modulus: int
-    order: tuple[int, ...]  # sampled hashes in the order the license text first has them
-    hashes: frozenset[int] = field(init=False, repr=False, compare=False)
+    __slots__ = ("id", "scancode", "spdx", "names", "modulus", "order", "hashes")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "hashes", frozenset(self.order))
+    def __init__(self, lid: str, scancode: str | None, spdx: str | None, names: tuple[str, ...],
+                 modulus: int, order: tuple[int, ...]) -> None:
+        self.id = lid
+        self.scancode = scancode
+        self.spdx = spdx
+        self.names = names
+        self.modulus = modulus
+        self.order = order  # sampled hashes in the order the license text first has them
+        self.hashes = frozenset(order)  # the same, for set operations
+
+    def __repr__(self) -> str:
+        return f"Entry({self.id!r}, modulus={self.modulus}, sample={len(self.order)})"
 
     @classmethod
     def from_text(cls, lid: str, text: str, scancode: str | None = None,
@@ -60,8 +63,7 @@ class Entry:
         return cls(lid, scancode, spdx, names, modulus, sample)
 
 
-@dataclass(frozen=True)
-class FingerprintMatch:
+class FingerprintMatch(NamedTuple):
     """A region of a text that matches one license's fingerprint."""
 
     entry: Entry
