@@ -273,6 +273,7 @@ if __name__ == "__main__":  # refreshes the rule specs' copy too
     RULES = Path(__file__).resolve().parent.parent / "rules"
     print(write_combined(RULES / "licenses"))
     print(write_copy(RULES / "specs"))
+    print(write_copy(RULES / "data"))
 
 
 __all__ = ["COMBINED", "COMPONENTS", "KINDS", "OUTPUTS", "Identification", "KBError", "KnowledgeBase",

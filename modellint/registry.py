@@ -12,6 +12,7 @@ import importlib
 import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -130,6 +131,7 @@ def load_spec_dir(directory: Any, *, module_prefix: str, origin: str) -> list[Ru
     return rules
 
 
+@lru_cache(maxsize=1)
 def rules_data_dir() -> Path:
     """The packaged ``rules/`` folder (``modellint._rules``), in a wheel or an editable install."""
     import importlib.util
@@ -138,6 +140,16 @@ def rules_data_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise SpecError("the packaged rules data (modellint._rules) is missing")
     return Path(next(iter(spec.submodule_search_locations)))
+
+
+@lru_cache(maxsize=1)
+def _data_records() -> dict[str, Any]:
+    return read_records(rules_data_dir() / "data")
+
+
+def rules_data(name: str) -> dict[str, Any]:
+    """One parsed TOML file of ``rules/data`` (read through the folder's JSON copy)."""
+    return _data_records()[name]  # type: ignore[no-any-return]
 
 
 def builtin_rules() -> list[Rule]:

@@ -22,11 +22,12 @@ def _rules(registry):
     return list(registry.rules.values())
 
 
-def test_specs_copy_is_fresh(tmp_path):
-    """The committed JSON copy must match the specs (run python -m modellint.knowledge)."""
-    shutil.copytree(ROOT / "rules" / "specs", tmp_path / "specs")
-    fresh = write_copy(tmp_path / "specs")
-    assert json.loads(fresh.read_text()) == json.loads((ROOT / "rules" / "specs" / COMBINED).read_text())
+@pytest.mark.parametrize("folder", ["specs", "data"])
+def test_rules_copy_is_fresh(tmp_path, folder):
+    """The committed JSON copy must match the TOML files (run python -m modellint.knowledge)."""
+    shutil.copytree(ROOT / "rules" / folder, tmp_path / folder)
+    fresh = write_copy(tmp_path / folder)
+    assert json.loads(fresh.read_text()) == json.loads((ROOT / "rules" / folder / COMBINED).read_text())
 
 
 def test_stale_specs_copy_is_ignored(tmp_path):

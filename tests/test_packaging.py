@@ -22,6 +22,7 @@ def test_wheel_contains_package_data(tmp_path):
     assert specs and {f"modellint/_rules/specs/{s}" for s in specs} <= names
     licenses = {p.name for p in (ROOT / "rules" / "licenses").glob("*.toml")}
     assert {f"modellint/_rules/licenses/{s}" for s in licenses} <= names
-    assert {"modellint/_rules/specs/_combined.json", "modellint/_rules/licenses/_combined.json"} <= names
+    assert {"modellint/_rules/specs/_combined.json", "modellint/_rules/licenses/_combined.json",
+            "modellint/_rules/data/_combined.json"} <= names
     assert "modellint/schemas/report.schema.json" in names
     assert not any(n.startswith(("tests/", "examples/")) for n in names)

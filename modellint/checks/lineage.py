@@ -118,15 +118,13 @@ class CompatEntry(NamedTuple):
 
 @lru_cache(maxsize=1)
 def compatibility() -> tuple[CompatEntry, ...]:
-    from modellint.registry import rules_data_dir
-    from modellint.tomlcompat import tomllib
+    from modellint.registry import rules_data
 
-    text = (rules_data_dir() / "data" / "compatibility.toml").read_text(encoding="utf-8")
     return tuple(
         CompatEntry(e["name"], tuple(e.get("ids", ())), tuple(e.get("families", ())),
                     tuple(e["derivative_may_carry"]), tuple(e.get("obligations", ())),
                     " ".join(e["clause"].split()))
-        for e in tomllib.loads(text).get("entry", [])
+        for e in rules_data("compatibility.toml").get("entry", [])
     )
 
 
@@ -255,11 +253,9 @@ def _name_location(facts: Facts) -> Location:
 
 @lru_cache(maxsize=1)
 def _modification_markers() -> tuple[tuple[re.Pattern[str], ...], ...]:
-    from modellint.registry import rules_data_dir
-    from modellint.tomlcompat import tomllib
+    from modellint.registry import rules_data
 
-    data = tomllib.loads((rules_data_dir() / "data" / "modifications.toml").read_text(
-        encoding="utf-8"))
+    data = rules_data("modifications.toml")
     # One alternation per group: a single compile each instead of one per marker.
     return tuple((re.compile("|".join(f"(?:{p})" for p in data[key]), re.I),)
                  for key in ("card_sections", "card_markers", "notice_markers",

@@ -211,9 +211,9 @@ def base_model_table() -> dict[str, tuple[TableEntry, ...]]:
     """Table entries by the organisation their patterns start with. Every pattern names its org
     literally, so a lookup compiles only that org's few patterns (compiling all of them would cost
     a pre-commit run more than the rest of the lineage work)."""
-    from modellint.tomlcompat import tomllib
+    from modellint.registry import rules_data
 
-    data = tomllib.loads(_data_file("base-models.toml"))
+    data = rules_data("base-models.toml")
     by_org: dict[str, list[TableEntry]] = {}
     for e in data.get("model", []):
         entry = TableEntry(e["family"], tuple(e["match"]), e["license"], str(e.get("as_of", "")),
@@ -221,12 +221,6 @@ def base_model_table() -> dict[str, tuple[TableEntry, ...]]:
         for org in {p.split("/", 1)[0].lower() for p in entry.patterns}:
             by_org.setdefault(org, []).append(entry)
     return {org: tuple(entries) for org, entries in by_org.items()}
-
-
-def _data_file(name: str) -> str:
-    from modellint.registry import rules_data_dir
-
-    return (rules_data_dir() / "data" / name).read_text(encoding="utf-8")
 
 
 def table_lookup(model_id: str) -> TableEntry | None:
