@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tracemalloc
 
 import pytest
 
-from modellint.snapshot import SourceError
+from modellint.facts import extract
+from modellint.snapshot import FileReadError, SourceError
 from modellint.sources import SourceOptions, open_target
+from modellint.sources import git as git_source
 from modellint.sources.git import open_git
+from tests.weight_writers import safetensors_bytes
 
 CARD = "---\nlicense: mit\n---\n# Tiny\n"
 # A card complete but for the LICENSE file, for runs that assert the whole set of findings.
@@ -165,3 +169,44 @@ def test_conflicted_paths_are_reported_once(git_repo):
     assert _paths(snap) == ["README.md"]
     assert [(p.path, p.reason) for p in snap.problems] == [
         ("LICENSE", "unmerged (merge conflict); skipped")]
+
+
+def _big_weights(size: int) -> bytes:
+    """A safetensors file of ``size`` bytes whose body counts upwards, so every offset is checkable."""
+    header = safetensors_bytes({"license": "mit"}, {"w": ("U8", [size - 128], size - 128)})
+    body = bytes(i % 251 for i in range(size - len(header)))
+    return header + body
+
+
+def test_a_weight_file_kept_in_git_is_read_from_its_start_only(git_repo):
+    """A multi-megabyte blob: its header comes from a git process stopped after the bytes wanted;
+    the blob is never held in memory whole (gitpython's shared reader would hold all of it)."""
+    data = _big_weights(48 * 1024 * 1024)
+    (git_repo.root / "model.safetensors").write_bytes(data)
+    git_repo.commit({"README.md": COMPLETE_CARD})
+    snap = open_git(str(git_repo.root), SourceOptions(staged=True))
+    tracemalloc.start()
+    try:
+        facts = extract(snap)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    weights = facts.weights[0]
+    assert (weights.path, weights.inspected, weights.error) == ("model.safetensors", True, None)
+    assert weights.metadata == {"license": "mit"}
+    assert peak < 8 * 1024 * 1024, peak
+    assert snap.read_range("model.safetensors", 5_000_000, 5_000_010) == data[5_000_000:5_000_010]
+
+
+def test_ranges_far_into_a_large_blob_are_streamed_or_refused(git_repo, monkeypatch):
+    data = _big_weights(12 * 1024 * 1024)
+    (git_repo.root / "model.safetensors").write_bytes(data)
+    git_repo.commit({"README.md": CARD})
+    snap = open_git(str(git_repo.root), SourceOptions(rev="HEAD"))
+    monkeypatch.setattr(git_source, "PREFIX_MAX", 1024 * 1024)  # past 1 MiB: skipped, then read
+    assert snap.read_range("model.safetensors", 6_000_000, 6_000_100) == data[6_000_000:6_000_100]
+    end = len(data)
+    assert snap.read_range("model.safetensors", end - 10, end + 50) == data[-10:]  # clipped at EOF
+    monkeypatch.setattr(git_source, "SKIP_MAX", 8 * 1024 * 1024)
+    with pytest.raises(FileReadError, match="too far from its start to stream; not read"):
+        snap.read_range("model.safetensors", 9 * 1024 * 1024, 9 * 1024 * 1024 + 4)

@@ -35,38 +35,88 @@ INDEX_REVISION = "index"
 _GITLINK = 0o160000
 
 
+# Blobs up to this size are read through gitpython's shared `git cat-file --batch` process, which
+# must be handed the whole blob even when only its start is wanted. A larger blob (a weight file
+# kept in git rather than LFS) is read by a `git cat-file blob` of its own, stopped once the bytes
+# wanted have arrived: a 64 KiB header costs neither the blob's size in time nor in memory.
+SHARED_READ_MAX = 4 * 1024 * 1024
+# The start of a large blob is kept up to this size, so that a header read in growing windows
+# costs one git process per window at most, never the bytes before it again and again.
+PREFIX_MAX = 64 * 1024 * 1024
+# A range further into a large blob than this (a zip checkpoint's directory at the end of a
+# multi-gigabyte file) is not read: git can only stream from the start.
+SKIP_MAX = 512 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
 class GitSnapshot(Snapshot):
-    """Files are blobs named by sha; reads go through the object database, bounded."""
+    """Files are blobs named by sha; reads go through git, bounded in time and memory."""
 
     def __init__(self, repo: Any, info: TargetInfo, files: tuple[FileEntry, ...],
                  blobs: dict[str, bytes], problems: tuple[SourceProblem, ...],
                  changed_paths: tuple[str, ...] | None) -> None:
         self.repo = repo
         self._blobs = blobs  # path -> binsha
+        self._prefixes: dict[str, bytes] = {}  # path -> the start of a large blob, as read so far
         super().__init__(info, files, problems, trusted=True, changed_paths=changed_paths)
 
-    def _read(self, path: str, limit: int) -> bytes:
+    def read_bytes(self, path: str, limit: int) -> bytes:
+        return self.read_range(path, 0, limit)
+
+    def read_range(self, path: str, start: int, end: int) -> bytes:
         binsha = self._blobs.get(path)
-        if binsha is None:
+        entry = self.file(path)
+        if binsha is None or entry is None:
             raise FileReadError(f"{path}: not part of the scanned tree")
+        end = min(end, entry.size)
+        if end <= start:
+            return b""
         try:
-            stream = self.repo.odb.stream(binsha)
-            try:
-                return bytes(stream.read(limit))
-            finally:
-                # The rest of the blob is drained with the stream; a git-stored weight file
-                # is unusual (they live in LFS), so this cost is rare.
-                del stream
+            if entry.size <= SHARED_READ_MAX:
+                return bytes(self.repo.odb.stream(binsha).read(end))[start:end]
+            if end <= PREFIX_MAX:
+                return self._prefix(path, binsha, end)[start:end]
+            if start > SKIP_MAX:
+                raise FileReadError(f"{path}: bytes {start}-{end} of a {entry.size}-byte git blob "
+                                    f"are too far from its start to stream; not read")
+            return self._stream(binsha, start, end)
+        except FileReadError:
+            raise
         except Exception as exc:  # gitpython raises several unrelated types for a bad object
             raise FileReadError(f"{path}: cannot read blob: {type(exc).__name__}") from None
 
-    def read_bytes(self, path: str, limit: int) -> bytes:
-        return self._read(path, limit)
+    def _prefix(self, path: str, binsha: bytes, end: int) -> bytes:
+        known = self._prefixes.get(path, b"")
+        if len(known) < end:
+            # Read at least twice what was known: growing windows cost a few processes in all.
+            known = self._stream(binsha, 0, min(PREFIX_MAX, max(end, 2 * len(known))))
+            self._prefixes[path] = known
+        return known
 
-    def read_range(self, path: str, start: int, end: int) -> bytes:
-        if end <= start:
-            return b""
-        return self._read(path, end)[start:end]
+    def _stream(self, binsha: bytes, start: int, end: int) -> bytes:
+        """Bytes ``[start, end)`` of a blob from a git process of its own, stopped once they
+        have arrived; the bytes before ``start`` are read and dropped a chunk at a time."""
+        handle = self.repo.git.cat_file("blob", binsha.hex(), as_process=True)
+        proc = handle.proc  # the handle closes the process's pipes when it goes: keep it
+        try:
+            skip = start
+            while skip > 0:
+                dropped = len(proc.stdout.read(min(skip, _CHUNK)))
+                if not dropped:
+                    return b""
+                skip -= dropped
+            chunks, wanted = [], end - start
+            while wanted > 0:
+                chunk = proc.stdout.read(min(wanted, _CHUNK))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                wanted -= len(chunk)
+            return b"".join(chunks)
+        finally:
+            proc.kill()
+            proc.wait()
+            del handle
 
 
 def _import_git() -> Any:
