@@ -11,6 +11,6 @@ else:
     if sys.path and os.path.abspath(sys.path[0]) == os.getcwd():
         sys.path.pop(0)
 
-from modellint.cli import main  # noqa: E402
+from modellint.entry import main  # noqa: E402
 
 raise SystemExit(main())
