@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from modellint.config import Settings
@@ -34,7 +33,11 @@ class SummaryRow(NamedTuple):
 
 def read_targets_file(path: str) -> list[str]:
     """One target per line; blank lines and ``#`` comments are skipped. ``-`` reads stdin."""
-    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    if path == "-":
+        text = sys.stdin.read()
+    else:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
     targets = []
     for line in text.splitlines():
         line = line.split(" #", 1)[0].strip()  # "#" inside a URL is not a comment

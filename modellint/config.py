@@ -6,8 +6,8 @@ command line, then ``--config FILE`` or the discovered project file, then the pr
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from modellint.model import EMPTY_MAPPING, Severity
@@ -165,57 +165,63 @@ def _rule_settings(table: Any, where: str, known_rules: Mapping[str, str] | None
 def load_profile(name: str, known_rules: Mapping[str, str] | None, base: Settings) -> Settings:
     from modellint.registry import rules_data_dir
 
-    profiles = rules_data_dir() / "profiles"
-    path = profiles / f"{name}.toml"
-    if not path.is_file():
-        available = sorted(p.name[:-5] for p in profiles.iterdir() if p.name.endswith(".toml"))
+    profiles = os.path.join(rules_data_dir(), "profiles")
+    path = os.path.join(profiles, f"{name}.toml")
+    if not os.path.isfile(path):
+        available = sorted(n[:-5] for n in os.listdir(profiles) if n.endswith(".toml"))
         raise ConfigError(f"unknown profile {name!r}{did_you_mean(name, available)}; "
                           f"available: {', '.join(available)}")
     from modellint.tomlcompat import tomllib
 
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = tomllib.loads(_read(path))
     data.pop("description", None)
     if "profile" in data:
         raise ConfigError(f"profile {name!r} may not name another profile")
     return parse_settings(data, f"profile {name}", base, known_rules)._replace(profile=name)
 
 
-def read_config_file(path: Path, known_rules: Mapping[str, str] | None) -> Settings:
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
+
+
+def read_config_file(path: str, known_rules: Mapping[str, str] | None) -> Settings:
     from modellint.tomlcompat import tomllib  # only when there is a file to read
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(_read(path))
     except OSError as exc:
         raise ConfigError(f"{path}: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    if path.name == "pyproject.toml":
+    if os.path.basename(path) == "pyproject.toml":
         table = data.get("tool", {}).get("modellint", {})
     else:
         table = data.get("tool", {}).get("modellint", data) if "tool" in data else data
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.modellint] must be a table")
-    settings = parse_settings(table, str(path), None, known_rules)
-    return settings._replace(source=str(path), root=str(path.parent))
+    settings = parse_settings(table, path, None, known_rules)
+    return settings._replace(source=path, root=os.path.dirname(path) or ".")
 
 
-def discover(start: Path) -> Path | None:
+def discover(start: str) -> str | None:
     """The nearest ``.modellint.toml`` or pyproject with ``[tool.modellint]``, up to the repo root."""
-    here = start.resolve()
-    if here.is_file():
-        here = here.parent
-    for folder in (here, *here.parents):
-        candidate = folder / ".modellint.toml"
-        if candidate.is_file():
+    folder = os.path.realpath(start)
+    if os.path.isfile(folder):
+        folder = os.path.dirname(folder)
+    while True:
+        candidate = os.path.join(folder, ".modellint.toml")
+        if os.path.isfile(candidate):
             return candidate
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
+        pyproject = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(pyproject):
             try:
-                text = pyproject.read_text(encoding="utf-8")
+                text = _read(pyproject)
             except (OSError, UnicodeDecodeError):
                 text = ""
             if "[tool.modellint" in text:
                 return pyproject
-        if (folder / ".git").exists():
-            break
-    return None
+        parent = os.path.dirname(folder)
+        if os.path.exists(os.path.join(folder, ".git")) or parent == folder:
+            return None
+        folder = parent

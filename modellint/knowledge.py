@@ -8,9 +8,9 @@ a silently dropped obligation would make every rule that relies on it quietly wr
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from modellint.tomlcopy import COMBINED, RecordError, read_records, write_copy
@@ -256,7 +256,7 @@ def load_dir(directory: Any) -> KnowledgeBase:
     return KnowledgeBase(licenses)
 
 
-def write_combined(directory: Path) -> Path:
+def write_combined(directory: Any) -> Any:
     """Refresh the JSON copy after editing records: ``python -m modellint.knowledge``."""
     return write_copy(directory)
 
@@ -266,14 +266,14 @@ def load_kb() -> KnowledgeBase:
     """The built-in knowledge base, loaded once per process on first use."""
     from modellint.registry import rules_data_dir
 
-    return load_dir(rules_data_dir() / "licenses")
+    return load_dir(os.path.join(rules_data_dir(), "licenses"))
 
 
-if __name__ == "__main__":  # refreshes the rule specs' copy too
-    RULES = Path(__file__).resolve().parent.parent / "rules"
-    print(write_combined(RULES / "licenses"))
-    print(write_copy(RULES / "specs"))
-    print(write_copy(RULES / "data"))
+if __name__ == "__main__":  # refreshes the rule specs' and data tables' copies too
+    RULES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules")
+    print(write_combined(os.path.join(RULES, "licenses")))
+    print(write_copy(os.path.join(RULES, "specs")))
+    print(write_copy(os.path.join(RULES, "data")))
 
 
 __all__ = ["COMBINED", "COMPONENTS", "KINDS", "OUTPUTS", "Identification", "KBError", "KnowledgeBase",

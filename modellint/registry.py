@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from modellint.model import EMPTY_MAPPING, Severity, ToolError
@@ -132,19 +132,19 @@ def load_spec_dir(directory: Any, *, module_prefix: str, origin: str) -> list[Ru
 
 
 @lru_cache(maxsize=1)
-def rules_data_dir() -> Path:
+def rules_data_dir() -> str:
     """The packaged ``rules/`` folder (``modellint._rules``), in a wheel or an editable install."""
     import importlib.util
 
     spec = importlib.util.find_spec("modellint._rules")
     if spec is None or not spec.submodule_search_locations:
         raise SpecError("the packaged rules data (modellint._rules) is missing")
-    return Path(next(iter(spec.submodule_search_locations)))
+    return str(next(iter(spec.submodule_search_locations)))
 
 
 @lru_cache(maxsize=1)
 def _data_records() -> dict[str, Any]:
-    return read_records(rules_data_dir() / "data")
+    return read_records(os.path.join(rules_data_dir(), "data"))
 
 
 def rules_data(name: str) -> dict[str, Any]:
@@ -153,7 +153,7 @@ def rules_data(name: str) -> dict[str, Any]:
 
 
 def builtin_rules() -> list[Rule]:
-    return load_spec_dir(rules_data_dir() / "specs",
+    return load_spec_dir(os.path.join(rules_data_dir(), "specs"),
                          module_prefix=BUILTIN_CHECKS, origin="modellint")
 
 
@@ -195,10 +195,10 @@ def _plugin_rules(errors: list[ToolError]) -> list[Rule]:
         label = f"{dist.name}=={dist.version}" if dist else ep.value
         try:
             obj = ep.load()
-            if callable(obj) and not isinstance(obj, (str, Path)):
+            if callable(obj) and not isinstance(obj, (str, os.PathLike)):
                 obj = obj()
-            if isinstance(obj, (str, Path)) or hasattr(obj, "iterdir"):
-                directory = Path(obj) if isinstance(obj, str) else obj
+            if isinstance(obj, (str, os.PathLike)) or hasattr(obj, "iterdir"):
+                directory = obj
                 top = ep.value.split(":")[0].split(".")[0] + "."
                 loaded = load_spec_dir(directory, module_prefix=top, origin=label)
             else:

@@ -5,8 +5,8 @@ This is the programmatic entry point the CLI is a thin shell around.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import NamedTuple
 
 from modellint.config import ConfigError, Settings, discover, read_config_file
@@ -39,11 +39,11 @@ def load_settings(target: str, options: RunOptions, registry: Registry) -> Setti
     """Settings for one target: --config, else the file found from a local target (never a remote one)."""
     known = known_rule_names(registry)
     if options.config_file:
-        settings = read_config_file(Path(options.config_file), known)
+        settings = read_config_file(options.config_file, known)
     else:
-        hub_cache = Path(target.rstrip("/")).name.startswith("models--")  # someone else's repo
-        start = Path.cwd() if is_remote(target) or hub_cache else Path(target)
-        found = discover(start) if start.exists() else None
+        hub_cache = os.path.basename(target.rstrip("/")).startswith("models--")  # someone else's repo
+        start = os.getcwd() if is_remote(target) or hub_cache else target
+        found = discover(start) if os.path.exists(start) else None
         settings = read_config_file(found, known) if found else Settings()
     cli: dict[str, object] = {}
     if options.select is not None:
@@ -80,7 +80,7 @@ def _suppress(snapshot: Snapshot, facts: Facts, settings: Settings, findings: li
     outcome = apply_suppressions(snapshot, facts, settings, findings, registry)
     report.errors.extend(outcome.errors)
     baseline = options.baseline or (
-        str(Path(settings.root or ".") / settings.baseline) if settings.baseline else None)
+        os.path.join(settings.root or ".", settings.baseline) if settings.baseline else None)
     if baseline is None:
         return outcome.findings
     from modellint.baseline import BaselineError, apply_baseline, load_baseline

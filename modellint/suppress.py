@@ -25,8 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from modellint.config import Settings, did_you_mean
 from modellint.facts import Facts
@@ -191,6 +190,8 @@ def parse_waivers(text: str, where: str, registry: Registry, path: str | None) -
 def load_waivers(snapshot: Snapshot, settings: Settings, registry: Registry) -> list[Suppression]:
     """The configured waivers file (on disk), else the target's own one (trusted targets only)."""
     if settings.waivers_file:
+        from pathlib import Path  # here only: a run without a waivers file skips the import
+
         path = Path(settings.root or ".") / settings.waivers_file
         try:
             text = path.read_text(encoding="utf-8")
@@ -213,7 +214,9 @@ def load_waivers(snapshot: Snapshot, settings: Settings, registry: Registry) -> 
     return parse_waivers(text, DEFAULT_WAIVERS, registry, DEFAULT_WAIVERS)
 
 
-def _relative(path: Path, snapshot: Snapshot) -> str | None:
+def _relative(path: Any, snapshot: Snapshot) -> str | None:
+    from pathlib import Path
+
     if snapshot.info.kind not in ("local", "git"):
         return None
     try:

@@ -3,14 +3,20 @@
 tomllib is pure Python: parsing the ~30 rule specs and ~100 license records costs ~10 ms per run,
 JSON ~1 ms. The TOML files stay the source of truth: the copy (``_combined.json``, refreshed by
 ``python -m modellint.knowledge``) is keyed by a digest of them, and a stale copy is ignored.
+
+A folder is a path (str or os.PathLike) or an importlib ``Traversable`` (a plugin's package data).
+Paths are handled with ``os`` functions: importing pathlib would cost a pre-commit run ~3 ms.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 COMBINED = "_combined.json"
 
@@ -33,24 +39,23 @@ def read_records(directory: Any) -> dict[str, Any]:
     from modellint.tomlcompat import tomllib  # pure Python and slow to import: only when needed
 
     parsed = {}
-    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            try:
-                parsed[entry.name] = tomllib.loads(entry.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise RecordError(entry.name, str(exc)) from None
+    for name, read in _toml_files(directory):
+        try:
+            parsed[name] = tomllib.loads(read())
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise RecordError(name, str(exc)) from None
     return parsed
 
 
 def copied_records(directory: Any) -> dict[str, Any] | None:
-    """File name -> parsed record for every ``*.toml`` in ``directory`` (a Path or an importlib
-    Traversable), from the JSON copy; None when there is no copy or it is stale."""
-    if isinstance(directory, Path):
-        fresh = _fresh_copy(directory)
+    """File name -> parsed record for every ``*.toml`` in ``directory``, from the JSON copy; None
+    when there is no copy or it is stale."""
+    if isinstance(directory, (str, os.PathLike)):
+        fresh = _fresh_copy(os.fspath(directory))
         if fresh is not None:
             return fresh
     try:
-        cached = json.loads((directory / COMBINED).read_text(encoding="utf-8"))
+        cached = json.loads(_reader(directory, COMBINED)())
         if cached.get("digest") == _digest(directory):
             return cached["records"]  # type: ignore[no-any-return]
     except (OSError, ValueError, AttributeError):
@@ -58,35 +63,55 @@ def copied_records(directory: Any) -> dict[str, Any] | None:
     return None
 
 
-def write_copy(directory: Path) -> Path:
-    """Refresh the JSON copy after editing records."""
+def write_copy(directory: Any) -> Path:
+    """Refresh the JSON copy after editing records; returns its path."""
+    from pathlib import Path
+
     from modellint.tomlcompat import tomllib
 
-    parsed = {name: tomllib.loads(text) for name, text in _texts(directory)}
-    out = directory / COMBINED
-    sizes = {name: os.path.getsize(directory / name) for name in parsed}
-    out.write_text(json.dumps({"digest": _digest(directory), "sizes": sizes, "records": parsed},
-                              ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
-                   encoding="utf-8")
-    return out
+    folder = os.fspath(directory)
+    parsed = {name: tomllib.loads(read()) for name, read in _toml_files(folder)}
+    out = os.path.join(folder, COMBINED)
+    sizes = {name: os.path.getsize(os.path.join(folder, name)) for name in parsed}
+    text = json.dumps({"digest": _digest(folder), "sizes": sizes, "records": parsed},
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return Path(out)
 
 
-def _texts(directory: Any) -> list[tuple[str, str]]:
-    return [(entry.name, entry.read_text(encoding="utf-8"))
-            for entry in sorted(directory.iterdir(), key=lambda e: e.name)
-            if entry.name.endswith(".toml")]
+def _reader(directory: Any, name: str) -> Callable[[], str]:
+    if isinstance(directory, (str, os.PathLike)):
+        path = os.path.join(os.fspath(directory), name)
+
+        def read() -> str:
+            with open(path, encoding="utf-8") as fh:
+                return fh.read()
+
+        return read
+    entry = directory / name
+    return lambda: str(entry.read_text(encoding="utf-8"))
+
+
+def _toml_files(directory: Any) -> list[tuple[str, Callable[[], str]]]:
+    """(file name, reader) for every ``*.toml`` in ``directory``, sorted by name."""
+    if isinstance(directory, (str, os.PathLike)):
+        names = os.listdir(os.fspath(directory))
+    else:
+        names = [entry.name for entry in directory.iterdir()]
+    return [(name, _reader(directory, name)) for name in sorted(names) if name.endswith(".toml")]
 
 
 def _digest(directory: Any) -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    for name, text in _texts(directory):
-        digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+    for name, read in _toml_files(directory):
+        digest.update(name.encode() + b"\0" + read().encode() + b"\0")
     return digest.hexdigest()
 
 
-def _fresh_copy(directory: Path) -> dict[str, Any] | None:
+def _fresh_copy(directory: str) -> dict[str, Any] | None:
     """The JSON copy, when every TOML record has the size the copy recorded and none is newer
     than it: saves reading and hashing every record on each run. An edited record is newer or of
     another size, and then the digest check takes over (the one edit missed keeps the size exactly

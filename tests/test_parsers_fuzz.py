@@ -86,3 +86,13 @@ def test_whole_extraction_and_declared_licenses(license_value, name, link):
     facts = extract(snap)
     for item in declared(facts):
         assert item.form in ("hub-id", "spdx", "alias", "other", "unknown", "invalid")
+
+
+@FAST
+@given(st.text(alphabet=st.sampled_from(list("Licence lICENSE–_.,-'s2 İß许可证ライセンス\u3040\uac00")),
+               max_size=60) | st.text(max_size=60))
+def test_normalised_phrases_are_the_tokens_joined(text):
+    """normalise_phrase takes a shortcut past Tokens' spans; it must give the same words."""
+    from modellint.identify.tokens import Tokens, normalise_phrase
+
+    assert normalise_phrase(text) == " ".join(Tokens(text).words)

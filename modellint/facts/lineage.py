@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 RELATIONS = ("adapter", "merge", "quantized", "finetune")
@@ -242,14 +241,16 @@ class LocalPathResolver:
 
     kind = "local"
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: str) -> None:
         self.root = root
         self.cache_key = f"local:{root}"
 
     def license_of(self, model_id: str) -> ResolvedBase | None:
         if not model_id.startswith(("./", "../", "/", "~")):
             return None
-        folder = (self.root / Path(model_id).expanduser()).resolve()
+        from pathlib import Path  # here only: most bases are Hub ids
+
+        folder = (Path(self.root) / Path(model_id).expanduser()).resolve()
         readme = folder / "README.md"
         if not readme.is_file():
             return ResolvedBase(model_id, source="local", error=f"{model_id}: no README.md there")
@@ -381,4 +382,4 @@ def default_resolver(snapshot: Any) -> BaseModelResolver | None:
     if resolver is not None:
         return resolver  # type: ignore[no-any-return]
     root = getattr(snapshot, "root", None)
-    return LocalPathResolver(Path(root)) if root is not None else None
+    return LocalPathResolver(str(root)) if root is not None else None

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import sys
 from array import array
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
 from modellint.identify.tokens import SHINGLE, Tokens, shingle_hashes
 
-DATA = Path(__file__).with_name("fingerprints.json")
+DATA = os.path.join(os.path.dirname(__file__), "fingerprints.json")
 
 MIN_CONTAINMENT = 0.40  # below this a text does not hold the license, not even altered
 MIN_SCORE = 0.35  # containment x (1 - extra): the region must also be mostly this license
@@ -190,7 +190,8 @@ def _extra(e: Entry, hashes: list[int], first: int, last: int) -> float:
 
 @lru_cache(maxsize=1)
 def load_index() -> Index:
-    raw = json.loads(DATA.read_text(encoding="utf-8"))
+    with open(DATA, encoding="utf-8") as fh:
+        raw = json.load(fh)
     entries = []
     for item in raw["licenses"]:
         values = array("I")

@@ -39,9 +39,7 @@ class Tokens:
         words: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
-        no_cjk = text.isascii() or max(text) < _CJK_FIRST
-        pattern = _WORD_TOKEN if no_cjk else _token_pattern()
-        for m in pattern.finditer(text):
+        for m in _pattern_for(text).finditer(text):
             w = m.group().lower()
             words.append(_EQUIVALENT.get(w, w))
             starts.append(m.start())
@@ -63,8 +61,14 @@ class Tokens:
         return self.starts[first], self.ends[last]
 
 
+def _pattern_for(text: str) -> re.Pattern[str]:
+    no_cjk = not text or text.isascii() or max(text) < _CJK_FIRST
+    return _WORD_TOKEN if no_cjk else _token_pattern()
+
+
 def normalise_phrase(phrase: str) -> str:
-    return " ".join(Tokens(phrase).words)
+    """The phrase's tokens joined by spaces (what ``Tokens(phrase).words`` holds, without spans)."""
+    return " ".join(_EQUIVALENT.get(w, w) for w in (t.lower() for t in _pattern_for(phrase).findall(phrase)))
 
 
 def shingle_hashes(words: list[str]) -> list[int]:

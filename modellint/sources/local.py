@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
 
 from modellint.classify import weight_format
 from modellint.model import TargetInfo
@@ -24,15 +23,15 @@ MAX_FILES = 200_000
 
 
 class LocalSnapshot(Snapshot):
-    def __init__(self, root: Path, info: TargetInfo, files: tuple[FileEntry, ...],
+    def __init__(self, root: str, info: TargetInfo, files: tuple[FileEntry, ...],
                  problems: tuple[SourceProblem, ...]) -> None:
-        self.root = root
+        self.root = root  # the real (symlink-free) path of the folder
         super().__init__(info, files, problems, trusted=True)
 
     def _open(self, path: str):  # type: ignore[no-untyped-def]
         if self.file(path) is None:
             raise FileReadError(f"{path}: not part of the scanned tree")
-        full = self.root / path
+        full = os.path.join(self.root, path)
         try:
             # O_NONBLOCK keeps a FIFO swapped in after the walk from blocking the scan.
             fd = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -64,18 +63,17 @@ class LocalSnapshot(Snapshot):
                 raise FileReadError(f"{path}: {exc.strerror or exc}") from None
 
 
-def model_name_from_folder(root: Path) -> str:
-    return root.resolve().name
+def model_name_from_folder(root: str) -> str:
+    return os.path.basename(os.path.realpath(root))
 
 
 def open_local(target: str) -> LocalSnapshot:
-    root = Path(target)
     try:
-        if not root.is_dir():
+        if not os.path.isdir(target):
             raise SourceError(
-                "not a directory" if root.exists() else "no such directory"
+                "not a directory" if os.path.exists(target) else "no such directory"
             )
-        real_root = root.resolve(strict=True)
+        real_root = os.path.realpath(target, strict=True)
     except OSError as exc:
         raise SourceError(f"{exc.strerror or exc}") from None
     files: list[FileEntry] = []
@@ -83,18 +81,22 @@ def open_local(target: str) -> LocalSnapshot:
     _walk(real_root, real_root, "", files, problems, {_dir_key(real_root)})
     files.sort(key=lambda f: f.path)
     info = TargetInfo(
-        target=target, kind="local", origin=str(real_root), revision=None,
+        target=target, kind="local", origin=real_root, revision=None,
         name=model_name_from_folder(real_root),
     )
     return LocalSnapshot(real_root, info, tuple(files), tuple(problems))
 
 
-def _dir_key(path: Path) -> tuple[int, int]:
-    st = path.stat()
+def _dir_key(path: str) -> tuple[int, int]:
+    st = os.stat(path)
     return (st.st_dev, st.st_ino)
 
 
-def _walk(root: Path, here: Path, prefix: str, files: list[FileEntry],
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _walk(root: str, here: str, prefix: str, files: list[FileEntry],
           problems: list[SourceProblem], seen: set[tuple[int, int]]) -> None:
     try:
         entries = sorted(os.scandir(here), key=lambda e: e.name)
@@ -122,11 +124,11 @@ def _walk(root: Path, here: Path, prefix: str, files: list[FileEntry],
             continue
         if is_link:
             try:
-                real = Path(entry.path).resolve(strict=True)
+                real = os.path.realpath(entry.path, strict=True)
             except (OSError, RuntimeError):
                 problems.append(SourceProblem(rel, "symlink loop or dangling symlink"))
                 continue
-            if real != root and root not in real.parents:
+            if not _inside(real, root):
                 problems.append(SourceProblem(rel, "symlink points outside the repository; not followed"))
                 continue
         if stat.S_ISDIR(st.st_mode):
@@ -136,7 +138,7 @@ def _walk(root: Path, here: Path, prefix: str, files: list[FileEntry],
             if key in seen:
                 problems.append(SourceProblem(rel, "directory cycle through a symlink; not followed"))
                 continue
-            _walk(root, Path(entry.path), rel + "/", files, problems, seen | {key})
+            _walk(root, entry.path, rel + "/", files, problems, seen | {key})
         elif stat.S_ISREG(st.st_mode):
             files.append(FileEntry(rel, st.st_size, _lfs_pointer(entry.path, rel, st.st_size)))
         else:
