@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from modellint.tomlcopy import COMBINED, RecordError, read_records, write_copy
+from modellint.tomlcopy import COMBINED, RecordError, copied_records, read_records, write_copy
 
 KINDS = ("software", "model", "data", "content", "family", "meta")
 COMPONENTS = ("code", "weights", "architecture", "data", "documentation", "outputs")
@@ -161,6 +161,12 @@ _IDENTIFY: dict[str, Any] = {"phrases": list, "min_phrases": int}
 
 def parse_record(data: Mapping[str, Any], where: str) -> License:
     """Build a License from one parsed TOML record; KBError names ``where`` and the field."""
+    validate_record(data, where)
+    return build_record(data, where)
+
+
+def validate_record(data: Mapping[str, Any], where: str) -> None:
+    """Raise KBError, naming ``where`` and the field, unless ``data`` is a valid record."""
 
     def fail(fld: str, message: str) -> KBError:
         return KBError(f"{where}: field {fld!r}: {message}")
@@ -208,9 +214,8 @@ def parse_record(data: Mapping[str, Any], where: str) -> License:
 
     ob = v["obligations"]
     check_table(ob, _OBLIGATION_FIELDS, "obligations.")
-    # typed() answers None for a missing optional (str) field and raises for a missing bool.
-    obligations = Obligations(**{key: typed(ob, key, kind, kind is bool, "obligations.")
-                                 for key, kind in _OBLIGATION_FIELDS.items()})
+    for key, kind in _OBLIGATION_FIELDS.items():  # bools are required, strings optional
+        typed(ob, key, kind, kind is bool, "obligations.")
 
     ident_data = v["identify"] or {}
     check_table(ident_data, _IDENTIFY, "identify.")
@@ -222,14 +227,23 @@ def parse_record(data: Mapping[str, Any], where: str) -> License:
         if len(phrase.split()) >= 12:
             raise fail("identify.phrases", f"{phrase[:40]!r}... is 12 words or more: keep it short")
 
+
+def build_record(data: Mapping[str, Any], where: str) -> License:
+    """A License from a record that ``validate_record`` accepts (it does not check again)."""
+    get = data.get
+    ob = data["obligations"]
+    ident = get("identify") or {}
     return License(
-        id=v["id"], name=v["name"], summary=" ".join(v["summary"].split()), hub_id=v["hub_id"],
-        spdx=v["spdx"], scancode=v["scancode"], aliases=tuple(v["aliases"] or ()), kind=v["kind"],
-        family=v["family"], grants=frozenset(v["grants"]), obligations=obligations,
-        outputs=v["outputs"], outputs_note=_flat(v["outputs_note"]),
-        hosted_note=_flat(v["hosted_note"]), use_policy=v["use_policy"],
-        identify=Identification(tuple(phrases), min_phrases), sources=tuple(v["sources"]),
-        verified=v["verified"], notes=_flat(v["notes"]), url=v["url"], path=where)
+        id=data["id"], name=data["name"], summary=" ".join(data["summary"].split()),
+        hub_id=get("hub_id"), spdx=get("spdx"), scancode=get("scancode"),
+        aliases=tuple(get("aliases") or ()), kind=data["kind"], family=data["family"],
+        grants=frozenset(data["grants"]),
+        obligations=Obligations(**{key: ob.get(key) for key in _OBLIGATION_FIELDS}),
+        outputs=data["outputs"], outputs_note=_flat(get("outputs_note")),
+        hosted_note=_flat(get("hosted_note")), use_policy=get("use_policy"),
+        identify=Identification(tuple(ident.get("phrases") or ()), ident.get("min_phrases") or 1),
+        sources=tuple(data["sources"]), verified=data["verified"], notes=_flat(get("notes")),
+        url=get("url"), path=where)
 
 
 _TYPE_NAMES = {str: "string", bool: "boolean", list: "list of strings", dict: "table",
@@ -241,15 +255,21 @@ def _flat(text: str | None) -> str | None:
 
 
 def load_dir(directory: Any) -> KnowledgeBase:
-    """Load every ``*.toml`` record in a directory (a Path or an importlib Traversable)."""
-    try:
-        parsed = read_records(directory)
-    except RecordError as exc:
-        raise KBError(f"licenses/{exc}") from None
+    """Load every ``*.toml`` record in a directory (a path or an importlib Traversable)."""
+    # A fresh JSON copy holds records that validated when it was written (write_combined), and
+    # any edit since makes it stale: its records are built without checking them again.
+    parsed = copied_records(directory)
+    build = build_record
+    if parsed is None:
+        try:
+            parsed = read_records(directory)
+        except RecordError as exc:
+            raise KBError(f"licenses/{exc}") from None
+        build = parse_record
     licenses = []
-    for name, data in parsed.items():
+    for name, data in sorted(parsed.items()):
         where = f"licenses/{name}"
-        lic = parse_record(data, where)
+        lic = build(data, where)
         if name != f"{lic.id}.toml":
             raise KBError(f"{where}: field 'id': {lic.id!r} must match the file name")
         licenses.append(lic)
@@ -257,8 +277,18 @@ def load_dir(directory: Any) -> KnowledgeBase:
 
 
 def write_combined(directory: Any) -> Any:
-    """Refresh the JSON copy after editing records: ``python -m modellint.knowledge``."""
+    """Validate the records, then refresh their JSON copy: ``python -m modellint.knowledge``."""
+    from modellint.tomlcompat import tomllib
+
+    for name, path in _toml_paths(directory):
+        with open(path, encoding="utf-8") as fh:
+            parse_record(tomllib.loads(fh.read()), f"licenses/{name}")
     return write_copy(directory)
+
+
+def _toml_paths(directory: Any) -> list[tuple[str, str]]:
+    folder = os.fspath(directory)
+    return [(n, os.path.join(folder, n)) for n in sorted(os.listdir(folder)) if n.endswith(".toml")]
 
 
 @functools.lru_cache(maxsize=1)

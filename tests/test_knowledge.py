@@ -153,6 +153,28 @@ def test_combined_copy_is_fresh(tmp_path):
     assert json.loads(fresh.read_text()) == json.loads((RECORDS / COMBINED).read_text())
 
 
+def test_records_from_the_copy_equal_records_checked_from_toml(tmp_path):
+    """A fresh copy's records are built unchecked; they must be the very records that the strict
+    TOML path builds (which is what a stale or missing copy gets)."""
+    from_copy = load_dir(RECORDS)
+    d = _copy(tmp_path)
+    (d / COMBINED).unlink()
+    from_toml = load_dir(d)
+    assert [lic.id for lic in from_copy.all()] == [lic.id for lic in from_toml.all()]
+    assert from_copy.all() == from_toml.all()
+    assert len(from_toml.all()) == len(list(RECORDS.glob("*.toml")))
+
+
+def test_refreshing_the_copy_refuses_an_invalid_record(tmp_path):
+    d = _copy(tmp_path)
+    rec = d / "mit.toml"
+    rec.write_text(rec.read_text().replace('kind = "software"', 'kind = "softwear"'))
+    before = (d / COMBINED).read_bytes()
+    with pytest.raises(KBError, match="mit.toml: field 'kind': 'softwear' is not one of"):
+        write_combined(d)
+    assert (d / COMBINED).read_bytes() == before
+
+
 def test_stale_combined_copy_is_ignored(tmp_path):
     d = _copy(tmp_path)
     rec = d / "mit.toml"

@@ -14,7 +14,9 @@ import json
 import os
 import sys
 from array import array
+from collections.abc import Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import NamedTuple
 
 from modellint.identify.tokens import SHINGLE, Tokens, shingle_hashes
@@ -35,17 +37,24 @@ TARGET_SAMPLE = 256  # sampled hashes kept per license, at most
 class Entry:
     """A license's fingerprint: sampled shingle hashes of its canonical text."""
 
-    __slots__ = ("id", "scancode", "spdx", "names", "modulus", "order", "hashes")
+    __slots__ = ("id", "scancode", "spdx", "names", "modulus", "order", "_hashes")
 
     def __init__(self, lid: str, scancode: str | None, spdx: str | None, names: tuple[str, ...],
-                 modulus: int, order: tuple[int, ...]) -> None:
+                 modulus: int, order: Sequence[int]) -> None:
         self.id = lid
         self.scancode = scancode
         self.spdx = spdx
         self.names = names
         self.modulus = modulus
-        self.order = order  # sampled hashes in the order the license text first has them
-        self.hashes = frozenset(order)  # the same, for set operations
+        self.order = order  # distinct sampled hashes, in the order the license text first has them
+        self._hashes: frozenset[int] | None = None
+
+    @property
+    def hashes(self) -> frozenset[int]:
+        """The sample as a set; built on first use (only licenses a text may hold need it)."""
+        if self._hashes is None:
+            self._hashes = frozenset(self.order)
+        return self._hashes
 
     def __repr__(self) -> str:
         return f"Entry({self.id!r}, modulus={self.modulus}, sample={len(self.order)})"
@@ -90,7 +99,7 @@ class Index:
     # than a scan's matching. C-speed set intersections find the few licenses that can match.
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
-        self.known = frozenset().union(*(e.hashes for e in entries))
+        self.known = frozenset(chain.from_iterable(e.order for e in entries))
 
     def match(self, tokens: Tokens, hashes: list[int]) -> list[FingerprintMatch]:
         """Licenses held in the text, best first taken, each region claimed once."""
@@ -99,8 +108,8 @@ class Index:
             return []
         likely = []  # licenses whose sampled shingles the text holds enough of to match at all
         for i, e in enumerate(self.entries):
-            common = e.hashes & present
-            if len(common) >= MIN_HITS and len(common) >= MIN_CONTAINMENT * len(e.hashes):
+            common = present.intersection(e.order)
+            if len(common) >= MIN_HITS and len(common) >= MIN_CONTAINMENT * len(e.order):
                 likely.append((i, e, common))
         if not likely:
             return []
@@ -148,7 +157,7 @@ class Index:
         shingles' order jumps back to its opening and stays back for the next few hits (a
         single repeated phrase does not count). Two copies of a license make two regions."""
         e = self.entries[i]
-        size = len(e.hashes)
+        size = len(e.order)
         if len(positions) < MIN_HITS:
             return None
         gap = max(100, 16 * e.modulus)  # room for an inserted paragraph
@@ -199,6 +208,5 @@ def load_index() -> Index:
         if sys.byteorder == "big":  # stored little-endian
             values.byteswap()
         entries.append(Entry(item["id"], item.get("scancode"), item.get("spdx"),
-                             tuple(item.get("names", ())), int(item["modulus"]),
-                             tuple(values)))
+                             tuple(item.get("names", ())), int(item["modulus"]), values))
     return Index(entries)
