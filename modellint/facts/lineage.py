@@ -19,7 +19,7 @@ RELATIONS = ("adapter", "merge", "quantized", "finetune")
 # Parents, grandparents, great-grandparents: enough for quantized fine-tunes of merges.
 MAX_DEPTH = 3
 MAX_BASES = 16  # a card listing hundreds of bases is noise; the rest is ignored (and said so)
-_HUB_URL = re.compile(r"^https?://(www\.)?huggingface\.co/(?P<id>[\w.-]+/[\w.-]+)", re.I)
+_HUB_URL = re.compile(r"^https?://(www\.)?huggingface\.co/(?P<id>[\w.-]+/[\w.-]+)", re.I | re.A)
 _GGUF_BASE = re.compile(r"^general\.base_model\.(\d+)\.(name|organization|repo_url|url)$")
 
 
@@ -149,7 +149,7 @@ def gguf_bases(metadata: Mapping[str, Any]) -> list[str]:
 
 
 _QUANT_NAME = re.compile(
-    r"(^|[-_.\s])(gguf|ggml|gptq|awq|exl2|bnb|[2-8]bit|int[48]|fp8)([-_.\s]|$)", re.I)
+    r"(^|[-_.\s])(gguf|ggml|gptq|awq|exl2|bnb|[2-8]bit|int[48]|fp8)([-_.\s]|$)", re.I | re.A)
 _QUANT_TAGS = frozenset({"gguf", "ggml", "gptq", "awq", "exl2", "quantized", "4-bit", "8-bit"})
 
 
