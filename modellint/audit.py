@@ -5,8 +5,6 @@ merged in the order the targets were given, so a report does not depend on sched
 that fails is reported as an error and the others go on.
 """
 
-from __future__ import annotations
-
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence

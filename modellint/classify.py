@@ -4,8 +4,6 @@ File-name patterns are ASCII-only (``re.A``): the names they look for are ASCII,
 ASCII case-insensitive pattern compiles in half the time, at every run's start.
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

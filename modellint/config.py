@@ -4,8 +4,6 @@ Keys are kebab-case. An unknown key is an error that names the closest valid key
 command line, then ``--config FILE`` or the discovered project file, then the profile it names.
 """
 
-from __future__ import annotations
-
 import os
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple

@@ -3,8 +3,6 @@
 A check that raises is reported as a rule error (exit 2) while the other rules' findings stand.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 

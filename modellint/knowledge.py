@@ -5,8 +5,6 @@ The loader is strict: a typo in a record is an error that names the file and the
 a silently dropped obligation would make every rule that relies on it quietly wrong.
 """
 
-from __future__ import annotations
-
 import functools
 import os
 import re

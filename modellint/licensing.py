@@ -8,8 +8,6 @@ under the Llama 3.1 license". ``license_expression`` is imported only for values
 plain id the knowledge base knows, so most scans never pay for it.
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from collections.abc import Iterable, Mapping

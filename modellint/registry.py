@@ -6,8 +6,6 @@ and docs) plus a pure check function. Built-in specs live in ``rules/specs/`` an
 point is loaded on its own and a broken one is reported by name without stopping the others.
 """
 
-from __future__ import annotations
-
 import importlib
 import inspect
 import os

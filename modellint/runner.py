@@ -3,8 +3,6 @@
 This is the programmatic entry point the CLI is a thin shell around.
 """
 
-from __future__ import annotations
-
 import os
 from collections.abc import Callable, Sequence
 from typing import NamedTuple

@@ -5,8 +5,6 @@ the only thing the fact extractors touch, so a local folder, a git revision and 
 look the same to everything downstream.
 """
 
-from __future__ import annotations
-
 import re
 from abc import ABC, abstractmethod
 from typing import NamedTuple

@@ -20,8 +20,6 @@ count for the exit code. A remote target (``trusted`` False) gets neither its ca
 its own waivers file; a waivers file named in the user's own configuration still applies.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from collections.abc import Sequence

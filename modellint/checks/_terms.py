@@ -5,8 +5,6 @@ license files. Each found license keeps where it was found, so a finding can poi
 the part it covers (the file's scope: code, weights, data, or None for the whole repository).
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

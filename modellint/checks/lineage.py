@@ -4,8 +4,6 @@ Base licenses are resolved in the facts layer (``facts.lineage``); these checks 
 compatibility table and the list of what documents a modification are data in ``rules/data/``.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterator
 from functools import lru_cache

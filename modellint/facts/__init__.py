@@ -4,8 +4,6 @@ Rules never touch the snapshot; they receive this frozen structure. ``modellint 
 prints it as JSON, so a rule author sees exactly what a check gets.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 

@@ -1,7 +1,5 @@
 """Model card facts: YAML front matter, key line numbers, body sections and the model's title."""
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping
 from functools import lru_cache

@@ -8,8 +8,6 @@ paths), then, when that cannot answer, through the offline table `rules/data/bas
 Resolution walks the base's own bases too, depth-limited and cycle-safe, cached for the run.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping
 from functools import cache, lru_cache

@@ -1,7 +1,5 @@
 """License, NOTICE, policy and changelog files: bounded reading, decoding, identification."""
 
-from __future__ import annotations
-
 import codecs
 from typing import NamedTuple
 

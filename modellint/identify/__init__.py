@@ -13,8 +13,6 @@ Methods, strongest first:
 Precision comes first: a file is never given a license on weak evidence.
 """
 
-from __future__ import annotations
-
 import re
 from bisect import bisect_left, bisect_right
 from typing import NamedTuple

@@ -7,8 +7,6 @@ found in a text estimates how much of that license the text contains, and the te
 that pass the same modulus estimate how much it adds. No license text is shipped.
 """
 
-from __future__ import annotations
-
 import base64
 import json
 import os
@@ -61,7 +59,7 @@ class Entry:
 
     @classmethod
     def from_text(cls, lid: str, text: str, scancode: str | None = None,
-                  spdx: str | None = None, names: tuple[str, ...] = ()) -> Entry:
+                  spdx: str | None = None, names: tuple[str, ...] = ()) -> "Entry":
         """Fingerprint a license text: its shingle hashes that are zero modulo a power of two
         chosen so that at most TARGET_SAMPLE remain."""
         ordered = list(dict.fromkeys(shingle_hashes(Tokens(text).words)))

@@ -4,8 +4,6 @@ Heavy clients (``huggingface_hub``, ``git``) are imported only when a target nee
 local scan stays fast.
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 
