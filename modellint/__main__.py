@@ -13,4 +13,4 @@ else:
 
 from modellint.entry import main  # noqa: E402
 
-raise SystemExit(main())
+main()

@@ -20,16 +20,13 @@ HEAVY = ("pathlib", "tomllib", "tomli", "dataclasses", "difflib", "importlib.met
 # Drop the heavy modules the interpreter (or an editable install's import hook) already loaded, so
 # that an import by modellint brings them back and shows; then run the CLI as the console script.
 PROBE = """
-import sys
+import atexit, sys
 for name in {heavy!r}:
     sys.modules.pop(name, None)
+atexit.register(lambda: print("LOADED", sorted(name for name in {heavy!r} if name in sys.modules)))
 sys.argv = ["modellint", "check", sys.argv[1]]
 from modellint.entry import main
-try:
-    main()
-except SystemExit:
-    pass
-print("LOADED", sorted(name for name in {heavy!r} if name in sys.modules))
+main()
 """
 
 
@@ -48,3 +45,45 @@ def test_a_typical_local_scan_loads_none_of_the_heavy_modules(tmp_path):
     loaded = [line for line in done.stdout.splitlines() if line.startswith("LOADED ")]
     assert loaded == ["LOADED []"], done.stdout
     assert "ML" in done.stdout  # the scan ran and reported (Llama base, Apache-2.0 relicensing)
+
+
+# ---- the entry point's fast exit ------------------------------------------------------------
+
+def _modellint(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "modellint", *args], capture_output=True,
+                          text=True, check=False, **kw)
+
+
+def test_exit_codes_and_output_survive_the_fast_exit(tmp_path):
+    clean = write_repo(tmp_path / "clean", {"README.md": "---\nlicense: mit\n---\n# m\n"})
+    done = _modellint("check", "--select", "ML101", str(clean))
+    assert (done.returncode, done.stderr) == (0, "")
+    done = _modellint("check", "--select", "ML201", "--format", "json", str(clean))
+    assert done.returncode == 1
+    assert [f["code"] for f in json.loads(done.stdout)["findings"]] == ["ML201"]
+    out = tmp_path / "report.json"  # a file written through --output is complete
+    done = _modellint("check", "--select", "ML201", "--format", "json", "-o", str(out), str(clean))
+    assert done.returncode == 1 and json.loads(out.read_text())["findings"][0]["code"] == "ML201"
+    done = _modellint("check", str(tmp_path / "missing"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_closed_pipe_is_exit_2_without_a_traceback():
+    proc = subprocess.Popen([sys.executable, "-m", "modellint", "rules"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()  # before the rules table is written: writing or flushing it fails
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert b"Traceback" not in err
+
+
+def test_exit_now_runs_exit_handlers_and_keeps_sys_exit_semantics():
+    code = ("import atexit, sys; from modellint.entry import exit_now\n"
+            "atexit.register(lambda: print('handler ran'))\n"
+            "print('output', end=' ')\n"
+            "exit_now(sys.argv[1] if sys.argv[1] == 'message' else int(sys.argv[1]))")
+    done = subprocess.run([sys.executable, "-c", code, "3"], capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (3, "output handler ran\n")
+    done = subprocess.run([sys.executable, "-c", code, "message"], capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (1, "message\n")
