@@ -13,6 +13,8 @@ from modellint.sources.local import LocalSnapshot, open_local
 from modellint.weights import embedded_licenses, inspect_weight
 from modellint.weights._io import FIRST_READ
 from tests.weight_writers import (
+    GGUF_F32_TYPE,
+    GGUF_Q4_0_TYPE,
     gguf_bytes,
     onnx_bytes,
     pb_field,
@@ -164,7 +166,7 @@ def test_gguf_general_keys_kept_vocab_skipped(tmp_path):
     assert wf.error is None and wf.note is None and wf.inspected
     assert wf.metadata == {**GGUF_GENERAL, "general.file_type": 15, "general.alignment": 32}
     assert wf.summary == {"version": 3, "tensor_count": 3, "kv_count": len(kvs),
-                          "kv_read": len(kvs)}
+                          "kv_read": len(kvs), "data_bytes": 68}
     assert list(embedded_licenses(wf)) == [
         ("general.license", "llama3.1"), ("general.license.name", "Llama 3.1 Community License")]
     # The whole file is KV section here: windows of 64K, 128K, 256K, overlapping by a value.
@@ -198,6 +200,48 @@ def test_gguf_50gb_sparse_with_big_vocab_reads_only_the_kv_section(tmp_path):
     assert wf.metadata == {"general.license": "apache-2.0", "general.name": "Big"}
     assert len(head) <= snap.bytes_read <= len(head) + 4 * 1024 * 1024
     assert len(snap.reads) <= 8
+
+
+LAYERS = [(f"blk.{i}.attn_q.weight", [4096, 4096], GGUF_Q4_0_TYPE, i * 9_437_184) for i in range(4)]
+
+
+def test_gguf_cut_off_after_its_header_is_truncated(tmp_path):
+    """Four 4096x4096 Q4_0 tensors need 4 x 9,437,184 bytes after the header; an upload that
+    stopped after the header has none of them."""
+    content = gguf_bytes({"general.license": "mit", "general.alignment": 32}, tensors=LAYERS,
+                         data=False)
+    wf, _ = inspect(tmp_path, "m.gguf", content)
+    assert wf.error is not None and wf.error.startswith("truncated: the tensor table needs ")
+    assert wf.error.endswith(f"bytes of data and header, the file has {len(content)}")
+
+
+def test_gguf_with_all_its_tensor_data_passes_sparse(tmp_path):
+    head = gguf_bytes({"general.license": "mit"}, tensors=LAYERS, data=False, pad=0)
+    path = tmp_path / "m.gguf"
+    with open(path, "wb") as fh:
+        fh.write(head)
+        fh.truncate(-(-len(head) // 32) * 32 + 4 * 9_437_184)  # exactly the data the table needs
+    wf, snap = inspect(tmp_path, "m.gguf")
+    assert (wf.error, wf.note, wf.inspected) == (None, None, True)
+    assert wf.summary["data_bytes"] == 4 * 9_437_184
+    assert snap.bytes_read < 128 * 1024  # the table was read; the tensor data was not
+
+
+def test_gguf_tensor_of_unknown_type_counts_by_its_offset_only(tmp_path):
+    table = [("odd", [1024], 99, 64)]
+    wf, _ = inspect(tmp_path, "m.gguf", gguf_bytes({}, tensors=table, data=False, pad=96))
+    assert wf.error is None and wf.summary["data_bytes"] == 64
+    wf, _ = inspect(tmp_path, "m.gguf", gguf_bytes({}, tensors=table, data=False, pad=8))
+    assert wf.error is not None and wf.error.startswith("truncated: ")
+
+
+@pytest.mark.parametrize("table,error", [
+    ([("t", [1] * 9, GGUF_F32_TYPE, 0)], "tensor with 9 dimensions at offset "),
+    ([("x" * 70_000, [1], GGUF_F32_TYPE, 0)], "tensor name of 70000 bytes at offset "),
+])
+def test_gguf_malformed_tensor_table(tmp_path, table, error):
+    wf, _ = inspect(tmp_path, "m.gguf", gguf_bytes({}, tensors=table))
+    assert wf.error is not None and wf.error.startswith(error)
 
 
 def test_gguf_budget_stops_with_a_note_not_an_error(tmp_path, monkeypatch):

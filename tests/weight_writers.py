@@ -60,14 +60,36 @@ def gguf_value(value: Any) -> bytes:
     raise TypeError(value)
 
 
+GGUF_F32_TYPE, GGUF_Q4_0_TYPE = 0, 2
+
+
 def gguf_bytes(kvs: Mapping[str, Any] | Iterable[tuple[str, Any]], *, version: int = 3,
-               tensor_count: int = 0, big_endian: bool = False, pad: int = 64) -> bytes:
+               tensor_count: int = 0, tensors: Iterable[tuple[str, list[int], int, int]] | None = None,
+               data: bool = True, big_endian: bool = False, pad: int = 64) -> bytes:
+    """A GGUF file. ``tensors``: (name, dims, ggml type, data offset) entries of the tensor table
+    (by default ``tensor_count`` one-element F32 tensors); their data follows, aligned to 32 bytes,
+    unless ``data`` is False (a file cut off after its header)."""
     items = list(kvs.items()) if isinstance(kvs, Mapping) else list(kvs)
+    table = list(tensors) if tensors is not None else [
+        (f"t{i}", [1], GGUF_F32_TYPE, 32 * i) for i in range(tensor_count)]
     order = ">" if big_endian else "<"
     out = b"GGUF" + struct.pack(order + "I", version)
-    out += struct.pack(order + "QQ", tensor_count, len(items))
+    out += struct.pack(order + "QQ", len(table), len(items))
     for key, value in items:
         out += gguf_string(key) + (value if isinstance(value, bytes) else gguf_value(value))
+    sizes = {GGUF_F32_TYPE: (1, 4), GGUF_Q4_0_TYPE: (32, 18)}
+    end = 0
+    for name, dims, ggml_type, offset in table:
+        out += gguf_string(name) + struct.pack(order + "I", len(dims))
+        out += b"".join(struct.pack(order + "Q", d) for d in dims)
+        out += struct.pack(order + "IQ", ggml_type, offset)
+        elements = 1
+        for d in dims:
+            elements *= d
+        block, nbytes = sizes.get(ggml_type, (1, 0))  # unknown types: by offset only
+        end = max(end, offset + -(-elements // block) * nbytes)
+    if table and data:
+        out += b"\0" * (-len(out) % 32) + b"\0" * end
     return out + b"\0" * pad
 
 

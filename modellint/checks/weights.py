@@ -19,6 +19,9 @@ def _all_weights(facts: Facts) -> tuple[WeightFile, ...]:
     return tuple(facts.weights) + tuple(facts.weight_index_files)
 
 
+MAX_LISTED = 5  # missing shards named in a message; the data lists all
+
+
 def weight_header_invalid(facts: Facts) -> Iterator[Violation]:
     for wf in _all_weights(facts):
         if wf.error:
@@ -27,6 +30,13 @@ def weight_header_invalid(facts: Facts) -> Iterator[Violation]:
                     or wf.format in PICKLE_FORMATS else f"{wf.format} header")
             yield Violation(f"{what} is invalid: {wf.error}", Location(wf.path),
                             {"format": wf.format, "error": wf.error})
+        missing = wf.summary.get("missing_shards") if wf.format == "weights-index" else None
+        if missing:
+            shown = ", ".join(missing[:MAX_LISTED]) + (
+                f" and {len(missing) - MAX_LISTED} more" if len(missing) > MAX_LISTED else "")
+            yield Violation(f"index lists {len(missing)} shard(s) that are not in the repository: "
+                            f"{shown}", Location(wf.path),
+                            {"format": wf.format, "missing_shards": list(missing)})
 
 
 def _declared_values(facts: Facts) -> list[str]:

@@ -21,6 +21,19 @@ KEEP_ARRAY = 64  # general.* arrays up to this many elements are kept
 MAX_VALUE = 1000
 MIN_KV_BYTES = 8 + 4 + 1  # key length, value type, smallest value
 MIN_TENSOR_BYTES = 8 + 4 + 8 + 4 + 8  # name length, n_dims, one dim, type, offset
+MAX_TENSORS = 1_000_000  # more tensor entries than any model has: corruption
+MAX_DIMS = 8  # ggml tensors have up to 4 dimensions
+MAX_TENSOR_NAME = 65535
+DEFAULT_ALIGNMENT = 32
+# ggml tensor types whose storage is certain: type id -> (elements per block, bytes per block).
+# Other types (newer or intermediate quantisations) count only by their offset, so the size
+# check below can miss a file cut inside its last tensor but never flags a whole one.
+_BLOCKS = {
+    0: (1, 4), 1: (1, 2), 30: (1, 2),  # F32, F16, BF16
+    2: (32, 18), 3: (32, 20), 6: (32, 22), 7: (32, 24), 8: (32, 34),  # Q4_0 Q4_1 Q5_0 Q5_1 Q8_0
+    10: (256, 84), 11: (256, 110), 12: (256, 144), 13: (256, 176), 14: (256, 210),  # Q2_K-Q6_K
+    24: (1, 1), 25: (1, 2), 26: (1, 4), 27: (1, 8), 28: (1, 8),  # I8 I16 I32 I64 F64
+}
 
 STRING, ARRAY = 8, 9
 # value type -> (struct code, width)
@@ -73,7 +86,46 @@ def parse(reader: RangeReader) -> tuple[dict[str, Any], dict[str, Any], str | No
     except OverBudget:
         note = f"stopped at the {MAX_READ // 1024} KiB read limit: {done} of {kv_count} read"
     summary["kv_read"] = done
+    if note is None and tensor_count:
+        note = _check_tensor_data(reader, tensor_count, meta, summary)
     return meta, summary, note
+
+
+def _check_tensor_data(reader: RangeReader, tensor_count: int, meta: dict[str, Any],
+                       summary: dict[str, Any]) -> str | None:
+    """Read the tensor table that follows the metadata and raise HeaderError when the file is
+    too short for the tensor data it describes (an upload cut off after its header). Returns a
+    note when the table is too large to read within the budget."""
+    if tensor_count > MAX_TENSORS:
+        raise HeaderError(f"{tensor_count} tensors: more than any model has")
+    end = 0  # bytes the tensor data needs, as far as the table tells
+    try:
+        for _ in range(tensor_count):
+            (n,) = reader.unpack("<Q", 8)
+            if n > MAX_TENSOR_NAME or n > reader.remaining:
+                raise HeaderError(f"tensor name of {n} bytes at offset {reader.pos - 8}")
+            reader.skip(n)
+            (n_dims,) = reader.unpack("<I", 4)
+            if n_dims > MAX_DIMS:
+                raise HeaderError(f"tensor with {n_dims} dimensions at offset {reader.pos - 4}")
+            dims = reader.unpack(f"<{n_dims}Q", 8 * n_dims) if n_dims else ()
+            ggml_type, offset = reader.unpack("<IQ", 12)
+            elements = 1
+            for d in dims:
+                elements *= d
+            block, block_bytes = _BLOCKS.get(ggml_type, (1, 0))
+            end = max(end, offset + -(-elements // block) * block_bytes)
+    except OverBudget:
+        return f"tensor table larger than the {MAX_READ // 1024} KiB read limit: data size not checked"
+    alignment = meta.get("general.alignment", DEFAULT_ALIGNMENT)
+    if not isinstance(alignment, int) or alignment <= 0:
+        alignment = DEFAULT_ALIGNMENT
+    data_start = -(-reader.pos // alignment) * alignment
+    summary["data_bytes"] = end
+    if data_start + end > reader.size:
+        raise HeaderError(f"truncated: the tensor table needs {data_start + end} bytes of data "
+                          f"and header, the file has {reader.size}")
+    return None
 
 
 def _string(reader: RangeReader, keep_limit: int, what: str = "string") -> str | None:
