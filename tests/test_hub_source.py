@@ -415,3 +415,18 @@ def test_base_model_license_is_read_from_the_hub(hub, tmp_path):
     # one API call per base model, none for files of the base
     base_calls = [p for _, p, _ in repo_requests(hub) if "acme-labs" in p]
     assert base_calls == ["/api/models/acme-labs/base-8b", "/api/models/acme-labs/gone"]
+
+
+def test_an_ancestor_whose_license_is_unknown_is_reported_with_its_child(hub, tmp_path):
+    hub.add_repo("acme-labs/mid-8b", write_repo(tmp_path / "mid", {
+        "README.md": "---\nlicense: apache-2.0\nbase_model: acme-labs/gone-root\n---\n# mid\n"}))
+    hub.add_repo("org/leaf", write_repo(tmp_path / "leaf", {
+        "README.md": "---\nlicense: apache-2.0\nbase_model: acme-labs/mid-8b\n---\n# leaf\n",
+        "LICENSE": "SPDX-License-Identifier: Apache-2.0\n"}))
+    report, _ = lint(["hf://org/leaf"], RunOptions(select=("ML504",)))
+    assert report.errors == []
+    [finding] = report.active()
+    assert (finding.code, finding.path, finding.line) == ("ML504", "README.md", 3)
+    assert finding.message.startswith("the license of base model 'acme-labs/gone-root' (the base "
+                                      "of 'acme-labs/mid-8b') could not be determined: ")
+    assert finding.data == {"base": "acme-labs/gone-root", "depth": 2}

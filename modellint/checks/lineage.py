@@ -302,13 +302,16 @@ def modifications_undocumented(facts: Facts) -> Iterator[Violation]:
 
 
 def base_model_unresolved(facts: Facts) -> Iterator[Violation]:
-    for base in facts.lineage.direct:
+    """Direct bases and, where a base names its own bases, ancestors whose license is unknown."""
+    for base in facts.lineage.bases:
         if base.resolved:
             continue
+        child = base.declared_in.removeprefix("base:") if base.depth > 1 else None
+        which = f"{base.model_id!r} (the base of {child!r})" if child else repr(base.model_id)
         yield Violation(
-            f"the license of base model {base.model_id!r} could not be determined: {base.note}; "
+            f"the license of base model {which} could not be determined: {base.note}; "
             "inherited obligations were not checked",
-            _base_location(facts, base), {"base": base.model_id})
+            _base_location(facts, base), {"base": base.model_id, "depth": base.depth})
 
 
 # ---------------------------------------------------------------------------------------------
