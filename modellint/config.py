@@ -12,7 +12,7 @@ from modellint.model import EMPTY_MAPPING, Severity
 
 TOP_KEYS = (
     "profile", "select", "ignore", "extend-select", "extend-ignore", "per-path-ignores", "fail-on",
-    "rules", "policy", "waivers-file", "baseline",
+    "rules", "policy", "waivers-file", "baseline", "licensor",
 )
 RULE_KEYS = ("severity",)
 
@@ -48,6 +48,9 @@ class Settings(NamedTuple):
     fail_on: Severity = Severity.ERROR
     rules: Mapping[str, RuleSettings] = EMPTY_MAPPING  # by code
     policy: Mapping[str, Any] = EMPTY_MAPPING
+    # The repository is the license holder's own release (Meta's Llama, Google's Gemma): duties
+    # a license puts on those who redistribute the model do not fall on it.
+    licensor: bool = False
     profile: str | None = None
     waivers_file: str | None = None
     baseline: str | None = None
@@ -107,6 +110,10 @@ def parse_settings(table: Mapping[str, Any], where: str, base: Settings | None =
 
         changes["policy"] = merge_policy(settings.policy,
                                          validate_policy(table["policy"], f"{where}: policy"))
+    if "licensor" in table:
+        if not isinstance(table["licensor"], bool):
+            raise ConfigError(f"{where}: 'licensor' must be true or false")
+        changes["licensor"] = table["licensor"]
     for key in ("waivers-file", "baseline"):
         if key in table:
             if not isinstance(table[key], str):

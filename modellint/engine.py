@@ -32,6 +32,10 @@ def rule_params(rule: Rule, settings: Settings) -> dict[str, Any]:
     # A check that declares a `policy` parameter (ML601) judges the configured license policy.
     if "policy" in rule.params and settings.policy:
         params["policy"] = settings.policy
+    # Checks of redistribution duties (ML401, ML402) skip the repository's own license when it
+    # is the licensor's release (`licensor = true`).
+    if "licensor" in rule.params and settings.licensor:
+        params["licensor"] = True
     return params
 
 

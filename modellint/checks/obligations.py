@@ -193,10 +193,12 @@ def outputs_terms_unaddressed(facts: Facts) -> Iterator[Violation]:
 _NOTICE_MENTION = re.compile(r"\bNOTICE(\.txt|\.md)?\b(?!\s*:)")
 
 
-def notice_missing(facts: Facts, conditional: Iterable[str] = ("apache-2.0",)) -> Iterator[Violation]:
+def notice_missing(facts: Facts, conditional: Iterable[str] = ("apache-2.0",),
+                   licensor: bool = False) -> Iterator[Violation]:
     conditional = set(conditional)
     notices = [nf for nf in facts.notice_files if "/" not in nf.path]
-    for found in distinct_known(all_licenses(facts) + inherited_licenses(facts)):
+    own = [] if licensor else all_licenses(facts)  # a licensor owes itself no notice
+    for found in distinct_known(own + inherited_licenses(facts)):
         lic = found.license
         assert lic is not None
         if lic.id in conditional:
@@ -221,7 +223,8 @@ def notice_missing(facts: Facts, conditional: Iterable[str] = ("apache-2.0",)) -
 
 
 def attribution_missing(facts: Facts, alternatives: Mapping[str, list[str]] | None = None,
-                        only_for: Mapping[str, str] | None = None) -> Iterator[Violation]:
+                        only_for: Mapping[str, str] | None = None,
+                        licensor: bool = False) -> Iterator[Violation]:
     if facts.card is None or facts.card.metadata_error:
         return
     extra = {k.lower(): v for k, v in (alternatives or {}).items()}
@@ -229,7 +232,8 @@ def attribution_missing(facts: Facts, alternatives: Mapping[str, list[str]] | No
     body = facts.card.body
     about = " ".join(str(x) for x in (facts.model_name, facts.card.title,
                                       facts.metadata.get("base_model")) if x).lower()
-    for found in distinct_known(model_licenses(facts) + inherited_licenses(facts)):
+    own = [] if licensor else model_licenses(facts)  # the display duty is a distributor's
+    for found in distinct_known(own + inherited_licenses(facts)):
         phrase = found.license.obligations.display_phrase  # type: ignore[union-attr]
         if not phrase:
             continue
