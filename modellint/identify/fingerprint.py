@@ -27,6 +27,7 @@ EXACT_CONTAINMENT = 0.90  # at or above (with few additions) the text is the lic
 MAX_EXACT_EXTRA = 0.10  # share of the matched region's sampled shingles foreign to the license
 MIN_HITS = 6  # a match rests on at least this many distinct sampled shingles
 MAX_MATCHES = 16  # bound on licenses reported for one text
+SETS_AFTER = 4  # texts matched before each license's sample is kept as a set
 
 
 TARGET_SAMPLE = 256  # sampled hashes kept per license, at most
@@ -98,15 +99,20 @@ class Index:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         self.known = frozenset(chain.from_iterable(e.order for e in entries))
+        self.texts = 0  # texts matched so far
 
     def match(self, tokens: Tokens, hashes: list[int]) -> list[FingerprintMatch]:
         """Licenses held in the text, best first taken, each region claimed once."""
         present = self.known.intersection(hashes)
         if len(present) < MIN_HITS:
             return []
+        # A scan matches one or two license files: walking each license's sample costs less than
+        # building a set of it. Past a few texts (an audit) the sets, built once, are cheaper.
+        self.texts += 1
+        use_sets = self.texts > SETS_AFTER
         likely = []  # licenses whose sampled shingles the text holds enough of to match at all
         for i, e in enumerate(self.entries):
-            common = present.intersection(e.order)
+            common = e.hashes & present if use_sets else present.intersection(e.order)
             if len(common) >= MIN_HITS and len(common) >= MIN_CONTAINMENT * len(e.order):
                 likely.append((i, e, common))
         if not likely:
