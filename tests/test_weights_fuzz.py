@@ -18,7 +18,14 @@ from modellint.facts import extract
 from modellint.model import TargetInfo
 from modellint.snapshot import MemorySnapshot
 from modellint.weights import inspect_weight
-from tests.weight_writers import gguf_bytes, onnx_bytes, safetensors_bytes, torch_zip_bytes
+from tests.weight_writers import (
+    GGUF_F32_TYPE,
+    GGUF_Q4_0_TYPE,
+    gguf_bytes,
+    onnx_bytes,
+    safetensors_bytes,
+    torch_zip_bytes,
+)
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -26,7 +33,8 @@ VALID = {
     "m.safetensors": safetensors_bytes({"license": "mit", "modelspec.author": "A"},
                                        {"a": ("F16", [2], 4), "b": ("I8", [3], 3)}),
     "m.gguf": gguf_bytes([("general.license", "mit"), ("tokenizer.ggml.tokens", ["a", "bc"]),
-                          ("general.tags", ["x"]), ("llama.rope", 1.5)], pad=0),
+                          ("general.tags", ["x"]), ("llama.rope", 1.5)], pad=0,
+                         tensors=[("w", [4, 4], GGUF_F32_TYPE, 0), ("q", [64], GGUF_Q4_0_TYPE, 64)]),
     "m.onnx": onnx_bytes(props={"model_license": "MIT"}, doc_string="d"),
     "m.pt": torch_zip_bytes(),
 }
