@@ -210,3 +210,27 @@ def test_ranges_far_into_a_large_blob_are_streamed_or_refused(git_repo, monkeypa
     monkeypatch.setattr(git_source, "SKIP_MAX", 8 * 1024 * 1024)
     with pytest.raises(FileReadError, match="too far from its start to stream; not read"):
         snap.read_range("model.safetensors", 9 * 1024 * 1024, 9 * 1024 * 1024 + 4)
+
+
+def test_a_missing_git_object_is_a_finding_and_the_scan_goes_on(git_repo):
+    git_repo.commit({"README.md": COMPLETE_CARD, "LICENSE": "MIT License\n"})
+    sha = git_repo.git("rev-parse", "HEAD:LICENSE")
+    (git_repo.root / ".git" / "objects" / sha[:2] / sha[2:]).unlink()  # a damaged repository
+    for options in (SourceOptions(rev="HEAD"), SourceOptions(staged=True)):
+        snap = open_git(str(git_repo.root), options)
+        assert _paths(snap) == ["README.md"]
+        assert [(p.path, p.reason) for p in snap.problems] == [
+            ("LICENSE", f"git object {sha} is missing or unreadable (a damaged repository?); skipped")]
+    done = _cli("check", "--rev", "HEAD", "--format", "json", str(git_repo.root))
+    codes = [(f["code"], f["path"]) for f in json.loads(done.stdout)["findings"]]
+    assert ("ML901", "LICENSE") in codes and done.returncode == 1
+
+
+def test_a_large_blob_lost_after_listing_is_a_read_error_not_empty_bytes(git_repo):
+    (git_repo.root / "model.safetensors").write_bytes(_big_weights(6 * 1024 * 1024))
+    git_repo.commit({"README.md": CARD})
+    snap = open_git(str(git_repo.root), SourceOptions(rev="HEAD"))
+    sha = git_repo.git("rev-parse", "HEAD:model.safetensors")
+    (git_repo.root / ".git" / "objects" / sha[:2] / sha[2:]).unlink()
+    with pytest.raises(FileReadError, match="git could not read the blob"):
+        snap.read_bytes("model.safetensors", 64 * 1024)

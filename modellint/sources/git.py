@@ -75,15 +75,19 @@ class GitSnapshot(Snapshot):
             if entry.size <= SHARED_READ_MAX:
                 return bytes(self.repo.odb.stream(binsha).read(end))[start:end]
             if end <= PREFIX_MAX:
-                return self._prefix(path, binsha, end)[start:end]
-            if start > SKIP_MAX:
+                data = self._prefix(path, binsha, end)[start:end]
+            elif start > SKIP_MAX:
                 raise FileReadError(f"{path}: bytes {start}-{end} of a {entry.size}-byte git blob "
                                     f"are too far from its start to stream; not read")
-            return self._stream(binsha, start, end)
+            else:
+                data = self._stream(binsha, start, end)
         except FileReadError:
             raise
         except Exception as exc:  # gitpython raises several unrelated types for a bad object
             raise FileReadError(f"{path}: cannot read blob: {type(exc).__name__}") from None
+        if len(data) < end - start:  # `end` is within the blob: git stopped short
+            raise FileReadError(f"{path}: git could not read the blob (a damaged repository?)")
+        return data
 
     def _prefix(self, path: str, binsha: bytes, end: int) -> bytes:
         known = self._prefixes.get(path, b"")
@@ -213,10 +217,15 @@ def _entries_to_files(repo: Any, entries: list[tuple[str, int, bytes]],
         if stat.S_ISLNK(mode):
             problems.append(SourceProblem(path, "symlink in the git tree; not followed"))
             continue
-        size = repo.odb.info(binsha).size  # the blob's size (for LFS: the pointer's)
-        lfs = None
-        if size <= LFS_POINTER_MAX and weight_format(path):
-            lfs = parse_lfs_pointer(bytes(repo.odb.stream(binsha).read()))
+        try:
+            size = repo.odb.info(binsha).size  # the blob's size (for LFS: the pointer's)
+            lfs = None
+            if size <= LFS_POINTER_MAX and weight_format(path):
+                lfs = parse_lfs_pointer(bytes(repo.odb.stream(binsha).read()))
+        except Exception:  # gitpython raises ValueError, BadObject... for a missing object
+            problems.append(SourceProblem(path, f"git object {binsha.hex()} is missing or "
+                                                "unreadable (a damaged repository?); skipped"))
+            continue
         files.append(FileEntry(path, size, lfs))
         blobs[path] = binsha
     files.sort(key=lambda f: f.path)
