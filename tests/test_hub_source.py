@@ -395,15 +395,18 @@ def test_targets_file_errors(tmp_path):
     assert "lists no targets" in result.output
 
 
+def _card_repo(hub, tmp_path, repo_id: str, front_matter: str, *, license_file: bool = True) -> None:
+    """A Hub repo holding a card with ``front_matter`` (and an Apache-2.0 LICENSE)."""
+    files = {"README.md": f"---\n{front_matter}---\n# {repo_id.split('/')[1]}\n"}
+    if license_file:
+        files["LICENSE"] = "SPDX-License-Identifier: Apache-2.0\n"
+    hub.add_repo(repo_id, write_repo(tmp_path / repo_id.replace("/", "__"), files))
+
+
 def test_base_model_license_is_read_from_the_hub(hub, tmp_path):
-    hub.add_repo("acme-labs/base-8b", write_repo(tmp_path / "base", {
-        "README.md": "---\nlicense: llama3.1\n---\n# base\n"}))
-    hub.add_repo("org/ft", write_repo(tmp_path / "ft", {
-        "README.md": "---\nlicense: apache-2.0\nbase_model: acme-labs/base-8b\n---\n# Llama ft\n",
-        "LICENSE": "SPDX-License-Identifier: Apache-2.0\n"}))
-    hub.add_repo("org/orphan", write_repo(tmp_path / "orphan", {
-        "README.md": "---\nlicense: apache-2.0\nbase_model: acme-labs/gone\n---\n# Llama x\n",
-        "LICENSE": "SPDX-License-Identifier: Apache-2.0\n"}))
+    _card_repo(hub, tmp_path, "acme-labs/base-8b", "license: llama3.1\n", license_file=False)
+    _card_repo(hub, tmp_path, "org/ft", "license: apache-2.0\nbase_model: acme-labs/base-8b\n")
+    _card_repo(hub, tmp_path, "org/orphan", "license: apache-2.0\nbase_model: acme-labs/gone\n")
     report, _ = lint(["hf://org/ft", "hf://org/orphan"], RunOptions(select=("ML502", "ML504")))
     assert report.errors == []
     by_target = {(f.target, f.code): f for f in report.active()}
@@ -418,11 +421,9 @@ def test_base_model_license_is_read_from_the_hub(hub, tmp_path):
 
 
 def test_an_ancestor_whose_license_is_unknown_is_reported_with_its_child(hub, tmp_path):
-    hub.add_repo("acme-labs/mid-8b", write_repo(tmp_path / "mid", {
-        "README.md": "---\nlicense: apache-2.0\nbase_model: acme-labs/gone-root\n---\n# mid\n"}))
-    hub.add_repo("org/leaf", write_repo(tmp_path / "leaf", {
-        "README.md": "---\nlicense: apache-2.0\nbase_model: acme-labs/mid-8b\n---\n# leaf\n",
-        "LICENSE": "SPDX-License-Identifier: Apache-2.0\n"}))
+    _card_repo(hub, tmp_path, "acme-labs/mid-8b", "license: apache-2.0\nbase_model: acme-labs/gone-root\n",
+               license_file=False)
+    _card_repo(hub, tmp_path, "org/leaf", "license: apache-2.0\nbase_model: acme-labs/mid-8b\n")
     report, _ = lint(["hf://org/leaf"], RunOptions(select=("ML504",)))
     assert report.errors == []
     [finding] = report.active()
