@@ -62,6 +62,10 @@ def parse_lfs_pointer(data: bytes) -> LfsPointer | None:
 class Snapshot(ABC):
     """A listed repository. Subclasses implement the two bounded reads."""
 
+    # False where the listing holds only some of the repository's files (a Hub cache snapshot
+    # without the cached tree: only what was downloaded): absence then proves nothing.
+    listing_complete = True
+
     def __init__(self, info: TargetInfo, files: tuple[FileEntry, ...],
                  problems: tuple[SourceProblem, ...] = (), trusted: bool = True,
                  changed_paths: tuple[str, ...] | None = None) -> None:

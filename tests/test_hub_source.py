@@ -315,6 +315,29 @@ def test_cache_folder_is_linted_directly(hub, demo, tmp_path):
     assert codes(report) == []
 
 
+def test_a_partly_downloaded_cache_folder_does_not_call_shards_missing(tmp_path):
+    """Without the cached tree listing, a cache snapshot holds only what was downloaded: an index
+    whose second shard was not fetched is not an incomplete checkpoint."""
+    from tests.weight_writers import safetensors_bytes
+
+    commit = "c0ffee" * 6 + "c0ff"
+    storage = tmp_path / "cache" / "models--org--partial"
+    files = {"README.md": MIT_CARD, "LICENSE": "MIT License\n",
+             "model-00001-of-00002.safetensors": safetensors_bytes({"format": "pt"}),
+             "model.safetensors.index.json": json.dumps({"weight_map": {
+                 "a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}})}
+    write_repo(storage / "snapshots" / commit, files)
+    (storage / "refs").mkdir()
+    (storage / "refs" / "main").write_text(commit)
+    report, _ = lint([str(storage)], RunOptions(select=("ML902",)))
+    assert report.errors == [] and codes(report) == []
+    plain, _ = lint([str(write_repo(tmp_path / "plain", files))], RunOptions(select=("ML902",)))
+    [finding] = plain.active()  # the same files as a folder of their own: the shard is missing
+    assert (finding.code, finding.path) == ("ML902", "model.safetensors.index.json")
+    assert finding.message == ("index lists 1 shard(s) that are not in the repository: "
+                               "model-00002-of-00002.safetensors")
+
+
 def test_cache_folder_that_is_not_one(tmp_path):
     (tmp_path / "models--").mkdir()
     with pytest.raises(SourceError, match="not a Hub cache folder"):

@@ -199,8 +199,10 @@ class HubSnapshot(Snapshot):
     def __init__(self, info: TargetInfo, files: tuple[FileEntry, ...], *,
                  problems: tuple[SourceProblem, ...] = (), repo_id: str, commit: str,
                  endpoint: str, token: str | None, local: dict[str, Path],
-                 offline: bool, hub: dict[str, Any] | None = None) -> None:
+                 offline: bool, hub: dict[str, Any] | None = None,
+                 listing_complete: bool = True) -> None:
         self.repo_id = repo_id
+        self.listing_complete = listing_complete
         self.commit = commit
         self.endpoint = endpoint
         self._token = token
@@ -448,10 +450,11 @@ def _open_offline(target: str, repo_id: str, revision: str, endpoint: str,
     if commit is None:
         raise SourceError(f"revision {revision!r} is not in the local cache "
                           f"({storage}); lint it once online, or drop --offline")
-    files, local, problems = _cached_listing(storage, commit)
+    files, local, problems, complete = _cached_listing(storage, commit)
     return HubSnapshot(_info(target, "hf", f"{endpoint}/{repo_id}", commit, repo_id),
                        files, problems=problems, repo_id=repo_id, commit=commit,
-                       endpoint=endpoint, token=token, local=local, offline=True)
+                       endpoint=endpoint, token=token, local=local, offline=True,
+                       listing_complete=complete)
 
 
 def _resolve_cached(storage: Path, revision: str) -> str | None:
@@ -465,9 +468,10 @@ def _resolve_cached(storage: Path, revision: str) -> str | None:
     return commit if _COMMIT.match(commit) else None
 
 
-def _cached_listing(storage: Path, commit: str
-                    ) -> tuple[tuple[FileEntry, ...], dict[str, Path], tuple[SourceProblem, ...]]:
-    """Files of one cached commit: the cached tree listing if there is one, else the snapshot."""
+def _cached_listing(storage: Path, commit: str) -> tuple[
+        tuple[FileEntry, ...], dict[str, Path], tuple[SourceProblem, ...], bool]:
+    """Files of one cached commit: the cached tree listing if there is one (complete: True),
+    else the snapshot's downloaded files (complete: False)."""
     snapshot_dir = storage / "snapshots" / commit
     local: dict[str, Path] = {}
     problems: list[SourceProblem] = []
@@ -498,7 +502,7 @@ def _cached_listing(storage: Path, commit: str
         for rel, real in local.items():
             files.append(FileEntry(rel, real.stat().st_size))
     files.sort(key=lambda f: f.path)
-    return tuple(files), local, tuple(problems)
+    return tuple(files), local, tuple(problems), tree is not None
 
 
 def _read_tree(storage: Path, commit: str) -> dict[str, Any] | None:
@@ -525,8 +529,9 @@ def open_cache_folder(target: str, options: SourceOptions) -> HubSnapshot:
         if not found:
             raise SourceError("no snapshot in this Hub cache folder")
         commit = found[-1].name
-    files, local, problems = _cached_listing(storage, commit)
+    files, local, problems, complete = _cached_listing(storage, commit)
     endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
     return HubSnapshot(_info(target, "hf-cache", str(storage.resolve()), commit, repo_id),
                        files, problems=problems, repo_id=repo_id, commit=commit,
-                       endpoint=endpoint, token=None, local=local, offline=True)
+                       endpoint=endpoint, token=None, local=local, offline=True,
+                       listing_complete=complete)

@@ -106,6 +106,10 @@ def inspect_index(snapshot: Snapshot, entry: FileEntry) -> WeightFile:
         return WeightFile(entry.path, fmt, entry.size, error=str(exc))
     folder = entry.path.rpartition("/")[0]
     prefix = folder + "/" if folder else ""
+    if not snapshot.listing_complete:
+        return WeightFile(entry.path, fmt, entry.size, inspected=True, metadata=meta,
+                          summary=summary, note="shards not checked: the listing holds only "
+                                                "the files downloaded to the Hub cache")
     missing = [s for s in summary["shards"] if snapshot.file(prefix + s) is None]
     if missing:
         summary["missing_shards"] = missing
