@@ -62,9 +62,10 @@ def parse_lfs_pointer(data: bytes) -> LfsPointer | None:
 class Snapshot(ABC):
     """A listed repository. Subclasses implement the two bounded reads."""
 
-    # False where the listing holds only some of the repository's files (a Hub cache snapshot
-    # without the cached tree: only what was downloaded): absence then proves nothing.
-    listing_complete = True
+    # Why the listing may lack some of the repository's files (a Hub cache snapshot without its
+    # tree: only what was downloaded; a walk cut at the file limit); None when it is complete.
+    # Where it is set, a file's absence proves nothing.
+    listing_gap: str | None = None
 
     def __init__(self, info: TargetInfo, files: tuple[FileEntry, ...],
                  problems: tuple[SourceProblem, ...] = (), trusted: bool = True,

@@ -157,3 +157,20 @@ def test_a_thousand_licenses_in_the_card(make_repo, registry):
     report = _lint(registry, repo)
     assert _has(report, "ML106", "README.md", "lists 1000 entries; only the first 32")
     assert sum(1 for f in report.active() if f.code == "ML103") == 32
+
+
+def test_a_tree_past_the_file_limit_is_cut_and_says_so(make_repo, monkeypatch):
+    """The walk stops at MAX_FILES with a problem line; a listing cut short proves no shard
+    missing, so the index is read but its shards are not judged."""
+    from modellint.sources import local
+
+    monkeypatch.setattr(local, "MAX_FILES", 4)
+    repo = make_repo({"README.md": CARD, "x1.txt": "a", "x2.txt": "b", "x3.txt": "c",
+                      "model.safetensors.index.json": '{"weight_map": {"w": "zz.safetensors"}}',
+                      "zz.safetensors": "x"})
+    snap = open_local(str(repo))
+    assert len(snap.files) == 4 and snap.listing_gap == "the listing stopped at 4 files"
+    assert [p.reason for p in snap.problems] == ["stopped listing after 4 files"]
+    [index] = extract(snap).weight_index_files
+    assert "missing_shards" not in index.summary
+    assert index.note == "shards not checked: the listing stopped at 4 files"

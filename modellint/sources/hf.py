@@ -200,9 +200,9 @@ class HubSnapshot(Snapshot):
                  problems: tuple[SourceProblem, ...] = (), repo_id: str, commit: str,
                  endpoint: str, token: str | None, local: dict[str, Path],
                  offline: bool, hub: dict[str, Any] | None = None,
-                 listing_complete: bool = True) -> None:
+                 listing_gap: str | None = None) -> None:
         self.repo_id = repo_id
-        self.listing_complete = listing_complete
+        self.listing_gap = listing_gap
         self.commit = commit
         self.endpoint = endpoint
         self._token = token
@@ -443,6 +443,8 @@ def _remember(storage: Path, revision: str, commit: str, siblings: list[Any]) ->
 
 # -- the local Hub cache --------------------------------------------------------------------
 
+CACHE_GAP = "the Hub cache lists only the files that were downloaded"
+
 def _open_offline(target: str, repo_id: str, revision: str, endpoint: str,
                   token: str | None) -> HubSnapshot:
     storage = _storage_folder(repo_id)
@@ -454,7 +456,7 @@ def _open_offline(target: str, repo_id: str, revision: str, endpoint: str,
     return HubSnapshot(_info(target, "hf", f"{endpoint}/{repo_id}", commit, repo_id),
                        files, problems=problems, repo_id=repo_id, commit=commit,
                        endpoint=endpoint, token=token, local=local, offline=True,
-                       listing_complete=complete)
+                       listing_gap=None if complete else CACHE_GAP)
 
 
 def _resolve_cached(storage: Path, revision: str) -> str | None:
@@ -534,4 +536,4 @@ def open_cache_folder(target: str, options: SourceOptions) -> HubSnapshot:
     return HubSnapshot(_info(target, "hf-cache", str(storage.resolve()), commit, repo_id),
                        files, problems=problems, repo_id=repo_id, commit=commit,
                        endpoint=endpoint, token=None, local=local, offline=True,
-                       listing_complete=complete)
+                       listing_gap=None if complete else CACHE_GAP)

@@ -84,7 +84,10 @@ def open_local(target: str) -> LocalSnapshot:
         target=target, kind="local", origin=real_root, revision=None,
         name=model_name_from_folder(real_root),
     )
-    return LocalSnapshot(real_root, info, tuple(files), tuple(problems))
+    snapshot = LocalSnapshot(real_root, info, tuple(files), tuple(problems))
+    if len(files) >= MAX_FILES:
+        snapshot.listing_gap = f"the listing stopped at {MAX_FILES} files"
+    return snapshot
 
 
 def _dir_key(path: str) -> tuple[int, int]:

@@ -106,11 +106,12 @@ def inspect_index(snapshot: Snapshot, entry: FileEntry) -> WeightFile:
         return WeightFile(entry.path, fmt, entry.size, error=str(exc))
     folder = entry.path.rpartition("/")[0]
     prefix = folder + "/" if folder else ""
-    if not snapshot.listing_complete:
+    if snapshot.listing_gap:
         return WeightFile(entry.path, fmt, entry.size, inspected=True, metadata=meta,
-                          summary=summary, note="shards not checked: the listing holds only "
-                                                "the files downloaded to the Hub cache")
-    missing = [s for s in summary["shards"] if snapshot.file(prefix + s) is None]
+                          summary=summary, note=f"shards not checked: {snapshot.listing_gap}")
+    skipped = {p.path for p in snapshot.problems}  # links out, unreadable...: ML901 says why
+    missing = [s for s in summary["shards"]
+               if snapshot.file(prefix + s) is None and prefix + s not in skipped]
     if missing:
         summary["missing_shards"] = missing
     return WeightFile(entry.path, fmt, entry.size, inspected=True, metadata=meta, summary=summary)
