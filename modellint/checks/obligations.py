@@ -197,8 +197,7 @@ def notice_missing(facts: Facts, conditional: Iterable[str] = ("apache-2.0",),
                    licensor: bool = False) -> Iterator[Violation]:
     conditional = set(conditional)
     notices = [nf for nf in facts.notice_files if "/" not in nf.path]
-    own = [] if licensor else all_licenses(facts)  # a licensor owes itself no notice
-    for found in distinct_known(own + inherited_licenses(facts)):
+    for found in _owed(all_licenses(facts), inherited_licenses(facts), licensor):
         lic = found.license
         assert lic is not None
         if lic.id in conditional:
@@ -232,8 +231,7 @@ def attribution_missing(facts: Facts, alternatives: Mapping[str, list[str]] | No
     body = facts.card.body
     about = " ".join(str(x) for x in (facts.model_name, facts.card.title,
                                       facts.metadata.get("base_model")) if x).lower()
-    own = [] if licensor else model_licenses(facts)  # the display duty is a distributor's
-    for found in distinct_known(own + inherited_licenses(facts)):
+    for found in _owed(model_licenses(facts), inherited_licenses(facts), licensor):
         phrase = found.license.obligations.display_phrase  # type: ignore[union-attr]
         if not phrase:
             continue
@@ -247,6 +245,16 @@ def attribution_missing(facts: Facts, alternatives: Mapping[str, list[str]] | No
         wanted = " or ".join(f'"{c}"' for c in choices)
         yield Violation(f"{_whose(found)} requires displaying {wanted}; the card does not",
                         found.location, {"license": found.license.id, "phrases": choices})  # type: ignore[union-attr]
+
+
+def _owed(own: list[Found], inherited: list[Found], licensor: bool) -> list[Found]:
+    """The licenses whose redistribution duties fall on this repository. A licensor's release
+    owes none under its own terms, not even where its base models carry the same terms (Meta's
+    instruct model on Meta's base); a base under other terms still binds it."""
+    if not licensor:
+        return distinct_known(own + inherited)
+    own_ids = {f.license.id for f in own if f.license is not None}
+    return distinct_known([f for f in inherited if f.license is not None and f.license.id not in own_ids])
 
 
 def _whose(found: Found) -> str:
