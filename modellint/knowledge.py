@@ -71,6 +71,9 @@ class License(NamedTuple):
     verified: bool = True
     notes: str | None = None  # what is not verified, caveats
     url: str | None = None  # where the license text lives
+    # Hub organisations of the license holder, lower-cased: their own repositories owe
+    # themselves no redistribution duties under these terms (ML401, ML402).
+    holders: tuple[str, ...] = ()
     path: str = ""  # the record's file name
 
     def __repr__(self) -> str:
@@ -150,7 +153,7 @@ _TOP: dict[str, tuple[Any, bool]] = {
     "family": (str, True), "grants": (list, True), "obligations": (dict, True),
     "outputs": (str, True), "outputs_note": (str, False), "hosted_note": (str, False),
     "use_policy": (str, False), "identify": (dict, False), "sources": (list, True),
-    "verified": (bool, True), "notes": (str, False), "url": (str, False),
+    "verified": (bool, True), "notes": (str, False), "url": (str, False), "holders": (list, False),
 }
 _OBLIGATION_FIELDS = {f: (bool if isinstance(getattr(Obligations(), f), bool) else str)
                       for f in Obligations._fields}
@@ -241,7 +244,7 @@ def build_record(data: Mapping[str, Any], where: str) -> License:
         hosted_note=_flat(get("hosted_note")), use_policy=get("use_policy"),
         identify=Identification(tuple(ident.get("phrases") or ()), ident.get("min_phrases") or 1),
         sources=tuple(data["sources"]), verified=data["verified"], notes=_flat(get("notes")),
-        url=get("url"), path=where)
+        url=get("url"), holders=tuple(h.lower() for h in get("holders") or ()), path=where)
 
 
 _TYPE_NAMES = {str: "string", bool: "boolean", list: "list of strings", dict: "table",

@@ -97,6 +97,7 @@ class TargetInfo(NamedTuple):
     origin: str
     revision: str | None = None
     name: str | None = None
+    repo_id: str | None = None  # "org/name" of a Hub repository (hf, hf-cache)
     # The file that repository-level findings attach to where a format needs a file (SARIF):
     # the model card, else the root license file.
     anchor: str | None = None

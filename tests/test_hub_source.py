@@ -454,3 +454,17 @@ def test_an_ancestor_whose_license_is_unknown_is_reported_with_its_child(hub, tm
     assert finding.message.startswith("the license of base model 'acme-labs/gone-root' (the base "
                                       "of 'acme-labs/mid-8b') could not be determined: ")
     assert finding.data == {"base": "acme-labs/gone-root", "depth": 2}
+
+
+def test_the_license_holders_own_hub_repository_owes_itself_no_notice(hub, tmp_path):
+    """An instruct model in meta-llama/ on Meta's base, both under llama3.1: no NOTICE or "Built
+    with Llama" is owed to Meta by Meta. The same files in another organisation owe both."""
+    front = "license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n"
+    _card_repo(hub, tmp_path, "meta-llama/Llama-3.1-8B", "license: llama3.1\n", license_file=False)
+    for repo_id in ("meta-llama/Llama-3.1-8B-Instruct", "acme/Llama-3.1-8B-Instruct"):
+        _card_repo(hub, tmp_path, repo_id, front, license_file=False)
+    report, _ = lint(["hf://meta-llama/Llama-3.1-8B-Instruct", "hf://acme/Llama-3.1-8B-Instruct"],
+                     RunOptions(select=("ML401", "ML402")))
+    assert report.errors == []
+    assert sorted((f.target, f.code) for f in report.active()) == [
+        ("hf://acme/Llama-3.1-8B-Instruct", "ML401"), ("hf://acme/Llama-3.1-8B-Instruct", "ML402")]

@@ -280,3 +280,14 @@ def _norm(text: str) -> str:
 def test_records_are_plain_files():
     names = sorted(p.name for p in RECORDS.iterdir() if p.suffix == ".toml")
     assert len(names) == len(load_kb()) and all(os.sep not in n for n in names)
+
+
+def test_holders_are_hub_organisations_of_model_licenses():
+    kb = load_kb()
+    held = {lic.id: lic.holders for lic in kb.all() if lic.holders}
+    assert held["llama3.1"] == ("meta-llama",) and held["gemma"] == ("google",)
+    assert held["qwen-license"] == ("qwen",)  # written "Qwen", matched lower-cased
+    for lid, orgs in held.items():
+        assert kb.get(lid).kind == "model", lid  # template licenses (MIT, RAIL) have no one holder
+        for org in orgs:
+            assert re.fullmatch(r"[a-z0-9][a-z0-9._-]*", org), (lid, org)

@@ -197,7 +197,7 @@ def notice_missing(facts: Facts, conditional: Iterable[str] = ("apache-2.0",),
                    licensor: bool = False) -> Iterator[Violation]:
     conditional = set(conditional)
     notices = [nf for nf in facts.notice_files if "/" not in nf.path]
-    for found in _owed(all_licenses(facts), inherited_licenses(facts), licensor):
+    for found in _owed(facts, all_licenses(facts), inherited_licenses(facts), licensor):
         lic = found.license
         assert lic is not None
         if lic.id in conditional:
@@ -231,7 +231,7 @@ def attribution_missing(facts: Facts, alternatives: Mapping[str, list[str]] | No
     body = facts.card.body
     about = " ".join(str(x) for x in (facts.model_name, facts.card.title,
                                       facts.metadata.get("base_model")) if x).lower()
-    for found in _owed(model_licenses(facts), inherited_licenses(facts), licensor):
+    for found in _owed(facts, model_licenses(facts), inherited_licenses(facts), licensor):
         phrase = found.license.obligations.display_phrase  # type: ignore[union-attr]
         if not phrase:
             continue
@@ -247,14 +247,19 @@ def attribution_missing(facts: Facts, alternatives: Mapping[str, list[str]] | No
                         found.location, {"license": found.license.id, "phrases": choices})  # type: ignore[union-attr]
 
 
-def _owed(own: list[Found], inherited: list[Found], licensor: bool) -> list[Found]:
+def _owed(facts: Facts, own: list[Found], inherited: list[Found], licensor: bool) -> list[Found]:
     """The licenses whose redistribution duties fall on this repository. A licensor's release
     owes none under its own terms, not even where its base models carry the same terms (Meta's
-    instruct model on Meta's base); a base under other terms still binds it."""
-    if not licensor:
-        return distinct_known(own + inherited)
-    own_ids = {f.license.id for f in own if f.license is not None}
-    return distinct_known([f for f in inherited if f.license is not None and f.license.id not in own_ids])
+    instruct model on Meta's base); a base under other terms still binds it. The licensor is
+    said so in the configuration (``licensor``), or known on the Hub: a repository of one of the
+    organisations the license record names as its holder's."""
+    found = distinct_known(own + inherited)
+    held = {f.license.id for f in own if f.license is not None} if licensor else set()
+    repo_id = facts.target.repo_id
+    if repo_id and "/" in repo_id:
+        org = repo_id.split("/", 1)[0].lower()
+        held |= {f.license.id for f in found if f.license is not None and org in f.license.holders}
+    return [f for f in found if f.license is not None and f.license.id not in held]
 
 
 def _whose(found: Found) -> str:

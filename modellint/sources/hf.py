@@ -418,7 +418,7 @@ def _plain(value: Any) -> Any:
 
 def _info(target: str, kind: str, origin: str, commit: str, repo_id: str) -> TargetInfo:
     return TargetInfo(target=target, kind=kind, origin=origin, revision=commit,
-                      name=repo_id.rsplit("/", 1)[-1])
+                      name=repo_id.rsplit("/", 1)[-1], repo_id=repo_id)
 
 
 def _remember(storage: Path, revision: str, commit: str, siblings: list[Any]) -> None:
