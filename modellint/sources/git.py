@@ -57,7 +57,9 @@ class GitSnapshot(Snapshot):
                  changed_paths: tuple[str, ...] | None) -> None:
         self.repo = repo
         self._blobs = blobs  # path -> binsha
-        self._prefixes: dict[str, bytes] = {}  # path -> the start of a large blob, as read so far
+        # The start of the large blob read last, as far as read: a weight header is read in
+        # windows, one file after another, so one blob's start is all there is to keep.
+        self._prefix_of: tuple[str, bytes] = ("", b"")
         super().__init__(info, files, problems, trusted=True, changed_paths=changed_paths)
 
     def read_bytes(self, path: str, limit: int) -> bytes:
@@ -73,8 +75,8 @@ class GitSnapshot(Snapshot):
             return b""
         try:
             if entry.size <= SHARED_READ_MAX:
-                return bytes(self.repo.odb.stream(binsha).read(end))[start:end]
-            if end <= PREFIX_MAX:
+                data = bytes(self.repo.odb.stream(binsha).read(end))[start:end]
+            elif end <= PREFIX_MAX:
                 data = self._prefix(path, binsha, end)[start:end]
             elif start > SKIP_MAX:
                 raise FileReadError(f"{path}: bytes {start}-{end} of a {entry.size}-byte git blob "
@@ -90,11 +92,11 @@ class GitSnapshot(Snapshot):
         return data
 
     def _prefix(self, path: str, binsha: bytes, end: int) -> bytes:
-        known = self._prefixes.get(path, b"")
+        known = self._prefix_of[1] if self._prefix_of[0] == path else b""
         if len(known) < end:
             # Read at least twice what was known: growing windows cost a few processes in all.
             known = self._stream(binsha, 0, min(PREFIX_MAX, max(end, 2 * len(known))))
-            self._prefixes[path] = known
+            self._prefix_of = (path, known)
         return known
 
     def _stream(self, binsha: bytes, start: int, end: int) -> bytes:
