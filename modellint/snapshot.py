@@ -7,8 +7,10 @@ look the same to everything downstream.
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import NamedTuple
 
+from modellint.classify import weight_format
 from modellint.model import TargetInfo
 
 LFS_SPEC_PREFIX = b"version https://git-lfs.github.com/spec/v1"
@@ -57,6 +59,15 @@ def parse_lfs_pointer(data: bytes) -> LfsPointer | None:
     if not oid or not size:
         return None
     return LfsPointer(oid=oid.group(1).decode("ascii"), size=int(size.group(1)))
+
+
+def lfs_pointer_of(path: str, size: int, read: Callable[[int], bytes]) -> LfsPointer | None:
+    """The git-lfs pointer a listed file is, if it is one; ``read(n)`` gives its first n bytes.
+    Only a small file with a weight file's name can stand in for weights: reading every small
+    file of a repository to ask would be waste."""
+    if size > LFS_POINTER_MAX or not weight_format(path):
+        return None
+    return parse_lfs_pointer(read(LFS_POINTER_MAX + 1))
 
 
 class Snapshot(ABC):

@@ -16,20 +16,12 @@ relative to it, as for a local folder.
 from __future__ import annotations
 
 import stat
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from modellint.classify import weight_format
 from modellint.model import TargetInfo
-from modellint.snapshot import (
-    LFS_POINTER_MAX,
-    FileEntry,
-    FileReadError,
-    Snapshot,
-    SourceError,
-    SourceProblem,
-    parse_lfs_pointer,
-)
+from modellint.snapshot import FileEntry, FileReadError, Snapshot, SourceError, SourceProblem, lfs_pointer_of
 
 INDEX_REVISION = "index"
 _GITLINK = 0o160000
@@ -221,9 +213,7 @@ def _entries_to_files(repo: Any, entries: list[tuple[str, int, bytes]],
             continue
         try:
             size = repo.odb.info(binsha).size  # the blob's size (for LFS: the pointer's)
-            lfs = None
-            if size <= LFS_POINTER_MAX and weight_format(path):
-                lfs = parse_lfs_pointer(bytes(repo.odb.stream(binsha).read()))
+            lfs = lfs_pointer_of(path, size, partial(_blob_head, repo, binsha))
         except Exception:  # gitpython raises ValueError, BadObject... for a missing object
             problems.append(SourceProblem(path, f"git object {binsha.hex()} is missing or "
                                                 "unreadable (a damaged repository?); skipped"))
@@ -232,6 +222,10 @@ def _entries_to_files(repo: Any, entries: list[tuple[str, int, bytes]],
         blobs[path] = binsha
     files.sort(key=lambda f: f.path)
     return files, blobs
+
+
+def _blob_head(repo: Any, binsha: bytes, n: int) -> bytes:
+    return bytes(repo.odb.stream(binsha).read(n))
 
 
 def _diff_names(repo: Any, args: list[str], prefix: str) -> tuple[str, ...]:

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import partial
 
-from modellint.classify import weight_format
 from modellint.model import TargetInfo
-from modellint.snapshot import (
-    LFS_POINTER_MAX,
-    FileEntry,
-    FileReadError,
-    Snapshot,
-    SourceError,
-    SourceProblem,
-    parse_lfs_pointer,
-)
+from modellint.snapshot import FileEntry, FileReadError, Snapshot, SourceError, SourceProblem, lfs_pointer_of
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules"})
 # Safety valve for absurd trees; the walk reports that it stopped rather than going silent.
@@ -143,17 +135,15 @@ def _walk(root: str, here: str, prefix: str, files: list[FileEntry],
                 continue
             _walk(root, entry.path, rel + "/", files, problems, seen | {key})
         elif stat.S_ISREG(st.st_mode):
-            files.append(FileEntry(rel, st.st_size, _lfs_pointer(entry.path, rel, st.st_size)))
+            lfs = lfs_pointer_of(rel, st.st_size, partial(_head, entry.path))
+            files.append(FileEntry(rel, st.st_size, lfs))
         else:
             problems.append(SourceProblem(rel, "not a regular file (device, FIFO or socket); skipped"))
 
 
-def _lfs_pointer(full: str, rel: str, size: int):  # type: ignore[no-untyped-def]
-    # Only weight-named files can stand in for weights; reading every small file would be waste.
-    if size > LFS_POINTER_MAX or not weight_format(rel):
-        return None
+def _head(full: str, n: int) -> bytes:
     try:
         with open(full, "rb") as fh:
-            return parse_lfs_pointer(fh.read(LFS_POINTER_MAX + 1))
-    except OSError:
-        return None
+            return fh.read(n)
+    except OSError:  # unreadable: not a pointer; reading it later reports why
+        return b""
