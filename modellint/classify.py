@@ -69,6 +69,14 @@ _SCOPE_HINTS = (
     ("data", re.compile(r"(^|[-_.\s])(data|dataset)([-_.\s]|$)", re.I | re.A)),
 )
 _TEXT_SUFFIXES = ("", ".md", ".txt", ".rst", ".markdown", ".html", ".pdf")
+# Suffixes of code, data and images: `check_license.py` or `LICENSE.png` share a license file's
+# name but hold no license text. Any other suffix may be a license's (`LICENSE.llama3`).
+_NOT_TEXT_SUFFIXES = frozenset({
+    ".py", ".pyc", ".ipynb", ".js", ".ts", ".sh", ".rs", ".go", ".c", ".h", ".cc", ".cpp",
+    ".java", ".rb", ".so", ".json", ".jsonl", ".yaml", ".yml", ".toml", ".csv", ".tsv",
+    ".parquet", ".xml", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".zip",
+    ".gz", ".tar",
+})
 
 
 class Classified(NamedTuple):
@@ -115,7 +123,7 @@ def classify(path: str) -> Classified:
     if lower in _CONFIG_NAMES and len(parts) == 1:
         return Classified(CONFIG)
     suffix = lower[lower.rfind(".") :] if "." in lower else ""
-    textual = suffix in _TEXT_SUFFIXES or not suffix or suffix.startswith(".")
+    textual = suffix not in _NOT_TEXT_SUFFIXES
     in_licenses_dir = len(parts) > 1 and parts[-2].lower() in ("licenses", "licences")
     if in_licenses_dir or (textual and _LICENSE_NAME.match(name)):
         if _POLICY_NAME.search(name):
