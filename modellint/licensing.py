@@ -1,16 +1,15 @@
-"""What a repository says about its licenses: the card's declared values, and which license
-covers which component (code, weights, data).
+"""What a model card says about its licenses.
 
 ``declared`` reads the card's ``license`` (a Hub id, an SPDX expression, a list of either, or
-``other`` with ``license_name`` / ``license_link``). ``coverage`` adds scoped license files
-(LICENSE-CODE, LICENSE-MODEL, ...) and README sentences such as "the code is MIT, the weights are
-under the Llama 3.1 license". ``license_expression`` is imported only for values that are not a
-plain id the knowledge base knows, so most scans never pay for it.
+``other`` with ``license_name`` / ``license_link``) against the knowledge base. Which license
+covers which component (code, weights, data) is the checks' business (``checks/_terms.py``).
+``license_expression`` is imported only for values that are not a plain id the knowledge base
+knows, so most scans never pay for it.
 """
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from modellint.knowledge import License, load_kb
@@ -137,141 +136,5 @@ def _parse_expression(value: str, alias_hit: License | None) -> list[DeclaredLic
     return [DeclaredLicense(value, "license", INVALID, None, error=error)]
 
 
-# ---- coverage: which license covers which component -----------------------------------------
-
-
-class Statement(NamedTuple):
-    """One piece of evidence that a license applies to a component (None = the whole repo)."""
-
-    component: str | None
-    license: License | None
-    value: str  # the license as written (id, name, expression)
-    source: str  # card-metadata | license-file | card-text
-    path: str | None
-    line: int | None = None
-
-
-class Coverage(NamedTuple):
-    """Which license covers each component (code, weights, data)."""
-
-    statements: tuple[Statement, ...]
-
-    def for_component(self, component: str) -> list[Statement]:
-        """What covers ``component``: statements scoped to it, else the repository-wide ones."""
-        scoped = [s for s in self.statements if s.component == component]
-        return scoped or [s for s in self.statements if s.component is None]
-
-    def scoped(self) -> dict[str, list[Statement]]:
-        out: dict[str, list[Statement]] = {}
-        for s in self.statements:
-            if s.component:
-                out.setdefault(s.component, []).append(s)
-        return out
-
-
-def coverage(facts: Any) -> Coverage:
-    statements: list[Statement] = []
-    card = facts.card
-    card_path = card.path if card else None
-    line = card.key_lines.get("license") if card else None
-    for d in declared(facts):
-        statements.append(Statement(None, d.license, d.value, "card-metadata", card_path, line))
-    kb = load_kb()
-    for lf in facts.license_files:
-        for found in lf.licenses:
-            statements.append(Statement(lf.scope, kb.resolve(found.id), found.id, "license-file",
-                                        lf.path))
-    if card is not None:
-        statements.extend(_card_statements(card))
-    return Coverage(tuple(statements))
-
-
-# Words that name a component in prose, most specific first.
-_COMPONENT_WORDS = (
-    ("data", r"(?:training\s+)?data(?:sets?)?|corpus|corpora"),
-    ("code", r"(?:source\s+)?code(?:base)?|scripts?|software|inference\s+code|repository\s+code"),
-    ("weights", r"(?:model\s+)?weights|checkpoints?|parameters|the\s+models?\b"),
-)
-_COMPONENT_RE = [(c, re.compile(rf"\b(?:{p})\b", re.I)) for c, p in _COMPONENT_WORDS]
-_CLAUSE_SPLIT = re.compile(r"(?<!\d)\.(?:\s+|$)|;|\n\s*\n|\n[-*] |,\s*(?:and|while|whereas|but)\s+"
-                           r"|\s(?:while|whereas|but)\s", re.I)
-# Keys too common as words, or meta values: never taken as a license mention in prose.
-_PROSE_STOP = {"other", "unknown", "none", "noassertion", "cc", "bsd", "gpl", "data", "fdl", "ofl",
-               "isc", "openatom", "qwen", "deepseek", "boost", "etalab", "expat", "freebsd", "lppl",
-               "falcon-180b", "mrl", "mnpl"}
-
-
-@functools.lru_cache(maxsize=1)
-def _mention_re() -> re.Pattern[str]:
-    keys: set[str] = set()
-    for lic in load_kb().all():
-        if lic.kind == "meta":
-            continue
-        keys.update(k for k in lic.ids if len(k) >= 3 and k not in _PROSE_STOP)
-        keys.add(lic.name.lower())
-    alternatives = sorted(keys, key=len, reverse=True)
-    body = "|".join(re.escape(k).replace(r"\ ", r"[\s_-]+") for k in alternatives)
-    return re.compile(rf"(?<![\w.-])(?:{body})(?![\w+-]|\.\d)", re.I)
-
-
-def mentions(text: str) -> list[tuple[int, str, License]]:
-    """License names and ids mentioned in a piece of prose: (offset, as written, record)."""
-    kb = load_kb()
-    out: list[tuple[int, str, License]] = []
-    for m in _mention_re().finditer(text):
-        lic = kb.resolve(re.sub(r"[\s_]+", " ", m.group(0)))
-        if lic is None:
-            lic = kb.resolve(re.sub(r"[\s_]+", "-", m.group(0)))
-        if lic is not None and all(lic is not seen for _, _, seen in out):
-            out.append((m.start(), m.group(0), lic))
-    return out
-
-
-def _card_statements(card: Any) -> Iterable[Statement]:
-    section = card.section(r"^licen[cs](e|es|ing)\b", r"\blicen[cs](e|es|ing)\b")
-    if section is None or not section.text:
-        return []
-    lines = card.body.splitlines()
-    out = []
-    for clause in _CLAUSE_SPLIT.split(section.text):
-        if not clause or not clause.strip():
-            continue
-        found = mentions(clause)
-        if not found:
-            continue
-        named = sorted((m.start(), c) for c, rx in _COMPONENT_RE for m in rx.finditer(clause))
-        if not named:
-            continue  # a license named without a component is the card's business, not a scope
-        line = _line_of(clause, lines, card.body_line, section.line)
-        for component, (value, lic) in _pair(named, found):
-            out.append(Statement(component, lic, value, "card-text", card.path, line))
-    return out
-
-
-def _pair(named: list[tuple[int, str]], found: list[tuple[int, str, License]]
-          ) -> list[tuple[str, tuple[str, License]]]:
-    """Match components and licenses in one clause. One license covers every component named;
-    with several, each license goes to the component named just before it ("the code is MIT,
-    the weights are under X")."""
-    components = list(dict.fromkeys(c for _, c in named))
-    if len(found) == 1:
-        return [(c, found[0][1:]) for c in components]
-    pairs = []
-    for start, value, lic in found:
-        before = [c for pos, c in named if pos < start]
-        pairs.append((before[-1] if before else named[0][1], (value, lic)))
-    return pairs
-
-
-def _line_of(clause: str, body_lines: list[str], body_line: int, after: int) -> int | None:
-    probe = clause.strip().splitlines()[0][:40]
-    for i, text in enumerate(body_lines):
-        number = body_line + i
-        if number > after and probe in text:
-            return number
-    return None
-
-
-__all__ = ["ALIAS", "HUB_ID", "INVALID", "OTHER", "SPDX", "UNKNOWN", "Coverage", "DeclaredLicense",
-           "Statement", "card_license_values", "coverage", "declared", "license_from_link",
-           "mentions", "parse_value"]
+__all__ = ["ALIAS", "HUB_ID", "INVALID", "OTHER", "SPDX", "UNKNOWN", "DeclaredLicense",
+           "card_license_values", "declared", "license_from_link", "parse_value"]

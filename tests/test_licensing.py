@@ -1,4 +1,4 @@
-"""declared() and coverage(): what the card and the files say about licenses."""
+"""declared(): what the card's license fields say."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from modellint.facts import extract
-from modellint.licensing import coverage, declared, mentions
+from modellint.licensing import declared
 from modellint.sources import SourceOptions, open_target
 
 
@@ -68,46 +68,3 @@ def test_plain_ids_do_not_import_license_expression(tmp_path):
     assert out.stdout.split("\n")[:2] == ["['llama3.1', 'qwen-license']", "False"]
 
 
-def test_coverage_from_scoped_license_files(make_repo):
-    facts = facts_for(make_repo, {
-        **card("license: other\nlicense_name: deepseek\nlicense_link: LICENSE-MODEL"),
-        "LICENSE-CODE": "SPDX-License-Identifier: MIT\n",
-        "LICENSE-MODEL": "SPDX-License-Identifier: LicenseRef-scancode-deepseek-la-1.0\n",
-    })
-    cov = coverage(facts)
-    assert [s.license.id for s in cov.for_component("code")] == ["mit"]
-    assert [s.license.id for s in cov.for_component("weights")] == ["deepseek-license"]
-    # nothing says what covers the data: the card's license speaks for the whole repository
-    assert [(s.license.id, s.source) for s in cov.for_component("data")] == \
-        [("deepseek-license", "card-metadata")]
-
-
-def test_coverage_from_card_license_section(make_repo):
-    body = ("# Model\n\nText.\n\n## License\n\n"
-            "The code in this repository is released under the MIT License, and the model weights "
-            "are under the Llama 3.1 Community License Agreement.\n"
-            "The training data is CC-BY-4.0.\n")
-    facts = facts_for(make_repo, card("license: other\nlicense_name: llama3.1", body))
-    scoped = {c: [(s.license.id, s.line) for s in items]
-              for c, items in coverage(facts).scoped().items()}
-    assert scoped == {"code": [("mit", 11)], "weights": [("llama3.1", 11)],
-                      "data": [("cc-by-4.0", 12)]}
-
-
-def test_coverage_pairs_licenses_with_the_component_named_before(make_repo):
-    body = "## Licensing\n\nThe code is Apache-2.0, the weights are CC-BY-NC-4.0.\n"
-    facts = facts_for(make_repo, card("license: cc-by-nc-4.0", body))
-    scoped = {c: [s.license.id for s in items] for c, items in coverage(facts).scoped().items()}
-    assert scoped == {"code": ["apache-2.0"], "weights": ["cc-by-nc-4.0"]}
-
-
-def test_license_section_without_components_adds_nothing(make_repo):
-    body = "## License\n\nThis is released under apache-2.0; see LICENSE for details.\n"
-    facts = facts_for(make_repo, card("license: apache-2.0", body))
-    assert coverage(facts).scoped() == {}
-
-
-def test_mentions_ignore_common_words():
-    assert mentions("Other models, unknown data, cc me, see the BSD port") == []
-    assert [lic.id for _, _, lic in mentions("under Apache 2.0 and the Gemma Terms of Use")] == \
-        ["apache-2.0", "gemma"]
