@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import NamedTuple
 
 from modellint.checks._util import card_location
 from modellint.classify import PICKLE_FORMATS
 from modellint.facts import Facts, WeightFile
+from modellint.knowledge import KnowledgeBase, load_kb
 from modellint.model import Location, Violation
 
 # Values that say "no usable license id here" rather than naming one.
@@ -51,48 +52,51 @@ def _declared_values(facts: Facts) -> list[str]:
     return values
 
 
-def _kb() -> Any:
-    try:
-        from modellint.knowledge import load_kb
-    except ImportError:  # the knowledge base is optional for this check
-        return None
-    return load_kb()
-
-
 def _squash(value: str) -> str:
     return re.sub(r"[^a-z0-9+]", "", value.lower())
 
 
-def _canonical(value: str, kb: Any) -> str:
+def _canonical(value: str, kb: KnowledgeBase) -> str:
     """One comparable key per license: the KB id when the KB knows it, else the squashed text,
     so `Apache-2.0`, `apache-2.0` and `apache 2.0` agree."""
-    lic = None
-    if kb is not None:
-        # Cards and converters often drop the trailing "Agreement" of a license's full name.
-        lic = kb.resolve(value) or (kb.resolve(value + " Agreement")
-                                    if value.lower().endswith("license") else None)
+    # Cards and converters often drop the trailing "Agreement" of a license's full name.
+    lic = kb.resolve(value) or (kb.resolve(value + " Agreement")
+                                if value.lower().endswith("license") else None)
     return f"kb:{lic.id.lower()}" if lic is not None else _squash(value)
 
 
 def _symbols(value: str) -> list[str]:
     """The license ids of an SPDX expression (`MIT OR Apache-2.0`), or [] when it is not one."""
-    from license_expression import ExpressionError, get_spdx_licensing
+    from license_expression import ExpressionError
+
+    from modellint.licensing import _spdx_licensing
 
     try:
-        parsed = get_spdx_licensing().parse(value, validate=False)
+        # The cached parser: building one costs ~20 ms, once per weight file made scans crawl.
+        parsed = _spdx_licensing().parse(value, validate=False)
     except (ExpressionError, TypeError, ValueError, RecursionError):
         return []
     return [str(s.key) for s in getattr(parsed, "symbols", ())] if parsed is not None else []
 
 
-def _agrees(embedded: str, declared: Iterable[str], kb: Any) -> bool:
-    keys = {_canonical(d, kb) for d in declared}
-    if _canonical(embedded, kb) in keys:
+class _Declared(NamedTuple):
+    """The card's license keys, computed once per scan rather than once per weight file."""
+
+    direct: frozenset[str]  # each declared value as a whole
+    with_symbols: frozenset[str]  # plus each license id inside a declared SPDX expression
+
+
+def _declared_keys(declared: Iterable[str], kb: KnowledgeBase) -> _Declared:
+    direct = {_canonical(d, kb) for d in declared}
+    symbols = {_canonical(s, kb) for d in declared for s in _symbols(d)}
+    return _Declared(frozenset(direct), frozenset(direct | symbols))
+
+
+def _agrees(embedded: str, keys: _Declared, kb: KnowledgeBase) -> bool:
+    if _canonical(embedded, kb) in keys.direct:
         return True
-    for d in declared:
-        keys.update(_canonical(s, kb) for s in _symbols(d))
     symbols = _symbols(embedded)
-    return bool(symbols) and all(_canonical(s, kb) in keys for s in symbols)
+    return bool(symbols) and all(_canonical(s, kb) in keys.with_symbols for s in symbols)
 
 
 def _judged(wf: WeightFile) -> tuple[str, str] | None:
@@ -113,16 +117,16 @@ def embedded_license_mismatch(facts: Facts) -> Iterator[Violation]:
     declared = _declared_values(facts)
     if not declared:
         return  # ML102 speaks for a card without a license
-    kb = None
-    loaded = False
+    kb = load_kb()
+    keys: _Declared | None = None
     for wf in _all_weights(facts):
         found = _judged(wf)
         if found is None:
             continue
-        if not loaded:
-            kb, loaded = _kb(), True
+        if keys is None:
+            keys = _declared_keys(declared, kb)
         key, value = found
-        if _agrees(value, declared, kb):
+        if _agrees(value, keys, kb):
             continue
         said = ", ".join(repr(d) for d in declared)
         yield Violation(
