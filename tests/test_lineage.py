@@ -43,6 +43,7 @@ class FakeHub:
             model_id,
             license=tuple([meta["license"]]),
             license_name=meta.get("license_name"),
+            license_link=meta.get("license_link"),
             base_models=tuple(meta.get("base_model", [])),
         )
 
@@ -165,6 +166,13 @@ def test_hub_other_license_name_resolves_through_the_kb():
     hub = FakeHub({"deepseek-ai/x": {"license": "other", "license_name": "deepseek"}})
     (base,) = resolve_lineage(card("---\nbase_model: deepseek-ai/x\n---\n"), {}, [], hub).bases
     assert base.licenses == ("deepseek-license",)
+
+
+def test_a_base_card_under_other_resolves_through_its_license_link():
+    link = "https://github.com/meta-llama/llama-models/blob/main/models/llama3/LICENSE"
+    hub = FakeHub({"acme/x": {"license": "other", "license_link": link}})
+    (base,) = resolve_lineage(card("---\nbase_model: acme/x\n---\n"), {}, [], hub).bases
+    assert base.licenses == ("llama3",)
 
 
 def test_a_crashing_resolver_becomes_a_note():

@@ -301,27 +301,18 @@ def _lookup(resolver: BaseModelResolver | None, model_id: str) -> ResolvedBase |
     return _CACHE[key]
 
 
-def kb_ids(values: tuple[str, ...], license_name: str | None) -> tuple[str, ...]:
-    """Knowledge-base ids for a card's license values; unknown values are kept as written."""
-    if not values:
-        return ()
-    kb = _kb()
+def kb_ids(values: tuple[str, ...], license_name: str | None = None,
+           license_link: str | None = None) -> tuple[str, ...]:
+    """Knowledge-base ids for a base card's license values, read as the card of the scanned
+    repository is (``other`` through its name or link); values not understood stay as written."""
+    from modellint.licensing import parse_value
+
+    fields = {"license_name": license_name, "license_link": license_link}
     out: list[str] = []
     for value in values:
-        lowered = value.strip().lower()
-        if lowered == "other" and license_name:
-            value = license_name
-        record = kb.resolve(value) if kb is not None else None
-        out.append(record.id if record is not None else value.strip())
+        ids = [d.license.id for d in parse_value(value.strip(), fields) if d.license is not None]
+        out.extend(ids or [value.strip()])
     return tuple(dict.fromkeys(out))
-
-
-def _kb():  # type: ignore[no-untyped-def]
-    try:
-        from modellint.knowledge import load_kb
-    except ImportError:  # the knowledge base is merged separately; lineage still works without it
-        return None
-    return load_kb()
 
 
 def resolve_lineage(card: Any, configs: Mapping[str, Any], weights: Any,
@@ -354,7 +345,7 @@ def _resolve_one(model_id: str, where: str, path: str | None, line: int | None, 
     found = _lookup(resolver, model_id)
     unresolved = BaseModel(model_id=model_id, declared_in=where, path=path, line=line, depth=depth)
     if found is not None and found.error is None and found.license:
-        licenses = kb_ids(found.license, found.license_name)
+        licenses = kb_ids(found.license, found.license_name, found.license_link)
         return unresolved._replace(licenses=licenses, source=found.source), found.base_models
     entry = table_lookup(model_id)
     if entry is not None:
