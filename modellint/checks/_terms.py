@@ -8,7 +8,7 @@ the part it covers (the file's scope: code, weights, data, or None for the whole
 import re
 from typing import NamedTuple
 
-from modellint.checks._util import card_location, root_license_files
+from modellint.checks._util import card_location, repo_path, root_license_files
 from modellint.facts import Facts, TextFile
 from modellint.knowledge import License, load_kb
 from modellint.model import Location
@@ -61,7 +61,7 @@ def _card_scope(facts: Facts) -> str | None:
     link = facts.metadata.get("license_link")
     if not isinstance(link, str):
         return None
-    path = link.strip().removeprefix("./")
+    path = repo_path(link)
     for lf in facts.license_files:
         if lf.path == path and lf.scope == "code":
             return "code"

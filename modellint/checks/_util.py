@@ -20,6 +20,18 @@ def is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://", "ftp://", "www."))
 
 
+def repo_path(link: str) -> str | None:
+    """The repo-relative path a `license_link` names (`./LICENSE`, `/LICENSE#terms` -> `LICENSE`),
+    or None when it is a URL or an in-page anchor."""
+    link = link.strip()
+    if not link or is_url(link) or link.startswith(("mailto:", "#")):
+        return None
+    link = link.split("#", 1)[0].split("?", 1)[0]
+    while link.startswith(("/", "./")):  # in any order: `/./LICENSE`, `.//LICENSE`
+        link = link[1:] if link[0] == "/" else link[2:]
+    return link
+
+
 def root_license_files(facts: Facts):  # type: ignore[no-untyped-def]
     """License files that speak for the whole repo: at the root or in a top-level LICENSES/."""
     out = []

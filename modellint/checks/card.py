@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from modellint.checks._util import card_location, is_url
+from modellint.checks._util import card_location, repo_path
 from modellint.facts import Facts
 from modellint.licensing import MAX_LICENSE_VALUES
 from modellint.model import Location, Violation
@@ -53,17 +53,6 @@ def license_other_unnamed(facts: Facts) -> Iterator[Violation]:
                         card_location(facts, "license"), {"missing": missing})
 
 
-def _repo_path(link: str) -> str | None:
-    """The repo-relative path a `license_link` names, or None when it is a URL."""
-    link = link.strip()
-    if not link or is_url(link) or link.startswith(("mailto:", "#")):
-        return None
-    link = link.split("#", 1)[0].split("?", 1)[0]
-    while link.startswith("./"):
-        link = link[2:]
-    return link.lstrip("/")
-
-
 def license_link_broken(facts: Facts) -> Iterator[Violation]:
     card = facts.card
     if card is None or card.metadata_error:
@@ -71,7 +60,7 @@ def license_link_broken(facts: Facts) -> Iterator[Violation]:
     link = card.metadata.get("license_link")
     if not isinstance(link, str):
         return
-    path = _repo_path(link)
+    path = repo_path(link)
     if path is None or not path:
         return
     if facts_has_path(facts, path):
