@@ -36,14 +36,13 @@ _GENERIC_STEM_WORDS = {"license", "licence", "licenses", "model", "code", "weigh
 
 @lru_cache(maxsize=1)
 def knowledge_base() -> Any:
-    """The knowledge base, or None while the package has none."""
-    try:
-        from modellint.knowledge import load_kb
-    except ImportError:
-        return None
+    """The knowledge base, or None when its records are broken (the rules report that; it must
+    not stop identification)."""
+    from modellint.knowledge import load_kb
+
     try:
         return load_kb()
-    except Exception:  # a broken KB must not stop identification; rules report KB problems
+    except Exception:
         return None
 
 
@@ -102,8 +101,7 @@ def name_table() -> tuple[tuple[str, str], ...]:
     kb = knowledge_base()
     if kb is not None:
         for lic in kb.all():
-            if getattr(lic, "name", None):
-                _add_name(pairs, lic.name, lic.id)
+            _add_name(pairs, lic.name, lic.id)
     return tuple(sorted(pairs.items(), key=lambda kv: -len(kv[0])))
 
 
@@ -139,14 +137,11 @@ def kb_phrases() -> tuple[tuple[str, tuple[str, ...], int], ...]:
         return ()
     out = []
     for lic in kb.all():
-        if getattr(lic, "kind", None) in ("family", "meta"):
+        if lic.kind in ("family", "meta"):
             continue  # a family is never what a text holds
-        ident = getattr(lic, "identify", None)
-        phrases = tuple(normalise_phrase(p) for p in getattr(ident, "phrases", ()) or ())
-        phrases = tuple(p for p in phrases if p)
-        if phrases:
-            need = int(getattr(ident, "min_phrases", 0) or min(2, len(phrases)))
-            out.append((str(lic.id), phrases, max(1, need)))
+        phrases = tuple(p for p in (normalise_phrase(x) for x in lic.identify.phrases) if p)
+        if phrases:  # the loader keeps min_phrases between 1 and len(phrases)
+            out.append((lic.id, phrases, lic.identify.min_phrases))
     return tuple(out)
 
 
