@@ -96,14 +96,18 @@ def _other(value: str, metadata: Mapping[str, Any]) -> DeclaredLicense:
 def license_from_link(link: str) -> License | None:
     """A record whose text lives at ``link`` (its URL, or a file name such as MRL-0.1.md)."""
     kb = load_kb()
-    link = link.strip()
-    bare = link.rstrip("/").lower().removeprefix("https://").removeprefix("http://")
+    bare = _bare_url(link)
     for lic in kb.all():
-        if lic.url and lic.url.lower().removeprefix("https://").removeprefix("http://") == bare:
+        if lic.url and _bare_url(lic.url) == bare:
             return lic
     stem = re.sub(r"\.(md|txt|html?|pdf)$", "", bare.rsplit("/", 1)[-1])
     hit = kb.resolve(stem) if stem else None
     return hit if hit is not None and hit.kind != "meta" else None
+
+
+def _bare_url(url: str) -> str:
+    """A URL compared without its scheme, case or trailing slash."""
+    return url.strip().rstrip("/").lower().removeprefix("https://").removeprefix("http://")
 
 
 @functools.lru_cache(maxsize=1)

@@ -68,3 +68,14 @@ def test_plain_ids_do_not_import_license_expression(tmp_path):
     assert out.stdout.split("\n")[:2] == ["['llama3.1', 'qwen-license']", "False"]
 
 
+
+
+@pytest.mark.parametrize("link", [
+    "https://www.bigcode-project.org/docs/pages/bigcode-openrail/",
+    "http://www.bigcode-project.org/docs/pages/bigcode-openrail",
+])
+def test_license_link_matches_a_record_url_with_or_without_its_slash(link):
+    from modellint.licensing import license_from_link
+
+    lic = license_from_link(link)
+    assert lic is not None and lic.id == "bigcode-openrail-m"
