@@ -35,3 +35,9 @@ def test_rule_case(code, case, make_repo, run_lint, registry):
     defaults = {c: r.severity.value for c, r in registry.rules.items()}
     assert got == expected_tuples(case.get("expect", []), defaults), \
         [f.message for f in report.active() if f.code in codes]
+    # An expectation may also pin part of the message (`message = "..."`, a substring).
+    for e in case.get("expect", []):
+        if "message" in e:
+            messages = [f.message for f in report.active()
+                        if (f.code, f.path, f.line) == (e["code"], e.get("path"), e.get("line"))]
+            assert any(e["message"] in m for m in messages), (e["message"], messages)

@@ -178,12 +178,26 @@ def base_license_incompatible(facts: Facts) -> Iterator[Violation]:
             what = "no derivative of it may be shared at all"
         else:
             what = f"a derivative must carry {_allowed_text(entry, record)}"
-        ref = entry.clause.split(":", 1)[0] if ":" in entry.clause[:80] else entry.name
+        ref = _clause_ref(entry)
         yield Violation(
             f"declared license {declared} breaks the terms of base model {_names(bases)}, licensed "
             f"`{record.id}`: {what} ({ref}){_table_note(bases)}",
             where, {"base_license": record.id, "bases": [b.model_id for b in bases],
                     "declared": [raw for raw, _ in own], "clause": entry.clause})
+
+
+def _clause_ref(entry: CompatEntry) -> str:
+    """The clause's heading ("Section 1.b.i"): its text up to the first colon outside brackets,
+    within the first 80 characters; "Section 4 (BigCode: section 7): ..." keeps its bracket."""
+    depth = 0
+    for i, ch in enumerate(entry.clause[:80]):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        elif ch == ":" and depth == 0:
+            return entry.clause[:i]
+    return entry.name
 
 
 def _allowed_text(entry: CompatEntry, record: Any) -> str:
