@@ -13,6 +13,7 @@ MAX_YAML_NODES = 200_000
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w.-]*)\s*:")
+_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")  # a setext heading's underline
 
 
 class Section(NamedTuple):
@@ -130,7 +131,8 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
                 if m and m.group(1) not in key_lines:
                     key_lines[m.group(1)] = i + 2  # +1 for the opening '---', +1 for 1-based
             body_start = end + 1
-    sections, title, comments = _parse_body(lines, body_start)
+    body = "\n".join(lines[body_start:])
+    sections, title, comments = _parse_body(lines, body_start, body)
     return Card(
         path=path,
         has_front_matter=has_fm,
@@ -140,7 +142,7 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
         key_lines=key_lines,
         sections=sections,
         title=title,
-        body="\n".join(lines[body_start:]),
+        body=body,
         body_line=body_start + 1,
         truncated=truncated,
         comments=comments,
@@ -150,7 +152,8 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 
 
-def _parse_body(lines: list[str], start: int) -> tuple[tuple[Section, ...], str | None, tuple[tuple[int, str], ...]]:
+def _parse_body(lines: list[str], start: int, body: str
+                ) -> tuple[tuple[Section, ...], str | None, tuple[tuple[int, str], ...]]:
     headings: list[tuple[int, int, str]] = []  # (line index, level, title)
     in_fence = False
     for i in range(start, len(lines)):
@@ -166,21 +169,21 @@ def _parse_body(lines: list[str], start: int) -> tuple[tuple[Section, ...], str 
         elif (
             i > start
             and lines[i - 1].strip()
-            and re.match(r"^\s{0,3}(=+|-+)\s*$", line)
+            and _UNDERLINE.match(line)
             and not _ATX.match(lines[i - 1])
-            and (i - 1, 1, "") not in headings
+            and not _FENCE.match(lines[i - 1])  # `---` after a closing fence is a rule
+            and not _UNDERLINE.match(lines[i - 1])  # an underline is no title
         ):
             level = 1 if line.strip().startswith("=") else 2
             headings.append((i - 1, level, lines[i - 1].strip()))
     sections = []
     for n, (idx, level, heading) in enumerate(headings):
         stop = headings[n + 1][0] if n + 1 < len(headings) else len(lines)
-        underlined = idx + 1 < len(lines) and re.match(r"^\s{0,3}(=+|-+)\s*$", lines[idx + 1])
+        underlined = idx + 1 < len(lines) and _UNDERLINE.match(lines[idx + 1])
         first = idx + 2 if underlined else idx + 1  # setext headings own their underline
         sections.append(Section(title=_plain(heading), level=level, line=idx + 1,
                                 text="\n".join(lines[first:stop]).strip()))
     title = next((s.title for s in sections if s.level == 1), None)
-    body = "\n".join(lines[start:])
     comments = []
     if "<!--" in body:
         for m in _COMMENT.finditer(body):
