@@ -21,6 +21,7 @@ from tests.weight_writers import (
     safetensors_bytes,
     torch_zip_bytes,
     varint,
+    zip_directory_bytes,
 )
 
 
@@ -302,7 +303,6 @@ def test_onnx_without_ir_version_or_graph_is_invalid(tmp_path):
 def test_zip_checkpoint_listed_from_its_tail(tmp_path):
     names = ["archive/data.pkl", "archive/byteorder", "archive/version"] + [
         f"archive/data/{i}" for i in range(60)]
-    content = torch_zip_bytes(names)
     big = tmp_path / "pytorch_model.bin"
     # Put 1 MB of stored data in front so the directory is far from the first read.
     import zipfile
@@ -318,7 +318,6 @@ def test_zip_checkpoint_listed_from_its_tail(tmp_path):
     assert wf.summary["entry_names"][:2] == ["archive/data/blob", "archive/data.pkl"]
     assert len(wf.summary["entry_names"]) == 50 and wf.summary["pickles"] == ["archive/data.pkl"]
     assert len(snap.reads) == 2 and snap.bytes_read <= FIRST_READ + 66 * 1024
-    assert content  # the writer helper agrees on the layout
 
 
 def test_zip64_checkpoint(tmp_path):
@@ -329,6 +328,33 @@ def test_zip64_checkpoint(tmp_path):
             fh.write(b"\x80\x02.")
     wf, _ = inspect(tmp_path, "m.pt")
     assert wf.error is None and wf.summary["entries"] == 1
+
+
+def test_zip_entry_names_follow_the_utf8_flag(tmp_path):
+    # zipfile sets the UTF-8 flag for non-ASCII names; unflagged names are cp437.
+    wf, _ = inspect(tmp_path, "m.pt", torch_zip_bytes(["archive/données.pkl"]))
+    assert wf.error is None and wf.summary["entry_names"] == ["archive/données.pkl"]
+    wf, _ = inspect(tmp_path, "m.pt", zip_directory_bytes([("é".encode(), 0, 1, b"")]))
+    assert wf.summary["entry_names"] == ["├⌐"]  # the same two bytes read as cp437
+    wf, _ = inspect(tmp_path, "m.pt", zip_directory_bytes([(b"\xff.pkl", 0x800, 1, b"")]))
+    assert wf.error == "zip central directory is malformed: entry 0 is flagged UTF-8 but its name is not"
+
+
+def test_zip64_entry_size_comes_from_its_extra_field(tmp_path):
+    size = 5 * 2**30  # over 4 GiB: the 32-bit field says 0xFFFFFFFF
+    zip64 = struct.pack("<HHQ", 1, 8, size)
+    other = struct.pack("<HH", 0x5455, 5) + b"\0" * 5  # a timestamp field before it
+    content = zip_directory_bytes([(b"archive/data/0", 0, 0xFFFFFFFF, other + zip64),
+                                   (b"archive/data.pkl", 0, 10, b"")])
+    wf, _ = inspect(tmp_path, "m.pt", content)
+    assert wf.error is None and wf.summary["uncompressed_bytes"] == size + 10
+    wf, _ = inspect(tmp_path, "m.pt", zip_directory_bytes([(b"a", 0, 0xFFFFFFFF, other)]))
+    assert wf.error == "zip central directory is malformed: entry 0 has a zip64 size but no zip64 extra field"
+
+
+def test_zip_trailer_count_must_match_the_entries(tmp_path):
+    wf, _ = inspect(tmp_path, "m.pt", zip_directory_bytes([(b"a", 0, 1, b"")] * 3, count=2))
+    assert wf.error == "zip central directory is malformed: its trailer counts 2 entries but it holds 3"
 
 
 @pytest.mark.parametrize("name,content,container", [

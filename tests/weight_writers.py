@@ -139,3 +139,22 @@ def torch_zip_bytes(entries: Iterable[str] = ("archive/data.pkl", "archive/versi
             archive.writestr(name, b"\x80\x02}q\x00." if name.endswith(".pkl") else b"3\n")
         archive.comment = comment
     return buf.getvalue()
+
+
+def zip_directory_bytes(entries: Iterable[tuple[bytes, int, int, bytes]],
+                        count: int | None = None) -> bytes:
+    """A zip written by hand, for the fields zipfile will not write: each entry is (raw name,
+    general-purpose flags, uncompressed size as the central directory records it, extra field).
+    Members hold no data; ``count`` overrides the entry count in the trailer."""
+    local, directory = b"", b""
+    items = list(entries)
+    for name, flags, size, extra in items:
+        offset = len(local)
+        local += b"PK\x03\x04" + struct.pack("<5H3I2H", 20, flags, 0, 0, 0, 0, 0, 0,
+                                              len(name), 0) + name
+        directory += b"PK\x01\x02" + struct.pack("<6H3I5H2I", 20, 20, flags, 0, 0, 0, 0, 0, size,
+                                                  len(name), len(extra), 0, 0, 0, 0, offset)
+        directory += name + extra
+    n = len(items) if count is None else count
+    return local + directory + b"PK\x05\x06" + struct.pack("<4H2IH", 0, 0, n, n, len(directory),
+                                                           len(local), 0)
