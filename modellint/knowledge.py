@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from modellint.tomlcopy import COMBINED, RecordError, copied_records, read_records, write_copy
+from modellint.tomlcopy import COMBINED, RecordError, copied_records, parse_records, write_copy
 
 KINDS = ("software", "model", "data", "content", "family", "meta")
 COMPONENTS = ("code", "weights", "architecture", "data", "documentation", "outputs")
@@ -262,10 +262,7 @@ def load_dir(directory: Any) -> KnowledgeBase:
     parsed = copied_records(directory)
     build = build_record
     if parsed is None:
-        try:
-            parsed = read_records(directory)
-        except RecordError as exc:
-            raise KBError(f"licenses/{exc}") from None
+        parsed = _parse_toml(directory)
         build = parse_record
     licenses = []
     for name, data in sorted(parsed.items()):
@@ -279,17 +276,16 @@ def load_dir(directory: Any) -> KnowledgeBase:
 
 def write_combined(directory: Any) -> Any:
     """Validate the records, then refresh their JSON copy: ``python -m modellint.knowledge``."""
-    from modellint.tomlcompat import tomllib
-
-    for name, path in _toml_paths(directory):
-        with open(path, encoding="utf-8") as fh:
-            parse_record(tomllib.loads(fh.read()), f"licenses/{name}")
+    for name, data in _parse_toml(directory).items():
+        parse_record(data, f"licenses/{name}")
     return write_copy(directory)
 
 
-def _toml_paths(directory: Any) -> list[tuple[str, str]]:
-    folder = os.fspath(directory)
-    return [(n, os.path.join(folder, n)) for n in sorted(os.listdir(folder)) if n.endswith(".toml")]
+def _parse_toml(directory: Any) -> dict[str, Any]:
+    try:
+        return parse_records(directory)
+    except RecordError as exc:
+        raise KBError(f"licenses/{exc}") from None
 
 
 @functools.lru_cache(maxsize=1)

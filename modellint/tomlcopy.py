@@ -36,6 +36,11 @@ def read_records(directory: Any) -> dict[str, Any]:
     copied = copied_records(directory)
     if copied is not None:
         return dict(sorted(copied.items()))
+    return parse_records(directory)
+
+
+def parse_records(directory: Any) -> dict[str, Any]:
+    """File name -> record parsed from its TOML, sorted by name; RecordError names a bad file."""
     from modellint.tomlcompat import tomllib  # pure Python and slow to import: only when needed
 
     parsed = {}
