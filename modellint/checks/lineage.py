@@ -63,7 +63,8 @@ def _table_note(bases: list[BaseModel]) -> str:
             f"{', as of ' + dates if dates else ''}; the base card was not read)")
 
 
-def _base_location(facts: Facts, base: BaseModel) -> Location:
+def base_location(facts: Facts, base: BaseModel) -> Location:
+    """Where a direct base is named (its card or config line); deeper bases: the card's `base_model`."""
     if base.depth == 1 and base.path:
         return Location(base.path, base.line)
     return card_location(facts, "base_model")
@@ -308,7 +309,7 @@ def modifications_undocumented(facts: Facts) -> Iterator[Violation]:
         f"the base, and the base license ({lic_text}) requires stating changes: add a card section "
         f"such as 'Training', 'Fine-tuning', 'Quantization' or 'Merge method', or a CHANGELOG"
         f"{_table_note(all_bases)}",
-        _base_location(facts, all_bases[0]), {"base_licenses": [lic for lic, _ in requiring]})
+        base_location(facts, all_bases[0]), {"base_licenses": [lic for lic, _ in requiring]})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,7 +326,7 @@ def base_model_unresolved(facts: Facts) -> Iterator[Violation]:
         yield Violation(
             f"the license of base model {which} could not be determined: {base.note}; "
             "inherited obligations were not checked",
-            _base_location(facts, base), {"base": base.model_id, "depth": base.depth})
+            base_location(facts, base), {"base": base.model_id, "depth": base.depth})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,7 +374,7 @@ def inherited_use_restrictions(facts: Facts) -> list[InheritedRestriction]:
             "must pass to every derivative and its users; include them (e.g. a USE_POLICY.md or "
             f"the restrictions in the license) or reference them in the card{_table_note(bases)}")
         out.append(InheritedRestriction(record.id, tuple(bases), record.use_policy,
-                                        _base_location(facts, bases[0]), message))
+                                        base_location(facts, bases[0]), message))
     return out
 
 

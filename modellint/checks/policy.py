@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from modellint.checks._terms import repo_file_licenses
 from modellint.checks._util import card_location
-from modellint.checks.lineage import categories, kb, own_licenses
+from modellint.checks.lineage import base_location, categories, kb, own_licenses
 from modellint.facts import Facts
 from modellint.model import Location, Violation
 from modellint.policy import COMPONENTS, judge
@@ -18,13 +19,13 @@ def component_licenses(facts: Facts) -> dict[str, list[tuple[str, Any, Location,
     card_where = card_location(facts, "license")
     declared = [(raw, rec, card_where, "declared in the card") for raw, rec in own_licenses(facts)]
     files: dict[str | None, list[tuple[str, Any, Location, str]]] = {}
-    for tf in facts.license_files:
-        for ident in tf.licenses:
-            files.setdefault(tf.scope, []).append(
-                (ident.id, base.resolve(ident.id), Location(tf.path), f"found in {tf.path}"))
+    # The licenses the other rules see in the files: top-tier evidence only, so a license text
+    # that mentions another license in passing is not judged as under both.
+    for found in repo_file_licenses(facts):
+        files.setdefault(found.scope, []).append(
+            (found.value, found.license, found.location, f"found in {found.location.path}"))
     inherited = [
-        (lic, base.resolve(lic), card_location(facts, "base_model") if b.depth > 1 or not b.path
-         else Location(b.path, b.line), f"inherited from base model {b.model_id}")
+        (lic, base.resolve(lic), base_location(facts, b), f"inherited from base model {b.model_id}")
         for b in facts.lineage.bases for lic in b.licenses
     ]
     whole_repo = declared + files.get(None, [])
