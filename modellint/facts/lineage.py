@@ -8,6 +8,7 @@ paths), then, when that cannot answer, through the offline table `rules/data/bas
 Resolution walks the base's own bases too, depth-limited and cycle-safe, cached for the run.
 """
 
+import os
 import re
 from collections.abc import Mapping
 from functools import cache, lru_cache
@@ -246,11 +247,9 @@ class LocalPathResolver:
     def license_of(self, model_id: str) -> ResolvedBase | None:
         if not model_id.startswith(("./", "../", "/", "~")):
             return None
-        from pathlib import Path  # here only: most bases are Hub ids
-
-        folder = (Path(self.root) / Path(model_id).expanduser()).resolve()
-        readme = folder / "README.md"
-        if not readme.is_file():
+        folder = os.path.realpath(os.path.join(self.root, os.path.expanduser(model_id)))
+        readme = os.path.join(folder, "README.md")
+        if not os.path.isfile(readme):
             return ResolvedBase(model_id, source="local", error=f"{model_id}: no README.md there")
         try:
             with open(readme, "rb") as fh:
