@@ -264,11 +264,13 @@ class LocalPathResolver:
 
 def resolved_from_metadata(model_id: str, meta: Mapping[str, Any], source: str) -> ResolvedBase:
     """Build a ResolvedBase from a base card's front matter (shared with the Hub resolver)."""
+    from modellint.licensing import card_license_values  # the card's own rules, cap included
+
     name = meta.get("license_name")
     link = meta.get("license_link")
     return ResolvedBase(
         model_id,
-        license=tuple(_strings(meta.get("license"))),
+        license=tuple(card_license_values(meta)),
         license_name=name.strip() if isinstance(name, str) and name.strip() else None,
         license_link=link.strip() if isinstance(link, str) and link.strip() else None,
         base_models=tuple(hub_id(b) for b in _strings(meta.get("base_model"))),
