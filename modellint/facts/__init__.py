@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from modellint import classify as cls
 from modellint.facts.card import Card, Section, parse_card
 from modellint.facts.lineage import Lineage
-from modellint.facts.text import TextFile, read_text_file
+from modellint.facts.text import TextFile, read_reason, read_text_file
 from modellint.model import EMPTY_MAPPING, TargetInfo
 from modellint.snapshot import FileEntry, FileReadError, LfsPointer, Snapshot
 
@@ -126,7 +126,7 @@ def extract(snapshot: Snapshot) -> Facts:
             try:
                 wf = inspect_weight(snapshot, entry, kind.weight_format)
             except FileReadError as exc:
-                problems.append(ReadProblem(entry.path, str(exc).split(": ", 1)[-1]))
+                problems.append(ReadProblem(entry.path, read_reason(exc)))
                 wf = WeightFile(entry.path, kind.weight_format, entry.size, note="unreadable")
             weights.append(wf)
         elif kind.role == cls.WEIGHTS_INDEX:
@@ -136,7 +136,7 @@ def extract(snapshot: Snapshot) -> Facts:
             try:
                 index_files.append(inspect_index(snapshot, entry))
             except FileReadError as exc:
-                problems.append(ReadProblem(entry.path, str(exc).split(": ", 1)[-1]))
+                problems.append(ReadProblem(entry.path, read_reason(exc)))
         elif kind.role == cls.CONFIG:
             parsed = _read_json(snapshot, entry, problems)
             if parsed is not None:
@@ -166,16 +166,14 @@ def extract(snapshot: Snapshot) -> Facts:
 
 
 def _read_card(snapshot: Snapshot, entry: FileEntry, problems: list[ReadProblem]) -> Card | None:
-    from modellint.facts.text import decode
+    from modellint.facts.text import decode, read_start
 
     try:
-        data = snapshot.read_bytes(entry.path, MAX_CARD_BYTES + 1)
+        data, truncated = read_start(snapshot, entry.path, MAX_CARD_BYTES)
     except FileReadError as exc:
-        problems.append(ReadProblem(entry.path, str(exc).split(": ", 1)[-1]))
+        problems.append(ReadProblem(entry.path, read_reason(exc)))
         return Card(entry.path, False, {}, None, None, {}, (), None, "", 1)
-    truncated = len(data) > MAX_CARD_BYTES
     if truncated:
-        data = data[:MAX_CARD_BYTES]
         problems.append(ReadProblem(
             entry.path, f"larger than {MAX_CARD_BYTES // 1024} KiB; only the start was read"))
     text, problem = decode(data, truncated)
@@ -198,7 +196,7 @@ def _read_json(snapshot: Snapshot, entry: FileEntry, problems: list[ReadProblem]
         data = snapshot.read_bytes(entry.path, MAX_CONFIG_BYTES)
         value = json.loads(data.decode("utf-8-sig"))
     except FileReadError as exc:
-        problems.append(ReadProblem(entry.path, str(exc).split(": ", 1)[-1]))
+        problems.append(ReadProblem(entry.path, read_reason(exc)))
         return None
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         problems.append(ReadProblem(entry.path, f"invalid JSON: {str(exc).splitlines()[0][:200]}"))

@@ -26,6 +26,18 @@ class TextFile(NamedTuple):
     problem: str | None = None  # a read/decode problem (also reported as ML901)
 
 
+def read_start(snapshot: Snapshot, path: str, limit: int) -> tuple[bytes, bool]:
+    """At most ``limit`` bytes from the start of ``path``, and whether the file holds more
+    (raises FileReadError)."""
+    data = snapshot.read_bytes(path, limit + 1)
+    return data[:limit], len(data) > limit
+
+
+def read_reason(exc: FileReadError) -> str:
+    """Why a file could not be read, without the path a FileReadError message starts with."""
+    return str(exc).split(": ", 1)[-1]
+
+
 def decode(data: bytes, truncated: bool = False) -> tuple[str | None, str | None]:
     """Decode file bytes to text. Returns (text or None, problem or None)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -56,13 +68,9 @@ def read_text_file(snapshot: Snapshot, entry: FileEntry, role: str, scope: str |
                         note="git-lfs pointer: content not available locally",
                         licenses=identify_file(entry.path, None))
     try:
-        data = snapshot.read_bytes(entry.path, MAX_TEXT_BYTES + 1)
+        data, truncated = read_start(snapshot, entry.path, MAX_TEXT_BYTES)
     except FileReadError as exc:
-        return TextFile(entry.path, role, scope, entry.size, None,
-                        problem=str(exc).split(": ", 1)[-1])
-    truncated = len(data) > MAX_TEXT_BYTES
-    if truncated:
-        data = data[:MAX_TEXT_BYTES]
+        return TextFile(entry.path, role, scope, entry.size, None, problem=read_reason(exc))
     text, problem = decode(data, truncated)
     if truncated and problem is None:
         problem = f"larger than {MAX_TEXT_BYTES // 1024} KiB; only the start was read"
