@@ -172,3 +172,32 @@ def normalize(text: str) -> str:
 def contains_phrase(haystack: str, phrase: str) -> bool:
     needle = normalize(phrase).rstrip(" .,;:")
     return bool(needle) and needle in normalize(haystack)
+
+
+# Wording that points users at a license's use policy (ML403, own and inherited parts alike).
+_POLICY_MENTION = re.compile(
+    r"\b(acceptable|prohibited|responsible)[\s-]+uses?\b|\busage[\s-]+policy\b"
+    r"|\buse[\s-]+(based[\s-]+)?(policy|restrictions)\b|\brestrictions?[\s-]+on[\s-]+use\b"
+    r"|\battachment\s+a\b",
+    re.I,
+)
+_URL = re.compile(r"https?://\S+|\b[\w-]+(\.[\w-]+)+/\S*")
+
+
+def references_use_policy(text: str, use_policy: str | None) -> bool:
+    """Does ``text`` point at a use policy: policy wording, or the license's own policy by URL or
+    by name (``use_policy`` as the knowledge base records it)?"""
+    if _POLICY_MENTION.search(text):
+        return True
+    if not use_policy:
+        return False
+    lowered = text.lower()
+    if use_policy.lower() in lowered:
+        return True
+    if any(_strip_url(m.group(0)) in lowered for m in _URL.finditer(use_policy)):
+        return True
+    return contains_phrase(text, _URL.sub("", use_policy))
+
+
+def _strip_url(url: str) -> str:
+    return re.sub(r"^https?://(www\.)?", "", url.lower()).rstrip("/.),")

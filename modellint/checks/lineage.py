@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from modellint.checks._terms import card_text, references_use_policy
 from modellint.checks._util import card_location
 from modellint.facts import Facts
 from modellint.facts.lineage import BaseModel
@@ -332,10 +333,6 @@ def base_model_unresolved(facts: Facts) -> Iterator[Violation]:
 # ---------------------------------------------------------------------------------------------
 # ML403 use-policy-missing: the inherited part (the own-license part lives with ML403's check)
 
-_POLICY_MENTION = re.compile(
-    r"attachment a|use[- ]based restrictions|use restrictions|prohibited use|acceptable use|"
-    r"use policy|usage policy|restrictions? on use", re.I)
-
 
 class InheritedRestriction(NamedTuple):
     """Use restrictions a base license passes down that the derivative does not carry."""
@@ -381,13 +378,8 @@ def inherited_use_restrictions(facts: Facts) -> list[InheritedRestriction]:
 def _references_policy(facts: Facts, use_policy: str | None) -> bool:
     if facts.policy_files:
         return True
-    texts = [facts.card.body] if facts.card is not None else []
-    texts += [tf.text or "" for tf in (*facts.license_files, *facts.notice_files)]
-    needle = use_policy.lower() if use_policy else None
-    for text in texts:
-        if _POLICY_MENTION.search(text) or (needle and needle in text.lower()):
-            return True
-    return False
+    texts = [card_text(facts)] + [tf.text or "" for tf in (*facts.license_files, *facts.notice_files)]
+    return any(references_use_policy(text, use_policy) for text in texts)
 
 
 def inherited_use_policy_missing(facts: Facts) -> Iterator[Violation]:

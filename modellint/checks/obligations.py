@@ -20,6 +20,7 @@ from modellint.checks._terms import (
     file_licenses,
     inherited_licenses,
     model_licenses,
+    references_use_policy,
     same_license,
 )
 from modellint.checks._util import card_location, root_license_files
@@ -278,13 +279,6 @@ def _alternatives(phrase: str) -> list[str]:
 # The restrictions written out inside a license file (RAIL / DeepSeek attachments).
 _RESTRICTIONS_IN_TEXT = re.compile(r"\battachment\s+a\b|\buse\s+restrictions\b|\bprohibited\s+uses?\b",
                                    re.I)
-# A card that points users at the policy.
-_POLICY_MENTION = re.compile(
-    r"\b(acceptable|prohibited|responsible)[\s-]+use\b|\buse[\s-]+(policy|restrictions)\b"
-    r"|\battachment\s+a\b",
-    re.I,
-)
-_URL = re.compile(r"https?://\S+|\b[\w-]+(\.[\w-]+)+/\S*")
 
 
 def use_policy_missing(facts: Facts) -> Iterator[Violation]:
@@ -295,7 +289,8 @@ def use_policy_missing(facts: Facts) -> Iterator[Violation]:
     for found in distinct_known(model_licenses(facts)):
         lic = found.license
         assert lic is not None
-        if not lic.obligations.use_restrictions or _included(facts, lic) or _referenced(text, lic):
+        if (not lic.obligations.use_restrictions or _included(facts, lic)
+                or references_use_policy(text, lic.use_policy)):
             continue
         reported.add(lic.id)
         policy = lic.use_policy or "its use restrictions"
@@ -324,23 +319,6 @@ def _included(facts: Facts, lic: License) -> bool:
             if _RESTRICTIONS_IN_TEXT.search(lf.text):
                 return True
     return False
-
-
-def _referenced(text: str, lic: License) -> bool:
-    if _POLICY_MENTION.search(text):
-        return True
-    if lic.use_policy:
-        lowered = text.lower()
-        for match in _URL.finditer(lic.use_policy):
-            if _strip_url(match.group(0)) in lowered:
-                return True
-        if contains_phrase(text, _URL.sub("", lic.use_policy)):
-            return True
-    return False
-
-
-def _strip_url(url: str) -> str:
-    return re.sub(r"^https?://(www\.)?", "", url.lower()).rstrip("/.),")
 
 
 # ---- ML404 noncommercial-license -------------------------------------------------------------
