@@ -166,8 +166,10 @@ def _token_range(tokens, start: int, end: int) -> tuple[int, int]:  # type: igno
 
 
 def _token_index(joined: str, phrase: str) -> int:
+    from modellint.identify.tokens import token_at
+
     at = joined.find(f" {phrase} ")
-    return -1 if at < 0 else joined.count(" ", 0, at + 1) - 1
+    return -1 if at < 0 else token_at(joined, at)
 
 
 def _overlaps(first: int, last: int, spans: list[tuple[int, int]]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from modellint.identify.tokens import normalise_phrase
+from modellint.identify.tokens import normalise_phrase, token_at
 
 # Common ways of naming software licenses in prose, beyond the names fingerprints carry.
 _PROSE_NAMES = {
@@ -123,7 +123,7 @@ def find_mentions(joined: str) -> list[tuple[str, int, int]]:
             end = at + len(needle)
             if not any(a < end and at < b for a, b in used):
                 used.append((at, end))
-                first = joined.count(" ", 0, at + 1) - 1
+                first = token_at(joined, at)
                 found.append((lid, first, first + len(norm.split()) - 1))
             at = joined.find(needle, end - 1)
     return found

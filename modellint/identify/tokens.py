@@ -61,6 +61,12 @@ class Tokens:
         return self.starts[first], self.ends[last]
 
 
+def token_at(joined: str, at: int) -> int:
+    """The index of the token starting at character ``at + 1`` of a ``Tokens.joined()`` string
+    (``at`` is the space before it)."""
+    return joined.count(" ", 0, at + 1) - 1
+
+
 def _pattern_for(text: str) -> re.Pattern[str]:
     no_cjk = not text or text.isascii() or max(text) < _CJK_FIRST
     return _WORD_TOKEN if no_cjk else _token_pattern()
