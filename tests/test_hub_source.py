@@ -347,6 +347,42 @@ def test_cache_folder_that_is_not_one(tmp_path):
         open_target(str(tmp_path / "models--a--b"))
 
 
+
+def _cache_folder(root, commits: dict[str, str], refs: dict[str, str]):
+    """A Hub cache folder by hand: commit -> its card's license, ref name -> commit."""
+    storage = root / "models--org--cached"
+    for commit, license_id in commits.items():
+        write_repo(storage / "snapshots" / commit,
+                   {"README.md": f"---\nlicense: {license_id}\n---\n# cached\n"})
+    for ref, commit in refs.items():
+        (storage / "refs" / ref).parent.mkdir(parents=True, exist_ok=True)
+        (storage / "refs" / ref).write_text(commit)
+    return storage
+
+
+def test_a_cache_folder_is_known_by_its_resolved_name(tmp_path, monkeypatch):
+    main_commit = "a" * 40
+    storage = _cache_folder(tmp_path, {main_commit: "mit"}, {"main": main_commit})
+    monkeypatch.chdir(storage)  # `cd models--org--cached && modellint check .`
+    snap = open_target(".")
+    assert (snap.info.kind, snap.info.revision, snap.info.repo_id) == (
+        "hf-cache", main_commit, "org/cached")
+    (tmp_path / "link").symlink_to(storage)
+    assert open_target(str(tmp_path / "link")).info.kind == "hf-cache"
+    assert open_error(str(storage) + "\0") == "no such directory"  # a NUL: one line, no crash
+
+
+def test_rev_on_a_cache_folder_names_a_ref_or_a_snapshot(tmp_path):
+    main_commit, tagged, other = "a" * 40, "b" * 40, "c" * 40
+    storage = _cache_folder(tmp_path, {main_commit: "mit", tagged: "apache-2.0", other: "bsd"},
+                            {"main": main_commit, "v1": tagged})
+    assert open_target(str(storage), SourceOptions(rev="v1")).info.revision == tagged
+    assert open_target(str(storage), SourceOptions(rev=other)).info.revision == other
+    assert open_target(str(storage)).info.revision == main_commit
+    assert open_error(str(storage), rev="v2") == "revision 'v2' is not in this Hub cache folder"
+    assert open_error(str(storage), rev="../../x") == "invalid revision '../../x'"
+
+
 # -- audits ----------------------------------------------------------------------------------
 
 def test_audit_many_targets_with_jobs(hub, demo, tmp_path):

@@ -4,6 +4,7 @@ Heavy clients (``huggingface_hub``, ``git``) are imported only when a target nee
 local scan stays fast.
 """
 
+import os
 import re
 from typing import NamedTuple
 
@@ -38,27 +39,27 @@ def open_target(target: str, options: SourceOptions | None = None) -> Snapshot:
         from modellint.sources import hf
 
         return hf.open_hub(target, options)
+    # A cache folder is not a git work tree: --rev names one of its refs or snapshots.
+    if not (options.staged or options.since) and is_hf_cache_folder(target):
+        from modellint.sources import hf
+
+        return hf.open_cache_folder(target, options)
     if options.rev or options.staged or options.since:
         from modellint.sources import git
 
         return git.open_git(target, options)
     from modellint.sources import local
 
-    hf_cache = _hf_cache_module(target)
-    if hf_cache is not None:
-        return hf_cache.open_cache_folder(target, options)
     return local.open_local(target)
 
 
-def _hf_cache_module(target: str):  # type: ignore[no-untyped-def]
-    name = target.rstrip("/").rsplit("/", 1)[-1]
-    if not name.startswith("models--"):
-        return None
+def is_hf_cache_folder(target: str) -> bool:
+    # Resolved first: `.` inside models--org--name, or a link to one, is that cache folder.
     try:
-        from modellint.sources import hf
-    except ImportError:  # pragma: no cover - hf source is part of the package
-        return None
-    return hf
+        real = os.path.realpath(target)
+    except ValueError:  # a NUL in the name (from a targets file): the local source says so
+        return False
+    return os.path.basename(real).startswith("models--")
 
 
-__all__ = ["SourceError", "SourceOptions", "is_remote", "open_target"]
+__all__ = ["SourceError", "SourceOptions", "is_hf_cache_folder", "is_remote", "open_target"]

@@ -523,17 +523,26 @@ def open_cache_folder(target: str, options: SourceOptions) -> HubSnapshot:
     repo_id = "/".join(parts[1:])
     if not storage.is_dir() or parts[0] != "models" or not _REPO_ID.match(repo_id):
         raise SourceError("not a Hub cache folder (models--ORG--NAME)")
-    commit = _resolve_cached(storage, options.rev or "main")
-    if commit is None:
-        snapshots = storage / "snapshots"
-        found = [p for p in snapshots.iterdir() if p.is_dir()] if snapshots.is_dir() else []
-        found.sort(key=lambda p: p.stat().st_mtime)
-        if not found:
-            raise SourceError("no snapshot in this Hub cache folder")
-        commit = found[-1].name
+    if options.rev:
+        # An asked-for revision is that one or nothing, never whichever snapshot is newest.
+        _check_revision(target, options.rev)
+        commit = _resolve_cached(storage, options.rev)
+        if commit is None:
+            raise SourceError(f"revision {options.rev!r} is not in this Hub cache folder")
+    else:
+        commit = _resolve_cached(storage, "main") or _newest_snapshot(storage)
     files, local, problems, complete = _cached_listing(storage, commit)
     endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
     return HubSnapshot(_info(target, "hf-cache", str(storage.resolve()), commit, repo_id),
                        files, problems=problems, repo_id=repo_id, commit=commit,
                        endpoint=endpoint, token=None, local=local, offline=True,
                        listing_gap=None if complete else CACHE_GAP)
+
+
+def _newest_snapshot(storage: Path) -> str:
+    snapshots = storage / "snapshots"
+    found = [p for p in snapshots.iterdir() if p.is_dir()] if snapshots.is_dir() else []
+    found.sort(key=lambda p: p.stat().st_mtime)
+    if not found:
+        raise SourceError("no snapshot in this Hub cache folder")
+    return found[-1].name
