@@ -63,21 +63,28 @@ def run_rules(facts: Facts, rules: Iterable[Rule], settings: Settings) -> RuleRu
                 "rule", f"rule {rule.code} ({rule.name}) crashed: {type(exc).__name__}: {exc}",
                 target, rule.code))
             continue
-        override = settings.rules.get(rule.code)
-        severity = override.severity if override and override.severity else rule.severity
         for v in violations:
             if not isinstance(v, Violation):
                 errors.append(ToolError("rule", f"rule {rule.code} yielded {type(v).__name__}, "
                                         "not a Violation", target, rule.code))
                 break
-            finding = Finding(rule.code, rule.name, severity, v.message, v.location.path,
-                              v.location.line, target, dict(v.data))
-            glob = path_ignored(rule.code, v.location.path, settings.per_path_ignores)
-            if glob is not None:
-                finding = finding._replace(suppressed_by="config",
-                                  suppression_reason=f"per-path-ignores {glob!r}")
-            findings.append(finding)
+            findings.append(stamp(rule, settings, v.message, v.location.path, v.location.line,
+                                  target, dict(v.data)))
     return RuleRun(_dedupe(findings), errors)
+
+
+def stamp(rule: Rule, settings: Settings, message: str, path: str | None, line: int | None,
+          target: str, data: dict[str, Any] | None = None) -> Finding:
+    """A finding of ``rule`` with the configured severity, marked suppressed when a
+    per-path-ignores glob covers its path (it stays in the report, as suppressions do)."""
+    override = settings.rules.get(rule.code)
+    severity = override.severity if override and override.severity else rule.severity
+    finding = Finding(rule.code, rule.name, severity, message, path, line, target, data or {})
+    glob = path_ignored(rule.code, path, settings.per_path_ignores)
+    if glob is not None:
+        finding = finding._replace(suppressed_by="config",
+                                   suppression_reason=f"per-path-ignores {glob!r}")
+    return finding
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

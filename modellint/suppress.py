@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from modellint.config import Settings, did_you_mean
+from modellint.engine import stamp
 from modellint.facts import Facts
 from modellint.model import Finding, ToolError
 from modellint.registry import Registry
@@ -273,14 +274,5 @@ def _stamp(notes: Sequence[tuple[str | None, int | None, str]], target: str, set
     rule = registry.rules.get(UNUSED)
     if rule is None or not is_selected(UNUSED, settings.select, settings.ignore):
         return []
-    override = settings.rules.get(UNUSED)
-    severity = override.severity if override and override.severity else rule.severity
-    out = []
-    for path, line, message in notes:
-        f = Finding(UNUSED, rule.name, severity, message, path, line, target, {})
-        glob = path_ignored(UNUSED, path, settings.per_path_ignores)
-        if glob is not None:
-            f = f._replace(suppressed_by="config", suppression_reason=f"per-path-ignores {glob!r}")
-        out.append(f)
-    return out
+    return [stamp(rule, settings, message, path, line, target) for path, line, message in notes]
 
