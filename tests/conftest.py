@@ -30,6 +30,17 @@ def make_repo(tmp_path):
 
 
 @pytest.fixture
+def make_facts(make_repo):
+    """The facts a local scan extracts from a repository written from ``files``."""
+    from modellint.facts import extract
+    from modellint.sources.local import open_local
+
+    def make(files, name="repo"):
+        return extract(open_local(str(make_repo(files, name))))
+    return make
+
+
+@pytest.fixture
 def run_lint(registry):
     def run(target, **kwargs):
         report, _ = lint([str(target)], RunOptions(**kwargs), registry)

@@ -189,9 +189,9 @@ def test_lint_reports_ml204_on_an_altered_license(with_test_licenses, make_repo,
     report = run_lint(repo, select=("ML203", "ML204"))
     got = [(f.code, f.path, f.line, f.severity.value) for f in report.active()]
     assert got == [("ML204", "LICENSE", 2, "warning")]
-    assert report.active()[0].data == {"license": "harbor-lantern-2",
-                                       "similarity": report.active()[0].data["similarity"]}
-    assert report.active()[0].data["similarity"] < 0.9
+    data = report.active()[0].data
+    assert set(data) == {"license", "similarity"} and data["license"] == "harbor-lantern-2"
+    assert 0.4 <= data["similarity"] < 0.9  # altered, yet recognisably the license
 
 
 # --- the workspace's reference texts ------------------------------------------------------
@@ -207,7 +207,9 @@ def test_every_reference_text_is_identified():
     shared_path("license-texts")
     corpus = _corpus()
     wrong = []
-    for name, header, text in corpus.reference_texts():
+    texts = list(corpus.reference_texts())
+    assert len(texts) >= 40  # the whole folder was read, not an empty listing
+    for name, header, text in texts:
         found = identify_text(text, license_file=True)
         expected = canonical_id(corpus.hub_id(header["key"]))
         if [(f.id, f.modified) for f in found] != [(expected, False)]:

@@ -7,13 +7,7 @@ import sys
 
 import pytest
 
-from modellint.facts import extract
 from modellint.licensing import declared
-from modellint.sources import SourceOptions, open_target
-
-
-def facts_for(make_repo, files):
-    return extract(open_target(str(make_repo(files)), SourceOptions()))
 
 
 def card(front: str, body: str = "") -> dict[str, str]:
@@ -44,14 +38,14 @@ def card(front: str, body: str = "") -> dict[str, str]:
     ("license: 42", []),
     ("license: ''", []),
 ])
-def test_declared(make_repo, front, expected):
-    facts = facts_for(make_repo, card(front))
+def test_declared(make_facts, front, expected):
+    facts = make_facts(card(front))
     got = [(d.form, d.id, d.field) for d in declared(facts)]
     assert got == expected
 
 
-def test_declared_expression_is_normalised(make_repo):
-    facts = facts_for(make_repo, card("license: mit and apache-2.0"))
+def test_declared_expression_is_normalised(make_facts):
+    facts = make_facts(card("license: mit and apache-2.0"))
     assert {d.expression for d in declared(facts)} == {"MIT AND Apache-2.0"}
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from modellint.checks.lineage import inherited_licenses, inherited_use_restrictions
 from modellint.config import ConfigError, Settings, load_profile, parse_settings
-from modellint.facts import WeightFile, extract
+from modellint.facts import WeightFile
 from modellint.facts.card import parse_card
 from modellint.facts.lineage import (
     ResolvedBase,
@@ -16,7 +16,6 @@ from modellint.facts.lineage import (
     resolve_lineage,
     table_lookup,
 )
-from modellint.sources.local import open_local
 
 
 def card(text: str):
@@ -184,15 +183,11 @@ def test_a_crashing_resolver_becomes_a_note():
     assert base.note == "lookup failed: RuntimeError: boom" and not base.resolved
 
 
-def _facts(make_repo, files):
-    return extract(open_local(str(make_repo(files))))
-
-
-def test_inherited_use_restrictions(make_repo):
+def test_inherited_use_restrictions(make_facts):
     files = {
         "README.md": "---\nlicense: mit\nbase_model: CompVis/stable-diffusion-v1-4\n---\n# sd\n"
     }
-    (item,) = inherited_use_restrictions(_facts(make_repo, files))
+    (item,) = inherited_use_restrictions(make_facts(files))
     assert (item.license_id, item.location.path, item.location.line) == (
         "creativeml-openrail-m",
         "README.md",
@@ -200,20 +195,20 @@ def test_inherited_use_restrictions(make_repo):
     )
     # referenced in the card, or shipped as a policy file: nothing inherited is missing
     files["README.md"] += "\nUse is subject to the use-based restrictions of Attachment A.\n"
-    assert inherited_use_restrictions(_facts(make_repo, files)) == []
+    assert inherited_use_restrictions(make_facts(files)) == []
     # the own license carries pass-through restrictions itself: ML403's own part judges it
     own = {
         "README.md": "---\nlicense: openrail\n"
         "base_model: CompVis/stable-diffusion-v1-4\n---\n# sd\n"
     }
-    assert inherited_use_restrictions(_facts(make_repo, own)) == []
+    assert inherited_use_restrictions(make_facts(own)) == []
     # Llama's acceptable use policy binds the licensee but is not a pass-through duty
     llama = {
         "README.md": "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\n---\n# x\n"
     }
-    assert inherited_use_restrictions(_facts(make_repo, llama)) == []
+    assert inherited_use_restrictions(make_facts(llama)) == []
     assert [
-        (r.id, [b.model_id for b in bs]) for r, bs in inherited_licenses(_facts(make_repo, llama))
+        (r.id, [b.model_id for b in bs]) for r, bs in inherited_licenses(make_facts(llama))
     ] == [("llama3.1", ["meta-llama/Llama-3.1-8B"])]
 
 
