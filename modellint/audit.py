@@ -118,16 +118,15 @@ def declared_license(result: TargetResult) -> str:
     """The card's license as written (``other`` with its ``license_name``), for the summary."""
     if result.facts is None or result.facts.card is None:
         return "-" if result.facts is None else "(no card)"
+    from modellint.licensing import card_license_values
+
     meta = result.facts.metadata
-    value = meta.get("license")
-    if isinstance(value, list):
-        text = ", ".join(str(v) for v in value)
-    elif value is None:
+    values = card_license_values(meta)
+    if not values:
         return "(none)"
-    else:
-        text = str(value)
+    text = ", ".join(values)
     name = meta.get("license_name")
-    if text.strip().lower() == "other" and isinstance(name, str) and name.strip():
+    if text.lower() == "other" and isinstance(name, str) and name.strip():
         text = f"other ({name.strip()})"
     return text
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from modellint.checks._util import card_location, repo_path
 from modellint.facts import Facts
-from modellint.licensing import MAX_LICENSE_VALUES
+from modellint.licensing import MAX_LICENSE_VALUES, card_license_values
 from modellint.model import Location, Violation
 
 
@@ -17,20 +17,11 @@ def card_missing(facts: Facts) -> Iterator[Violation]:
                         Location(None))
 
 
-def _license_values(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
-
-
 def card_license_missing(facts: Facts) -> Iterator[Violation]:
     card = facts.card
     if card is None or card.metadata_error:
         return  # ML101 / ML106 already speak for these
-    value = card.metadata.get("license")
-    if value is None or not [v for v in _license_values(value) if v.strip()]:
+    if not card_license_values(card.metadata):
         where = card_location(facts, "license")
         if "license" in card.key_lines:
             yield Violation("the model card's `license` field is empty", where)
@@ -42,8 +33,7 @@ def license_other_unnamed(facts: Facts) -> Iterator[Violation]:
     card = facts.card
     if card is None or card.metadata_error:
         return
-    values = [v.strip().lower() for v in _license_values(card.metadata.get("license"))]
-    if "other" not in values:
+    if "other" not in (v.lower() for v in card_license_values(card.metadata)):
         return
     missing = [k for k in ("license_name", "license_link")
                if not (isinstance(card.metadata.get(k), str) and card.metadata[k].strip())]

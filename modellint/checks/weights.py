@@ -10,6 +10,7 @@ from modellint.checks._util import card_location
 from modellint.classify import PICKLE_FORMATS
 from modellint.facts import Facts, WeightFile
 from modellint.knowledge import KnowledgeBase, load_kb
+from modellint.licensing import card_license_values
 from modellint.model import Location, Violation
 
 # Values that say "no usable license id here" rather than naming one.
@@ -41,11 +42,9 @@ def weight_header_invalid(facts: Facts) -> Iterator[Violation]:
 
 
 def _declared_values(facts: Facts) -> list[str]:
+    """The card's license values, and `license_name` when one of them is `other`."""
     meta = facts.metadata
-    value = meta.get("license")
-    values = [value] if isinstance(value, str) else \
-        [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-    values = [v.strip() for v in values if v.strip()]
+    values = card_license_values(meta)
     name = meta.get("license_name")
     if any(v.lower() == "other" for v in values) and isinstance(name, str) and name.strip():
         values.append(name.strip())
