@@ -16,6 +16,7 @@ import pytest
 
 from modellint.facts import extract
 from modellint.runner import RunOptions, lint
+from modellint.snapshot import SourceProblem
 from modellint.sources.local import open_local
 
 CARD = "---\nlicense: mit\n---\n# m\n"
@@ -165,12 +166,16 @@ def test_a_tree_past_the_file_limit_is_cut_and_says_so(make_repo, monkeypatch):
     from modellint.sources import local
 
     monkeypatch.setattr(local, "MAX_FILES", 4)
-    repo = make_repo({"README.md": CARD, "x1.txt": "a", "x2.txt": "b", "x3.txt": "c",
+    # The limit is met two folders down; the levels above have entries left and stop too.
+    repo = make_repo({"README.md": CARD, "w/e/x1.txt": "a", "w/e/x2.txt": "b", "w/e/x3.txt": "c",
+                      "w/y.txt": "d",
                       "model.safetensors.index.json": '{"weight_map": {"w": "zz.safetensors"}}',
                       "zz.safetensors": "x"})
     snap = open_local(str(repo))
     assert len(snap.files) == 4 and snap.listing_gap == "the listing stopped at 4 files"
-    assert [p.reason for p in snap.problems] == ["stopped listing after 4 files"]
+    assert snap.problems == (SourceProblem("w/e/x3.txt", "stopped listing after 4 files"),)
     [index] = extract(snap).weight_index_files
     assert "missing_shards" not in index.summary
     assert index.note == "shards not checked: the listing stopped at 4 files"
+    monkeypatch.setattr(local, "MAX_FILES", 7)  # exactly as many files as the tree holds
+    assert open_local(str(repo)).listing_gap is None

@@ -70,14 +70,14 @@ def open_local(target: str) -> LocalSnapshot:
         raise SourceError(f"{exc.strerror or exc}") from None
     files: list[FileEntry] = []
     problems: list[SourceProblem] = []
-    _walk(real_root, real_root, "", files, problems, {_dir_key(real_root)})
+    complete = _walk(real_root, real_root, "", files, problems, {_dir_key(real_root)})
     files.sort(key=lambda f: f.path)
     info = TargetInfo(
         target=target, kind="local", origin=real_root, revision=None,
         name=model_name_from_folder(real_root),
     )
     snapshot = LocalSnapshot(real_root, info, tuple(files), tuple(problems))
-    if len(files) >= MAX_FILES:
+    if not complete:
         snapshot.listing_gap = f"the listing stopped at {MAX_FILES} files"
     return snapshot
 
@@ -92,12 +92,13 @@ def _inside(path: str, root: str) -> bool:
 
 
 def _walk(root: str, here: str, prefix: str, files: list[FileEntry],
-          problems: list[SourceProblem], seen: set[tuple[int, int]]) -> None:
+          problems: list[SourceProblem], seen: set[tuple[int, int]]) -> bool:
+    """List ``here`` into ``files``; False when the walk stopped at MAX_FILES (said once)."""
     try:
         entries = sorted(os.scandir(here), key=lambda e: e.name)
     except OSError as exc:
         problems.append(SourceProblem(prefix.rstrip("/") or ".", f"cannot list: {exc.strerror}"))
-        return
+        return True
     for entry in entries:
         rel = prefix + entry.name
         try:
@@ -109,7 +110,8 @@ def _walk(root: str, here: str, prefix: str, files: list[FileEntry],
             continue
         if len(files) >= MAX_FILES:
             problems.append(SourceProblem(rel, f"stopped listing after {MAX_FILES} files"))
-            return
+            return False
+        is_link = False  # if is_symlink() itself fails, the error is not a link's
         try:
             is_link = entry.is_symlink()
             st = os.stat(entry.path) if is_link else entry.stat(follow_symlinks=False)
@@ -133,12 +135,14 @@ def _walk(root: str, here: str, prefix: str, files: list[FileEntry],
             if key in seen:
                 problems.append(SourceProblem(rel, "directory cycle through a symlink; not followed"))
                 continue
-            _walk(root, entry.path, rel + "/", files, problems, seen | {key})
+            if not _walk(root, entry.path, rel + "/", files, problems, seen | {key}):
+                return False
         elif stat.S_ISREG(st.st_mode):
             lfs = lfs_pointer_of(rel, st.st_size, partial(_head, entry.path))
             files.append(FileEntry(rel, st.st_size, lfs))
         else:
             problems.append(SourceProblem(rel, "not a regular file (device, FIFO or socket); skipped"))
+    return True
 
 
 def _head(full: str, n: int) -> bytes:
