@@ -13,7 +13,7 @@ from typing import NamedTuple, TextIO
 from modellint.config import Settings
 from modellint.model import Report, ToolError
 from modellint.registry import Registry, load_registry
-from modellint.runner import RunOptions, TargetResult, lint_target
+from modellint.runner import RunOptions, TargetResult, lint_target, merge_results
 
 MAX_JOBS = 64
 
@@ -100,18 +100,9 @@ def lint_many(targets: Sequence[str], options: RunOptions | None = None,
     if progress is not None:
         progress.close()
 
-    combined = Report(errors=list(registry.errors))
-    first: Settings | None = None
-    for target, result in zip(targets, results, strict=True):
-        combined.targets.extend(result.report.targets)
-        combined.findings.extend(result.report.findings)
-        combined.errors.extend(result.report.errors)
-        if first is None and result.settings is not None:
-            first = result.settings
-        if rows is not None:
-            rows.append(summary_row(target, result))
-    combined.sort()
-    return combined, first or Settings()
+    if rows is not None:
+        rows.extend(summary_row(t, r) for t, r in zip(targets, results, strict=True))
+    return merge_results(results, registry)
 
 
 def declared_license(result: TargetResult) -> str:

@@ -4,7 +4,7 @@ This is the programmatic entry point the CLI is a thin shell around.
 """
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from modellint.config import ConfigError, Settings, discover, read_config_file
@@ -129,10 +129,15 @@ def lint(targets: Sequence[str], options: RunOptions | None = None,
     """Lint every target into one report. Returns the report and the first target's settings."""
     options = options or RunOptions()
     registry = registry or load_registry()
+    return merge_results((lint_target(t, options, registry) for t in targets), registry)
+
+
+def merge_results(results: Iterable[TargetResult], registry: Registry) -> tuple[Report, Settings]:
+    """One report of per-target results, in the order given (with the registry's load errors),
+    and the first target's settings."""
     combined = Report(errors=list(registry.errors))
     first: Settings | None = None
-    for target in targets:
-        result = lint_target(target, options, registry)
+    for result in results:
         combined.targets.extend(result.report.targets)
         combined.findings.extend(result.report.findings)
         combined.errors.extend(result.report.errors)
