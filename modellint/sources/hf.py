@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from modellint import classify as cls
+from modellint.facts.text import OPAQUE_SUFFIXES
 from modellint.model import TargetInfo
 from modellint.snapshot import (
     FileEntry,
@@ -39,7 +40,6 @@ SMALL_FILE_MAX = 1024 * 1024 + 1
 # A single ranged read never asks for more than this (weight headers are far smaller).
 MAX_RANGE = 100 * 1024 * 1024
 _PREFETCH_ROLES = (cls.CARD, cls.LICENSE, cls.NOTICE, cls.POLICY, cls.CHANGELOG, cls.CONFIG)
-_OPAQUE = (".pdf", ".docx", ".doc", ".odt", ".rtf")
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _SEGMENT = r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}"
 _REPO_ID = re.compile(rf"^({_SEGMENT}/)?{_SEGMENT}$")
@@ -318,7 +318,7 @@ class HubBaseResolver:
 
 
 def _wants_prefetch(entry: FileEntry, is_lfs: bool) -> bool:
-    if is_lfs or entry.size > SMALL_FILE_MAX or entry.path.lower().endswith(_OPAQUE):
+    if is_lfs or entry.size > SMALL_FILE_MAX or entry.path.lower().endswith(OPAQUE_SUFFIXES):
         return False
     return cls.classify(entry.path).role in _PREFETCH_ROLES
 
@@ -445,6 +445,7 @@ def _remember(storage: Path, revision: str, commit: str, siblings: list[Any]) ->
 
 CACHE_GAP = "the Hub cache lists only the files that were downloaded"
 
+
 def _open_offline(target: str, repo_id: str, revision: str, endpoint: str,
                   token: str | None) -> HubSnapshot:
     storage = _storage_folder(repo_id)
@@ -452,9 +453,15 @@ def _open_offline(target: str, repo_id: str, revision: str, endpoint: str,
     if commit is None:
         raise SourceError(f"revision {revision!r} is not in the local cache "
                           f"({storage}); lint it once online, or drop --offline")
+    return _cached_snapshot(_info(target, "hf", f"{endpoint}/{repo_id}", commit, repo_id),
+                            storage, repo_id, commit, endpoint, token)
+
+
+def _cached_snapshot(info: TargetInfo, storage: Path, repo_id: str, commit: str, endpoint: str,
+                     token: str | None) -> HubSnapshot:
+    """The offline snapshot of one cached commit."""
     files, local, problems, complete = _cached_listing(storage, commit)
-    return HubSnapshot(_info(target, "hf", f"{endpoint}/{repo_id}", commit, repo_id),
-                       files, problems=problems, repo_id=repo_id, commit=commit,
+    return HubSnapshot(info, files, problems=problems, repo_id=repo_id, commit=commit,
                        endpoint=endpoint, token=token, local=local, offline=True,
                        listing_gap=None if complete else CACHE_GAP)
 
@@ -531,12 +538,8 @@ def open_cache_folder(target: str, options: SourceOptions) -> HubSnapshot:
             raise SourceError(f"revision {options.rev!r} is not in this Hub cache folder")
     else:
         commit = _resolve_cached(storage, "main") or _newest_snapshot(storage)
-    files, local, problems, complete = _cached_listing(storage, commit)
-    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
-    return HubSnapshot(_info(target, "hf-cache", str(storage.resolve()), commit, repo_id),
-                       files, problems=problems, repo_id=repo_id, commit=commit,
-                       endpoint=endpoint, token=None, local=local, offline=True,
-                       listing_gap=None if complete else CACHE_GAP)
+    return _cached_snapshot(_info(target, "hf-cache", str(storage.resolve()), commit, repo_id),
+                            storage, repo_id, commit, _endpoint(), None)
 
 
 def _newest_snapshot(storage: Path) -> str:
