@@ -226,9 +226,6 @@ class Registry(NamedTuple):
             return self.rules[key.upper()]
         return next((r for r in self.rules.values() if r.name == key.lower()), None)
 
-    def by_name(self) -> dict[str, Rule]:
-        return {r.name: r for r in self.rules.values()}
-
 
 def load_registry(include_plugins: bool = True) -> Registry:
     errors: list[ToolError] = []

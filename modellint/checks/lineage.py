@@ -380,11 +380,3 @@ def _references_policy(facts: Facts, use_policy: str | None) -> bool:
         return True
     texts = [card_text(facts)] + [tf.text or "" for tf in (*facts.license_files, *facts.notice_files)]
     return any(references_use_policy(text, use_policy) for text in texts)
-
-
-def inherited_use_policy_missing(facts: Facts) -> Iterator[Violation]:
-    """Violations for the inherited part of ML403, for ML403's check to yield from."""
-    for item in inherited_use_restrictions(facts):
-        yield Violation(item.message, item.location,
-                        {"inherited": True, "base_license": item.license_id,
-                         "bases": [b.model_id for b in item.bases]})

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
 
 from modellint.checks._terms import (
     Found,
@@ -24,6 +23,7 @@ from modellint.checks._terms import (
     same_license,
 )
 from modellint.checks._util import card_location, root_license_files
+from modellint.checks.lineage import inherited_use_restrictions
 from modellint.facts import Facts
 from modellint.knowledge import License
 from modellint.model import Location, Violation
@@ -297,19 +297,11 @@ def use_policy_missing(facts: Facts) -> Iterator[Violation]:
         yield Violation(f"{lic.id} restricts use ({policy}), but the repository neither includes "
                         "the policy nor references it in the card", found.location,
                         {"license": lic.id, "inherited": False})
-    for item in inherited_restrictions(facts):
+    for item in inherited_use_restrictions(facts):
         if item.license_id not in reported:
             reported.add(item.license_id)
             yield Violation(item.message, item.location, {"license": item.license_id,
                                                           "inherited": True})
-
-
-def inherited_restrictions(facts: Facts) -> list[Any]:
-    """Use restrictions inherited from the base model(s) that the derivative neither includes nor
-    references, as judged by the lineage rules (``checks/lineage.py``)."""
-    from modellint.checks.lineage import inherited_use_restrictions
-
-    return list(inherited_use_restrictions(facts))
 
 
 def _included(facts: Facts, lic: License) -> bool:
