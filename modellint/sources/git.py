@@ -141,7 +141,7 @@ def _open_repo(git: Any, target: str) -> tuple[Any, str]:
     return repo, "" if rel == "." else rel
 
 
-def _commit(repo: Any, rev: str, target: str) -> Any:
+def _commit(repo: Any, rev: str) -> Any:
     try:
         return repo.commit(rev)
     except Exception:  # BadName, ValueError, IndexError... all mean "no such commit" here
@@ -235,12 +235,10 @@ def _diff_names(repo: Any, args: list[str], prefix: str) -> tuple[str, ...]:
     return tuple(sorted({n for n in names if n}))
 
 
-def _changed(repo: Any, options: Any, linted: Any | None, prefix: str,
-             target: str) -> tuple[str, ...] | None:
-    head = _head(repo)
+def _changed(repo: Any, options: Any, linted: Any | None, prefix: str) -> tuple[str, ...] | None:
     if options.since:
-        base = _commit(repo, options.since, target)
-        tip = linted if linted is not None else head
+        base = _commit(repo, options.since)
+        tip = linted if linted is not None else _head(repo)
         if tip is not None:
             merge_bases = repo.merge_base(base, tip)
             if merge_bases:
@@ -250,6 +248,7 @@ def _changed(repo: Any, options: Any, linted: Any | None, prefix: str,
         assert tip is not None  # without --staged, `linted` is the commit being linted
         return _diff_names(repo, [base.hexsha, tip.hexsha], prefix)
     if options.staged:
+        head = _head(repo)
         if head is None:  # first commit: everything staged is new
             staged = (_strip(path, prefix) for path, _ in repo.index.entries)
             return tuple(sorted({p for p in staged if p}))
@@ -270,16 +269,16 @@ def open_git(target: str, options: Any) -> GitSnapshot:
             entries = _index_entries(repo, prefix, problems)
             revision = INDEX_REVISION
         else:
-            commit = _commit(repo, options.rev or "HEAD", target)
+            commit = _commit(repo, options.rev or "HEAD")
             entries = _tree_entries(commit, prefix)
             revision = commit.hexsha
         files, blobs = _entries_to_files(repo, entries, problems)
-        changed = _changed(repo, options, commit, prefix, target)
+        changed = _changed(repo, options, commit, prefix)
     except git.GitCommandError as exc:
         detail = (exc.stderr or "").strip().splitlines()
         raise SourceError(f"git failed: {detail[-1] if detail else exc.status}") from None
     top = repo.working_tree_dir or repo.git_dir
-    root = Path(top, prefix) if prefix else Path(top)
-    info = TargetInfo(target=target, kind="git", origin=str(Path(root).resolve()),
-                      revision=revision, name=Path(root).resolve().name)
+    root = (Path(top, prefix) if prefix else Path(top)).resolve()
+    info = TargetInfo(target=target, kind="git", origin=str(root), revision=revision,
+                      name=root.name)
     return GitSnapshot(repo, info, tuple(files), blobs, tuple(problems), changed)
