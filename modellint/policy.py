@@ -46,30 +46,27 @@ def validate_policy(table: Mapping[str, Any], where: str) -> dict[str, Any]:
 
 def _list(value: Any, where: str) -> list[str]:
     from modellint.config import ConfigError, did_you_mean
+    from modellint.knowledge import load_kb
 
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where} must be a list of strings")
+    kb = load_kb()
     out = []
-    kb = _kb()
     for item in (v.strip().lower() for v in value):
         name = item.removeprefix("category:")
         if name in CATEGORIES:
             out.append(name)
-        elif kb is None or item.startswith("licenseref-") or kb.resolve(item) is not None:
-            out.append(kb.resolve(item).id if kb is not None and kb.resolve(item) else item)
+            continue
+        lic = kb.resolve(item)
+        if lic is not None:
+            out.append(lic.id)
+        elif item.startswith("licenseref-"):
+            out.append(item)
         else:
-            choices = list(CATEGORIES) + [lic.id for lic in kb.all()]
+            choices = list(CATEGORIES) + [known.id for known in kb.all()]
             raise ConfigError(f"{where}: {item!r} is neither a known license id nor a category "
                               f"({', '.join(CATEGORIES)}){did_you_mean(item, choices)}")
     return out
-
-
-def _kb():  # type: ignore[no-untyped-def]
-    try:
-        from modellint.knowledge import load_kb
-    except ImportError:
-        return None
-    return load_kb()
 
 
 def merge_policy(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

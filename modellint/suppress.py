@@ -237,11 +237,8 @@ def apply_suppressions(snapshot: Snapshot, facts: Facts, settings: Settings,
         errors.append(ToolError("config", str(exc), facts.target.target))
         waivers = []
     live = [w for w in waivers if w.expires is None or w.expires >= today]
-    out = []
-    for f in findings:
-        if f.code != UNUSED:
-            f = _suppress(f, directives, "card") or _suppress(f, live, "waiver") or f
-        out.append(f)
+    # ML903's own findings are made below, after these: none is among ``findings``.
+    out = [_suppress(f, directives, "card") or _suppress(f, live, "waiver") or f for f in findings]
     if not directives and not malformed and not waivers:
         return Outcome(out, errors)
     notes: list[tuple[str | None, int | None, str]] = []
