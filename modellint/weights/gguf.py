@@ -146,13 +146,7 @@ def _value(reader: RangeReader, vtype: int, keep: bool, depth: int) -> Any:
             return None
         return reader.unpack(code, width)[0]
     if vtype == STRING:
-        if not keep:
-            (n,) = reader.unpack("<Q", 8)
-            if n > MAX_STRING:
-                raise HeaderError(f"string of {n} bytes at offset {reader.pos - 8}")
-            reader.skip(n)
-            return None
-        text = _string(reader, KEEP_STRING)
+        text = _string(reader, KEEP_STRING if keep else -1)  # -1: skipped whatever its length
         return None if text is None else text[:MAX_VALUE]
     if vtype == ARRAY:
         if depth >= _MAX_DEPTH:
