@@ -57,8 +57,7 @@ def load_settings(target: str, options: RunOptions, registry: Registry) -> Setti
     if cli:
         from modellint.config import parse_settings
 
-        settings = parse_settings(cli, "command line", settings, known)._replace(
-            source=settings.source, root=settings.root)
+        settings = parse_settings(cli, "command line", settings, known)  # keeps source and root
     validate_rule_options(registry, settings)
     return settings
 

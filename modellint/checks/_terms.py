@@ -15,9 +15,9 @@ from modellint.model import Location
 
 # Identifications below this confidence are hints, not evidence enough to demand anything.
 MIN_CONFIDENCE = 0.5
-# Card values that say "no license given" rather than naming one.
 # Evidence that can match several versions of one family at once (shared phrases, names).
 _WEAK_METHODS = frozenset({"phrase", "mention", "filename"})
+# Card values that say "no license given" rather than naming one.
 _NON_VALUES = frozenset({"", "unknown", "none", "n/a", "noassertion"})
 
 
