@@ -132,10 +132,10 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
     registry = load_registry()
     all_targets = all_targets or ["."]
     rows: list[SummaryRow] = []
-    report, settings = lint_many(all_targets, options, registry, jobs=jobs, rows=rows,
-                                 progress=stderr_progress(len(all_targets)))
-    out = _open_output(output)
+    out = _open_output(output)  # before linting: an unwritable path must not cost a whole audit
     try:
+        report, settings = lint_many(all_targets, options, registry, jobs=jobs, rows=rows,
+                                     progress=stderr_progress(len(all_targets)))
         color = out is sys.stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         if fmt == "summary":
             render_summary(rows, out)

@@ -115,6 +115,16 @@ def test_output_file(make_repo, tmp_path):
     assert json.loads(out.read_text())["summary"]["error"] >= 1
 
 
+def test_unwritable_output_fails_before_linting(make_repo, tmp_path, monkeypatch):
+    linted = []
+    monkeypatch.setattr("modellint.audit.lint_many", lambda *a, **k: linted.append(a))
+    repo = make_repo(CLEAN)
+    result = invoke("check", str(repo), "--output", str(tmp_path / "no-such-dir" / "report.txt"))
+    assert result.exit_code == 2
+    assert "cannot write" in result.output
+    assert linted == []
+
+
 def test_crashing_rule_is_isolated(make_repo, registry):
     crashing = Rule("ML999", "always-crashes", Severity.ERROR, "test", "tests.crashing_rule:boom")
     reg = Registry({**registry.rules, "ML999": crashing}, [])
