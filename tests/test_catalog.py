@@ -68,11 +68,13 @@ def test_every_rule_has_passing_and_failing_cases(registry):
         cases = data.get("case", [])
         fires = [c for c in cases if any(e["code"] == rule.code for e in c.get("expect", []))]
         quiet = [c for c in cases if not any(e["code"] == rule.code for e in c.get("expect", []))]
-        # Rules that need git history keep their failing cases in a test module that builds repos.
-        elsewhere = data.get("failing_cases_in")
-        if elsewhere:
-            assert (ROOT / elsewhere).is_file() and rule.code in (ROOT / elsewhere).read_text()
-            fires = fires or [elsewhere]
+        # Rules that need git history or test-only license fingerprints keep their cases (either
+        # side) in a test module that builds the repositories.
+        for key, side in (("failing_cases_in", fires), ("passing_cases_in", quiet)):
+            elsewhere = data.get(key)
+            if elsewhere:
+                assert (ROOT / elsewhere).is_file() and rule.code in (ROOT / elsewhere).read_text()
+                side.append(elsewhere)
         assert fires and quiet, f"{rule.code} needs failing and passing cases"
 
 
