@@ -148,16 +148,6 @@ def test_cli_rev_reports_the_commit(git_repo):
     assert [(f["code"], f["path"]) for f in staged["findings"]] == [("ML201", None)]
 
 
-def test_a_local_scan_does_not_import_git(tmp_path):
-    (tmp_path / "m").mkdir()
-    (tmp_path / "m" / "README.md").write_text(CARD)
-    code = ("import sys; from modellint.runner import lint; lint([sys.argv[1]]); "
-            "print(sorted(m for m in sys.modules if m == 'git' or m.startswith('git.')))")
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "m")], capture_output=True,
-                          text=True)
-    assert done.stdout.strip() == "[]", done.stderr
-
-
 def test_conflicted_paths_are_reported_once(git_repo):
     git_repo.commit({"README.md": CARD, "LICENSE": "a\n"})
     git_repo.git("checkout", "-q", "-b", "other")

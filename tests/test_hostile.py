@@ -6,6 +6,7 @@ that no rule crashed, and (for the big ones) that memory stayed bounded.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import subprocess
@@ -121,6 +122,23 @@ def test_unreadable_file(make_repo, registry):
     finally:
         os.chmod(repo / "LICENSE", stat.S_IRUSR | stat.S_IWUSR)
     assert _has(report, "ML901", "LICENSE", "ermission denied")
+
+
+def test_a_file_denied_to_its_reader_is_ml901(make_repo, registry, monkeypatch):
+    """The same path for any user, root included: the local source's open is refused."""
+    from modellint.sources import local
+
+    repo = make_repo({"README.md": CARD, "LICENSE": LICENSE})
+    real_open = os.open
+
+    def denying_open(path, flags, *args):
+        if os.path.basename(path) == "LICENSE":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(local.os, "open", denying_open)
+    report = _lint(registry, repo)
+    assert _has(report, "ML901", "LICENSE", "Permission denied")
 
 
 def test_fifo_does_not_block(make_repo, registry):

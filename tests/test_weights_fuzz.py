@@ -25,6 +25,7 @@ from tests.weight_writers import (
     onnx_bytes,
     safetensors_bytes,
     torch_zip_bytes,
+    varint,
 )
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -126,15 +127,7 @@ def test_gguf_oversized_strings_and_arrays(key_len, vtype, count, tail):
 @FUZZ
 @given(length=st.integers(0, 2**63), number=st.integers(1, 2**29 - 1), tail=st.binary(max_size=64))
 def test_onnx_any_field_length(length, number, tail):
-    tag = number << 3 | 2
-    out = bytearray()
-    for value in (tag, length):
-        while True:
-            out.append((value & 0x7F) | (0x80 if value >> 7 else 0))
-            value >>= 7
-            if not value:
-                break
-    wf = run("m.onnx", b"\x08\x08" + bytes(out) + tail)
+    wf = run("m.onnx", b"\x08\x08" + varint(number << 3 | 2) + varint(length) + tail)
     if length > len(tail):
         assert wf.error
 
