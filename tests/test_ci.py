@@ -96,20 +96,6 @@ def test_sarif_is_schema_valid_with_suppressions(make_repo):
                                                                      ("ML903", False)]
 
 
-def test_repository_level_findings_are_anchored_to_the_card_or_license(make_repo):
-    with_card = make_repo({"README.md": CARD}, name="a")
-    [result] = _sarif(str(with_card))["runs"][0]["results"]
-    assert result["ruleId"] == "ML201" and result["properties"]["repositoryLevel"] is True
-    physical = result["locations"][0]["physicalLocation"]
-    assert physical["region"] == {"startLine": 1}
-    # An absolute target becomes an absolute file URI, which upload-sarif makes relative.
-    assert physical["artifactLocation"] == {"uri": (with_card / "README.md").resolve().as_uri()}
-    no_card = make_repo({"LICENSE": "MIT License\n"}, name="b")
-    results = _sarif("--select", "ML101", str(no_card))["runs"][0]["results"]
-    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].rsplit("/", 2)[-2:]
-            for r in results] == [["b", "LICENSE"]]
-
-
 def test_sarif_uris_are_relative_to_the_repository_root(tmp_path):
     model = tmp_path / "models" / "tiny"
     model.mkdir(parents=True)
@@ -121,7 +107,9 @@ def test_sarif_uris_are_relative_to_the_repository_root(tmp_path):
         "uri": "models/tiny/README.md", "uriBaseId": "%SRCROOT%"}
 
 
-def test_fingerprints_are_stable_across_runs_and_line_moves(tmp_path):
+def test_fingerprints_are_stable_across_runs(tmp_path):
+    """Separate processes (their own hash seeds) give the same fingerprints; line moves are
+    test_sarif's business."""
     (tmp_path / "m").mkdir()
     (tmp_path / "m" / "README.md").write_text("---\nlicense: other\n---\n# Tiny\n")
 
@@ -133,6 +121,4 @@ def test_fingerprints_are_stable_across_runs_and_line_moves(tmp_path):
 
     first = prints()
     assert len(first) >= 2
-    assert prints() == first
-    (tmp_path / "m" / "README.md").write_text("---\n# moved\n\nlicense: other\n---\n# Tiny\n")
     assert prints() == first

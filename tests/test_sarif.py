@@ -44,9 +44,22 @@ def test_structure(sarif):
     # repository-level findings are anchored to the card so code scanning can show them
     ml201 = by_rule["ML201"]["locations"][0]["physicalLocation"]
     assert ml201["artifactLocation"]["uri"].endswith("/repo/README.md")
+    assert ml201["region"] == {"startLine": 1}
+    assert by_rule["ML201"]["properties"]["repositoryLevel"] is True
     assert by_rule["ML901"]["level"] == "warning"
     assert all(len(r["partialFingerprints"]["modellint/v1"]) == 32 for r in run["results"])
     assert run["invocations"][0]["executionSuccessful"] is True
+
+
+def test_repository_level_finding_without_a_card_is_anchored_to_the_license(make_repo, registry):
+    repo = make_repo({"LICENSE": "MIT License\n"})
+    report, _ = lint([str(repo)], RunOptions(select=("ML101",)), registry)
+    buf = io.StringIO()
+    render(report, registry.rules, buf)
+    [result] = json.loads(buf.getvalue())["runs"][0]["results"]
+    assert result["ruleId"] == "ML101" and result["properties"]["repositoryLevel"] is True
+    physical = result["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"] == {"uri": (repo / "LICENSE").resolve().as_uri()}
 
 
 def test_fingerprints_are_stable_across_line_moves(make_repo, registry):
