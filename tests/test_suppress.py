@@ -7,7 +7,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from modellint.config import Settings
+from modellint.engine import run_rules, selected_rules
 from modellint.facts import extract
 from modellint.model import TargetInfo
 from modellint.snapshot import MemorySnapshot
@@ -85,23 +88,21 @@ def test_missing_configured_waivers_file_is_an_error(make_repo, tmp_path):
     assert done.returncode == 2 and "nope.toml" in done.stdout + done.stderr
 
 
-def test_untrusted_targets_get_no_card_directives_nor_own_waivers(registry):
+@pytest.mark.parametrize("trusted,expected", [(True, "card"), (False, None)])
+def test_untrusted_targets_get_no_card_directives_nor_own_waivers(registry, trusted, expected):
     info = TargetInfo("hf://org/m", "hf", "https://huggingface.co/org/m", "abc", "m")
     files = {"README.md": (NO_LICENSE_FILE + DIRECTIVE).encode(),
              ".modellint-waivers.toml": WAIVER.encode()}
-    for trusted, expected in ((True, "card"), (False, None)):
-        snap = MemorySnapshot(info, files, trusted=trusted)
-        facts = extract(snap)
-        from modellint.engine import run_rules, selected_rules
-
-        settings = Settings()
-        run = run_rules(facts, selected_rules(registry, settings), settings)
-        out = apply_suppressions(snap, facts, settings, run.findings, registry)
-        [ml201] = [f for f in out.findings if f.code == "ML201"]
-        assert ml201.suppressed_by == expected
-        # Trusted: the waiver is unused (the card directive came first) -> ML903.
-        assert [f.path for f in out.findings if f.code == "ML903"] == (
-            [".modellint-waivers.toml"] if trusted else [])
+    snap = MemorySnapshot(info, files, trusted=trusted)
+    facts = extract(snap)
+    settings = Settings()
+    run = run_rules(facts, selected_rules(registry, settings), settings)
+    out = apply_suppressions(snap, facts, settings, run.findings, registry)
+    [ml201] = [f for f in out.findings if f.code == "ML201"]
+    assert ml201.suppressed_by == expected
+    # Trusted: the waiver is unused (the card directive came first) -> ML903.
+    assert [f.path for f in out.findings if f.code == "ML903"] == (
+        [".modellint-waivers.toml"] if trusted else [])
 
 
 def test_expiry_is_inclusive(registry, make_repo):
@@ -110,8 +111,6 @@ def test_expiry_is_inclusive(registry, make_repo):
     snap = MemorySnapshot(info, {"README.md": NO_LICENSE_FILE.encode(),
                                  ".modellint-waivers.toml": waiver.encode()})
     facts = extract(snap)
-    from modellint.engine import run_rules, selected_rules
-
     run = run_rules(facts, selected_rules(registry, Settings()), Settings())
     on_the_day = apply_suppressions(snap, facts, Settings(), run.findings, registry,
                                     today=dt.date(2030, 5, 1))
