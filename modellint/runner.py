@@ -13,7 +13,7 @@ from modellint.facts import Facts, extract
 from modellint.model import Finding, Report, TargetInfo, ToolError
 from modellint.registry import Registry, SpecError, load_registry
 from modellint.snapshot import Snapshot, SourceError
-from modellint.sources import SourceOptions, is_remote, open_target
+from modellint.sources import SourceOptions, is_hf_cache_folder, is_remote, open_target
 
 
 class RunOptions(NamedTuple):
@@ -39,8 +39,8 @@ def load_settings(target: str, options: RunOptions, registry: Registry) -> Setti
     if options.config_file:
         settings = read_config_file(options.config_file, known)
     else:
-        hub_cache = os.path.basename(target.rstrip("/")).startswith("models--")  # someone else's repo
-        start = os.getcwd() if is_remote(target) or hub_cache else target
+        # A Hub target or cache folder is someone else's repository: its config is not read.
+        start = os.getcwd() if is_remote(target) or is_hf_cache_folder(target) else target
         found = discover(start) if os.path.exists(start) else None
         settings = read_config_file(found, known) if found else Settings()
     cli: dict[str, object] = {}

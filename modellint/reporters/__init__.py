@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Mapping
 from typing import Protocol, TextIO
 
-from modellint.model import Finding, Report, TargetInfo
+from modellint.model import Finding, Report
 from modellint.registry import Rule
 
 FORMATS = ("text", "concise", "json", "sarif", "github")
@@ -24,7 +24,7 @@ def get(fmt: str) -> Render:
     return module.render  # type: ignore[no-any-return]
 
 
-def display_path(finding: Finding, target: TargetInfo | None = None) -> str:
+def display_path(finding: Finding) -> str:
     """A path a person can open: the finding's path under its target (repo-level: the target)."""
     base = finding.target
     if base in (".", "./", ""):
