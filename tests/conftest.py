@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,6 +49,12 @@ def run_lint(registry):
         report, _ = lint([str(target)], RunOptions(**kwargs), registry)
         return report
     return run
+
+
+def run_cli(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """``python -m modellint ARGS`` in a subprocess, output captured as text (kwargs: cwd, env...)."""
+    return subprocess.run([sys.executable, "-m", "modellint", *args], capture_output=True,
+                          text=True, check=False, timeout=120, **kwargs)
 
 
 def shared_path(*parts: str) -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import ROOT, shared_path
+from tests.conftest import ROOT, run_cli, shared_path
 
 # A card that is complete apart from the missing LICENSE file, so each test sees only ML201.
 CARD = ("---\nlicense: mit\ndatasets:\n  - org/corpus\n---\n# Tiny\n\n"
@@ -79,8 +79,7 @@ def test_action_script_annotates_writes_sarif_and_fails_on_errors(tmp_path, make
 
 
 def _sarif(*args):
-    done = subprocess.run([sys.executable, "-m", "modellint", "check", "--format", "sarif", *args],
-                          capture_output=True, text=True)
+    done = run_cli("check", "--format", "sarif", *args)
     return json.loads(done.stdout)
 
 
@@ -100,8 +99,7 @@ def test_sarif_uris_are_relative_to_the_repository_root(tmp_path):
     model = tmp_path / "models" / "tiny"
     model.mkdir(parents=True)
     (model / "README.md").write_text(CARD)
-    done = subprocess.run([sys.executable, "-m", "modellint", "check", "--format", "sarif",
-                           "models/tiny"], capture_output=True, text=True, cwd=tmp_path)
+    done = run_cli("check", "--format", "sarif", "models/tiny", cwd=tmp_path)
     [result] = json.loads(done.stdout)["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {
         "uri": "models/tiny/README.md", "uriBaseId": "%SRCROOT%"}
@@ -114,8 +112,7 @@ def test_fingerprints_are_stable_across_runs(tmp_path):
     (tmp_path / "m" / "README.md").write_text("---\nlicense: other\n---\n# Tiny\n")
 
     def prints():
-        cmd = [sys.executable, "-m", "modellint", "check", "--format", "sarif", "m"]
-        done = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
+        done = run_cli("check", "--format", "sarif", "m", cwd=tmp_path)
         results = json.loads(done.stdout)["runs"][0]["results"]
         return {(r["ruleId"], r["partialFingerprints"]["modellint/v1"]) for r in results}
 

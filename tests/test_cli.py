@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +12,7 @@ from modellint.cli import main
 from modellint.model import Severity
 from modellint.registry import Registry, Rule
 from modellint.runner import RunOptions, lint
+from tests.conftest import run_cli
 
 CLEAN = {"README.md": "---\nlicense: mit\ndatasets: [a/b]\n---\n# m\n",
          "LICENSE": "SPDX-License-Identifier: MIT\n"}
@@ -159,8 +158,7 @@ def test_facts_command(make_repo):
 def test_no_traceback_from_subprocess(make_repo):
     repo = make_repo({"README.md": "---\nlicense: [x\n---\n", "LICENSE": b"\x00\x01",
                       "loop": {"symlink": "loop"}})
-    proc = subprocess.run([sys.executable, "-m", "modellint", "check", str(repo)],
-                          capture_output=True, text=True, timeout=60)
+    proc = run_cli("check", str(repo))
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     assert "ML106" in proc.stdout and "ML901" in proc.stdout

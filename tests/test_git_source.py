@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tracemalloc
 
 import pytest
@@ -14,6 +12,7 @@ from modellint.snapshot import FileReadError, SourceError
 from modellint.sources import SourceOptions, open_target
 from modellint.sources import git as git_source
 from modellint.sources.git import open_git
+from tests.conftest import run_cli
 from tests.weight_writers import safetensors_bytes
 
 CARD = "---\nlicense: mit\n---\n# Tiny\n"
@@ -123,14 +122,9 @@ def test_not_a_repository(tmp_path):
         open_git(str(tmp_path / "missing"), SourceOptions(rev="HEAD"))
 
 
-def _cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "modellint", *args], capture_output=True,
-                          text=True, cwd=cwd)
-
-
 def test_cli_bad_rev_exits_2_without_traceback(git_repo):
     git_repo.commit({"README.md": CARD})
-    done = _cli("check", "--rev", "v9", str(git_repo.root))
+    done = run_cli("check", "--rev", "v9", str(git_repo.root))
     assert done.returncode == 2
     assert "unknown git revision 'v9'" in done.stderr + done.stdout
     assert "Traceback" not in done.stderr
@@ -139,12 +133,12 @@ def test_cli_bad_rev_exits_2_without_traceback(git_repo):
 def test_cli_rev_reports_the_commit(git_repo):
     sha = git_repo.commit({"README.md": COMPLETE_CARD, "LICENSE": "MIT License\n"})
     git_repo.git("rm", "-q", "LICENSE")  # staged deletion: HEAD still has it
-    done = _cli("check", "--rev", "HEAD", "--format", "json", str(git_repo.root))
+    done = run_cli("check", "--rev", "HEAD", "--format", "json", str(git_repo.root))
     report = json.loads(done.stdout)
     assert report["targets"][0]["kind"] == "git" and report["targets"][0]["revision"] == sha
     assert [f["code"] for f in report["findings"]] == []
     assert done.returncode == 0
-    staged = json.loads(_cli("check", "--staged", "--format", "json", str(git_repo.root)).stdout)
+    staged = json.loads(run_cli("check", "--staged", "--format", "json", str(git_repo.root)).stdout)
     assert [(f["code"], f["path"]) for f in staged["findings"]] == [("ML201", None)]
 
 
@@ -211,7 +205,7 @@ def test_a_missing_git_object_is_a_finding_and_the_scan_goes_on(git_repo):
         assert _paths(snap) == ["README.md"]
         assert [(p.path, p.reason) for p in snap.problems] == [
             ("LICENSE", f"git object {sha} is missing or unreadable (a damaged repository?); skipped")]
-    done = _cli("check", "--rev", "HEAD", "--format", "json", str(git_repo.root))
+    done = run_cli("check", "--rev", "HEAD", "--format", "json", str(git_repo.root))
     codes = [(f["code"], f["path"]) for f in json.loads(done.stdout)["findings"]]
     assert ("ML901", "LICENSE") in codes and done.returncode == 1
 

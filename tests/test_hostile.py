@@ -9,8 +9,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import subprocess
-import sys
 import tracemalloc
 
 import pytest
@@ -19,6 +17,7 @@ from modellint.facts import extract
 from modellint.runner import RunOptions, lint
 from modellint.snapshot import SourceProblem
 from modellint.sources.local import open_local
+from tests.conftest import run_cli
 
 CARD = "---\nlicense: mit\n---\n# m\n"
 LICENSE = "SPDX-License-Identifier: MIT\n"
@@ -108,8 +107,7 @@ def test_odd_path_characters(make_repo, registry):
     (repo / os.fsdecode(b"bad\xffname.txt")).write_text("x")
     report = _lint(registry, repo)
     assert _has(report, "ML901", fragment="file name is not valid UTF-8")
-    proc = subprocess.run([sys.executable, "-m", "modellint", "check", str(repo), "--format", "json"],
-                          capture_output=True, text=True, timeout=60)
+    proc = run_cli("check", str(repo), "--format", "json")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr
 
 

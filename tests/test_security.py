@@ -5,11 +5,10 @@ from __future__ import annotations
 import io
 import os
 import pickle
-import subprocess
-import sys
 import zipfile
 
 from modellint.runner import RunOptions, lint
+from tests.conftest import run_cli
 
 CARD = "---\nlicense: mit\n---\n# m\n"
 
@@ -37,8 +36,7 @@ def test_pickles_are_never_unpickled(make_repo, registry, tmp_path):
     report, _ = lint([str(repo)], RunOptions(), registry)
     assert not report.errors
     assert not marker.exists()
-    proc = subprocess.run([sys.executable, "-m", "modellint", "facts", str(repo)], capture_output=True,
-                          text=True, timeout=60)
+    proc = run_cli("facts", str(repo))
     assert proc.returncode == 0 and not marker.exists()
     assert "data.pkl" in proc.stdout  # the zip listing is read, the pickle inside is not
 
@@ -50,9 +48,7 @@ def test_nothing_in_the_target_is_imported(make_repo, tmp_path):
                       "yaml.py": trap, "click.py": trap, "json.py": trap, "conftest.py": trap,
                       "modellint_plugin.py": trap, "sitecustomize.py": trap, "setup.py": trap})
     # Run from inside the target, where `python -m` would put it first on sys.path.
-    proc = subprocess.run([sys.executable, "-m", "modellint", "check", "."], cwd=repo,
-                          capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": ""})
+    proc = run_cli("check", ".", cwd=repo, env={**os.environ, "PYTHONPATH": ""})
     assert "Traceback" not in proc.stderr
     assert proc.returncode in (0, 1), proc.stderr
     assert not marker.exists()
@@ -61,13 +57,11 @@ def test_nothing_in_the_target_is_imported(make_repo, tmp_path):
 def test_target_config_cannot_name_code(make_repo):
     repo = make_repo({"README.md": CARD, "LICENSE": "SPDX-License-Identifier: MIT\n",
                       ".modellint.toml": '[rules.ML101]\ncheck = "os:system"\n'})
-    proc = subprocess.run([sys.executable, "-m", "modellint", "check", str(repo)],
-                          capture_output=True, text=True, timeout=60)
+    proc = run_cli("check", str(repo))
     assert proc.returncode == 2
     assert "ML101: unknown option 'check'" in proc.stderr
     repo2 = make_repo({"README.md": CARD, ".modellint.toml": 'plugins = ["evil:run"]\n'}, name="r2")
-    proc = subprocess.run([sys.executable, "-m", "modellint", "check", str(repo2)],
-                          capture_output=True, text=True, timeout=60)
+    proc = run_cli("check", str(repo2))
     assert proc.returncode == 2 and "unknown key 'plugins'" in proc.stderr
 
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 from modellint.testing import write_repo
+from tests.conftest import run_cli
 from tests.weight_writers import safetensors_bytes, torch_zip_bytes
 
 HEAVY = ("pathlib", "tomllib", "tomli", "dataclasses", "difflib", "importlib.metadata",
@@ -50,22 +51,17 @@ def test_a_typical_local_scan_loads_none_of_the_heavy_modules(tmp_path):
 
 # ---- the entry point's fast exit ------------------------------------------------------------
 
-def _modellint(*args: str, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "modellint", *args], capture_output=True,
-                          text=True, check=False, **kw)
-
-
 def test_exit_codes_and_output_survive_the_fast_exit(tmp_path):
     clean = write_repo(tmp_path / "clean", {"README.md": "---\nlicense: mit\n---\n# m\n"})
-    done = _modellint("check", "--select", "ML101", str(clean))
+    done = run_cli("check", "--select", "ML101", str(clean))
     assert (done.returncode, done.stderr) == (0, "")
-    done = _modellint("check", "--select", "ML201", "--format", "json", str(clean))
+    done = run_cli("check", "--select", "ML201", "--format", "json", str(clean))
     assert done.returncode == 1
     assert [f["code"] for f in json.loads(done.stdout)["findings"]] == ["ML201"]
     out = tmp_path / "report.json"  # a file written through --output is complete
-    done = _modellint("check", "--select", "ML201", "--format", "json", "-o", str(out), str(clean))
+    done = run_cli("check", "--select", "ML201", "--format", "json", "-o", str(out), str(clean))
     assert done.returncode == 1 and json.loads(out.read_text())["findings"][0]["code"] == "ML201"
-    done = _modellint("check", str(tmp_path / "missing"))
+    done = run_cli("check", str(tmp_path / "missing"))
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -15,6 +13,7 @@ from modellint.facts import extract
 from modellint.model import TargetInfo
 from modellint.snapshot import MemorySnapshot
 from modellint.suppress import apply_suppressions
+from tests.conftest import run_cli
 
 # A card complete but for its LICENSE file: ML201 is the one finding to suppress.
 NO_LICENSE_FILE = ("---\nlicense: mit\ndatasets:\n  - org/corpus\n---\n# M\n\n"
@@ -23,13 +22,8 @@ DIRECTIVE = '<!-- modellint: ignore[ML201] reason="the text is in the card" -->\
 WAIVER = '[[waiver]]\ncode = "ML201"\nreason = "LICENSE arrives with v2"\n'
 
 
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "modellint", *args], capture_output=True,
-                          text=True)
-
-
 def _json(*args):
-    done = _cli("check", "--format", "json", *args)
+    done = run_cli("check", "--format", "json", *args)
     return done.returncode, json.loads(done.stdout)
 
 
@@ -40,7 +34,7 @@ def test_card_suppression_stays_visible_in_json_and_sarif(make_repo):
     [finding] = [f for f in report["findings"] if f["code"] == "ML201"]
     assert finding["suppressed"] == {"by": "card", "reason": "the text is in the card"}
     assert report["summary"]["suppressed"] == 1 and report["summary"]["error"] == 0
-    sarif = json.loads(_cli("check", "--format", "sarif", str(repo)).stdout)
+    sarif = json.loads(run_cli("check", "--format", "sarif", str(repo)).stdout)
     [result] = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "ML201"]
     assert result["suppressions"] == [{"kind": "inSource", "status": "accepted",
                                        "justification": "the text is in the card"}]
@@ -48,14 +42,14 @@ def test_card_suppression_stays_visible_in_json_and_sarif(make_repo):
 
 def test_waiver_suppresses_and_exit_code_follows(make_repo):
     repo = make_repo({"README.md": NO_LICENSE_FILE})
-    assert _cli("check", str(repo)).returncode == 1
+    assert run_cli("check", str(repo)).returncode == 1
     (repo / ".modellint-waivers.toml").write_text(WAIVER)
     code, report = _json(str(repo))
     assert code == 0
     [finding] = report["findings"]
     assert (finding["code"], finding["suppressed"]) == (
         "ML201", {"by": "waiver", "reason": "LICENSE arrives with v2"})
-    sarif = json.loads(_cli("check", "--format", "sarif", str(repo)).stdout)
+    sarif = json.loads(run_cli("check", "--format", "sarif", str(repo)).stdout)
     assert sarif["runs"][0]["results"][0]["suppressions"][0]["kind"] == "external"
 
 
@@ -72,11 +66,11 @@ def test_waivers_file_from_config_is_relative_to_the_config(make_repo, tmp_path)
 def test_invalid_waivers_file_is_one_error_line(make_repo):
     repo = make_repo({"README.md": NO_LICENSE_FILE,
                       ".modellint-waivers.toml": '[[waiver]]\ncode = "ML201"\nreson = "typo"\n'})
-    done = _cli("check", str(repo))
+    done = run_cli("check", str(repo))
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "waiver #1: unknown key 'reson' (did you mean 'reason'?)" in done.stdout + done.stderr
     (repo / ".modellint-waivers.toml").write_text('[[waiver]]\ncode = "ML201"\n')
-    done = _cli("check", str(repo))
+    done = run_cli("check", str(repo))
     assert done.returncode == 2 and "a non-empty 'reason' is required" in done.stdout + done.stderr
 
 
@@ -84,7 +78,7 @@ def test_missing_configured_waivers_file_is_an_error(make_repo, tmp_path):
     repo = make_repo({"README.md": NO_LICENSE_FILE})
     cfg = tmp_path / "c.toml"
     cfg.write_text('waivers-file = "nope.toml"\n')
-    done = _cli("check", "--config", str(cfg), str(repo))
+    done = run_cli("check", "--config", str(cfg), str(repo))
     assert done.returncode == 2 and "nope.toml" in done.stdout + done.stderr
 
 
@@ -125,11 +119,11 @@ def test_expiry_is_inclusive(registry, make_repo):
 def test_baseline_fails_only_on_new_findings(make_repo, tmp_path):
     repo = make_repo({"README.md": NO_LICENSE_FILE})
     baseline = tmp_path / "baseline.json"
-    done = _cli("check", "--write-baseline", str(baseline), str(repo))
+    done = run_cli("check", "--write-baseline", str(baseline), str(repo))
     assert done.returncode == 0, done.stderr
     data = json.loads(baseline.read_text())
     assert [(e["code"], e["path"]) for e in data["findings"]] == [("ML201", None)]
-    assert _cli("check", "--baseline", str(baseline), str(repo)).returncode == 0
+    assert run_cli("check", "--baseline", str(baseline), str(repo)).returncode == 0
     # Lines move: still matched (no line in the key).
     (repo / "README.md").write_text(NO_LICENSE_FILE.replace("---\n", "---\n\n\n", 1))
     code, report = _json("--baseline", str(baseline), str(repo))
@@ -147,10 +141,10 @@ def test_baseline_fails_only_on_new_findings(make_repo, tmp_path):
 
 def test_baseline_from_config_and_bad_baseline(make_repo, tmp_path):
     repo = make_repo({"README.md": "---\nlicense: mit\n---\n"})
-    _cli("check", "--write-baseline", str(tmp_path / "b.json"), str(repo))
+    run_cli("check", "--write-baseline", str(tmp_path / "b.json"), str(repo))
     cfg = tmp_path / "c.toml"
     cfg.write_text('baseline = "b.json"\n')
-    assert _cli("check", "--config", str(cfg), str(repo)).returncode == 0
+    assert run_cli("check", "--config", str(cfg), str(repo)).returncode == 0
     (tmp_path / "b.json").write_text("[]")
-    done = _cli("check", "--config", str(cfg), str(repo))
+    done = run_cli("check", "--config", str(cfg), str(repo))
     assert done.returncode == 2 and "not a modellint baseline" in done.stdout + done.stderr
