@@ -121,7 +121,7 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
         raise click.UsageError("--rev and --staged cannot be combined")
     options = RunOptions(
         source=SourceOptions(rev=rev, staged=staged, since=since, token=token,
-                             offline=offline or os.environ.get("HF_HUB_OFFLINE") == "1"),
+                             offline=offline),  # the Hub source also honours HF_HUB_OFFLINE
         config_file=config_file,
         select=_split(select),
         ignore=_split(ignore),
