@@ -256,33 +256,48 @@ def facts(target: str, fmt: str, rev: str | None, staged: bool, token: str | Non
 
 
 @main.command(name="license")
-@click.argument("license_id")
+@click.argument("license_ids", nargs=-1, metavar="ID [ID]")
+@click.option("--compare", is_flag=True, help="Set two licenses side by side: modellint license --compare A B.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def license_command(license_id: str, fmt: str) -> None:
+def license_command(license_ids: tuple[str, ...], compare: bool, fmt: str) -> None:
     """Explain one license from the knowledge base (Hub id, SPDX id, ScanCode key or alias)."""
     from modellint.knowledge import KBError, load_kb
-    from modellint.license_info import describe, to_json
+    from modellint.license_info import compare as side_by_side
+    from modellint.license_info import compare_json, describe, to_json
 
+    wanted = 2 if compare else 1
+    if len(license_ids) != wanted:
+        raise click.UsageError("--compare takes two license ids" if compare
+                               else "give one license id (or --compare A B)")
     try:
         kb = load_kb()
     except KBError as exc:
         fail(str(exc))
         sys.exit(EXIT_ERROR)
-    lic = kb.resolve(license_id)
-    if lic is None:
-        from modellint.config import did_you_mean
+    found = []
+    for license_id in license_ids:
+        lic = kb.resolve(license_id)
+        if lic is None:
+            from modellint.config import did_you_mean
 
-        ids = [lic.id for lic in kb.all()]
-        hint = did_you_mean(license_id.lower(), ids) or did_you_mean(license_id.lower(), kb.keys())
-        fail(f"unknown license {license_id!r}{hint}")
-        sys.exit(EXIT_ERROR)
+            ids = [lic.id for lic in kb.all()]
+            hint = did_you_mean(license_id.lower(), ids) or did_you_mean(license_id.lower(), kb.keys())
+            fail(f"unknown license {license_id!r}{hint}")
+            sys.exit(EXIT_ERROR)
+        found.append(lic)
     if fmt == "json":
         import json
 
-        click.echo(json.dumps(to_json(lic), indent=2, ensure_ascii=False))
+        data = compare_json(found[0], found[1]) if compare else to_json(found[0])
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo(describe(lic))
+    if compare:
+        import shutil
+
+        click.echo(side_by_side(found[0], found[1], width=min(120, max(80, shutil.get_terminal_size().columns))))
+        return
+    click.echo(describe(found[0]))
 
 
 def _report_registry_errors(errors: Sequence[Any]) -> None:

@@ -16,6 +16,9 @@ from modellint.tomlcopy import COMBINED, RecordError, copied_records, parse_reco
 KINDS = ("software", "model", "data", "content", "family", "meta")
 COMPONENTS = ("code", "weights", "architecture", "data", "documentation", "outputs")
 OUTPUTS = ("silent", "no-claim", "restricted", "licensed")
+# Intellectual-property rights a grant can name; `other-ip` is a catch-all ("any other IP rights").
+RIGHTS = ("copyright", "patent", "database", "trade-secret", "other-ip")
+_LANG = re.compile(r"^[a-z]{2,3}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
 
 
@@ -74,6 +77,14 @@ class License(NamedTuple):
     # Hub organisations of the license holder, lower-cased: their own repositories owe
     # themselves no redistribution duties under these terms (ML401, ML402).
     holders: tuple[str, ...] = ()
+    # What the grant covers in law, for comparing licenses (`modellint license --compare`, init):
+    # the IP rights it names, its patent terms, the languages of its official text and the law it
+    # chooses. Empty where the record does not say (not "none").
+    rights: tuple[str, ...] = ()
+    patent_note: str | None = None
+    languages: tuple[str, ...] = ()  # ISO 639 codes of the official text(s)
+    language_note: str | None = None  # which text prevails, when there are several
+    governing_law: str | None = None  # the law the license chooses, or "none stated"
     path: str = ""  # the record's file name
 
     def __repr__(self) -> str:
@@ -154,6 +165,8 @@ _TOP: dict[str, tuple[Any, bool]] = {
     "outputs": (str, True), "outputs_note": (str, False), "hosted_note": (str, False),
     "use_policy": (str, False), "identify": (dict, False), "sources": (list, True),
     "verified": (bool, True), "notes": (str, False), "url": (str, False), "holders": (list, False),
+    "rights": (list, False), "patent_note": (str, False), "languages": (list, False),
+    "language_note": (str, False), "governing_law": (str, False),
 }
 _OBLIGATION_FIELDS = {f: (bool if isinstance(getattr(Obligations(), f), bool) else str)
                       for f in Obligations._fields}
@@ -210,6 +223,12 @@ def validate_record(data: Mapping[str, Any], where: str) -> None:
     bad = [g for g in v["grants"] if g not in COMPONENTS]
     if bad:
         raise fail("grants", f"{bad[0]!r} is not a component ({', '.join(COMPONENTS)})")
+    bad = [r for r in v["rights"] or () if r not in RIGHTS]
+    if bad:
+        raise fail("rights", f"{bad[0]!r} is not one of {', '.join(RIGHTS)}")
+    bad = [lang for lang in v["languages"] or () if not _LANG.match(lang)]
+    if bad:
+        raise fail("languages", f"{bad[0]!r} is not a lowercase ISO 639 code (en, zh)")
     if v["hub_id"] is not None and v["hub_id"] != v["id"]:
         raise fail("hub_id", f"a license with a Hub id uses it as its id ({v['hub_id']!r})")
 
@@ -244,7 +263,10 @@ def build_record(data: Mapping[str, Any], where: str) -> License:
         hosted_note=_flat(get("hosted_note")), use_policy=get("use_policy"),
         identify=Identification(tuple(ident.get("phrases") or ()), ident.get("min_phrases") or 1),
         sources=tuple(data["sources"]), verified=data["verified"], notes=_flat(get("notes")),
-        url=get("url"), holders=tuple(h.lower() for h in get("holders") or ()), path=where)
+        url=get("url"), holders=tuple(h.lower() for h in get("holders") or ()),
+        rights=tuple(get("rights") or ()), patent_note=_flat(get("patent_note")),
+        languages=tuple(get("languages") or ()), language_note=_flat(get("language_note")),
+        governing_law=_flat(get("governing_law")), path=where)
 
 
 _TYPE_NAMES = {str: "string", bool: "boolean", list: "list of strings", dict: "table",
@@ -303,5 +325,5 @@ if __name__ == "__main__":  # refreshes the rule specs' and data tables' copies 
     print(write_copy(os.path.join(RULES, "data")))
 
 
-__all__ = ["COMBINED", "COMPONENTS", "KINDS", "OUTPUTS", "Identification", "KBError", "KnowledgeBase",
+__all__ = ["COMBINED", "COMPONENTS", "KINDS", "OUTPUTS", "RIGHTS", "Identification", "KBError", "KnowledgeBase",
            "License", "Obligations", "load_dir", "load_kb", "parse_record"]

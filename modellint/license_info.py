@@ -5,11 +5,11 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from modellint.knowledge import License
+from modellint.knowledge import COMPONENTS, License
 
 _OUTPUTS = {
     "silent": "the license says nothing about outputs",
-    "no-claim": "the licensor claims no rights in outputs",
+    "no-claim": "the license makes no claim on outputs",
     "restricted": "the license restricts what outputs may be used for",
     "licensed": "outputs are themselves under the license",
 }
@@ -97,3 +97,98 @@ def to_json(lic: License) -> dict[str, Any]:
     data["grants"] = sorted(lic.grants)
     data["owed"] = owed(lic)
     return data
+
+
+# ---- two records side by side (`modellint license --compare A B`) -----------------------------
+
+_LANGUAGES = {"en": "English", "zh": "Chinese", "fr": "French", "de": "German", "ja": "Japanese"}
+_LABEL = 20  # width of the row labels
+
+
+def commercial(lic: License) -> str:
+    """Whether the license allows commercial use, in a few words."""
+    ob = lic.obligations
+    if ob.research_only:
+        return "no: research use only"
+    if ob.non_commercial:
+        return "no: non-commercial use only"
+    if ob.user_threshold:
+        return f"yes, up to {ob.user_threshold}; beyond that a separate license"
+    return "yes"
+
+
+def restrictions(lic: License) -> str:
+    ob = lic.obligations
+    if not ob.use_restrictions:
+        return "none beyond the law"
+    policy = f" ({lic.use_policy})" if lic.use_policy else ""
+    return f"yes{policy}" + ("; they must be passed on" if ob.pass_through else "")
+
+
+def language(lic: License) -> str:
+    if not lic.languages:
+        return "not recorded"
+    names = " and ".join(_LANGUAGES.get(code, code) for code in lic.languages)
+    return names + (f". {lic.language_note}" if lic.language_note else "")
+
+
+Row = tuple[str, "str | tuple[str, ...]"]
+
+
+def comparison_rows(lic: License) -> list[Row]:
+    """(label, value) rows that ``compare`` sets side by side, the same labels for every record;
+    a value is a sentence or a list of items (the duties)."""
+    ids = f"Hub: {lic.hub_id or 'none (license: other)'}; SPDX: {lic.spdx or 'none'}"
+    rows: list[Row] = [("License", f"{lic.id}: {lic.name}"), ("Kind", _KINDS[lic.kind]),
+                       ("Ids", ids)]
+    for component in COMPONENTS:
+        if component != "outputs":
+            rows.append((f"Covers {component}", "yes" if component in lic.grants else "not named"))
+    rows += [
+        ("IP rights", ", ".join(lic.rights) if lic.rights else "not recorded"),
+        ("Patents", lic.patent_note or "not recorded"),
+        ("Commercial use", commercial(lic)),
+        ("Use limits", restrictions(lic)),
+        ("Duties", tuple(item.replace("\n", " ") for item in owed(lic))),
+        ("Hosted use", lic.hosted_note or "nothing specific"),
+        ("Outputs", lic.outputs_note or _OUTPUTS[lic.outputs]),
+        ("Language", language(lic)),
+        ("Governing law", lic.governing_law or "not recorded"),
+        ("Verified", "yes" if lic.verified else "no: partly from secondary sources"),
+        ("Sources", "; ".join(lic.sources)),
+    ]
+    return rows
+
+
+def compare(first: License, second: License, width: int = 100) -> str:
+    """Two records side by side; rows whose values differ are marked with ``*``."""
+    column = max(20, (width - _LABEL - 6) // 2)
+    lines = [f"{'':{_LABEL + 3}}{first.id:<{column}} | {second.id}", ""]
+    for (label, a), (_, b) in zip(comparison_rows(first), comparison_rows(second), strict=True):
+        left = _cell(a, column)
+        right = _cell(b, column)
+        mark = "*" if a != b else " "
+        for n in range(max(len(left), len(right))):
+            head = f"{mark} {label:<{_LABEL}} " if n == 0 else " " * (_LABEL + 3)
+            cell = left[n] if n < len(left) else ""
+            other = right[n] if n < len(right) else ""
+            lines.append(f"{head}{cell:<{column}} | {other}".rstrip())
+    lines += ["", "* the two licenses differ on this row. Records are modellint's summaries; "
+              "read the licenses before relying on them."]
+    return "\n".join(lines)
+
+
+def _cell(value: str | tuple[str, ...], width: int) -> list[str]:
+    """A cell's lines: a sentence wrapped, or a list with one item per line."""
+    if isinstance(value, str):
+        return textwrap.wrap(value, width) or [""]
+    out: list[str] = []
+    for item in value:
+        out.extend(textwrap.wrap(item, width, initial_indent="- ", subsequent_indent="  "))
+    return out or ["none"]
+
+
+def compare_json(first: License, second: License) -> dict[str, Any]:
+    pairs = zip(comparison_rows(first), comparison_rows(second), strict=True)
+    differ = [label for (label, a), (_, b) in pairs if a != b]
+    return {"licenses": [to_json(first), to_json(second)], "differences": differ}

@@ -51,3 +51,41 @@ def test_unknown_id_is_one_error_line_with_suggestion():
     assert result.stderr == \
         "modellint: error: unknown license 'llama31' (did you mean 'llama3.1'?)\n"
     assert result.stdout == ""
+
+
+def test_compare_sets_two_records_side_by_side():
+    result = run("--compare", "openmdw-1.0", "OpenAtom Model License 1.0")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["openmdw-1.0", "|", "openatom-model-license-1.0"]
+    rows = {line[2:23].strip(): line for line in lines[2:] if line[2:23].strip()}
+    # Same on both sides: no mark. Different: marked with '*'.
+    assert rows["Covers weights"].startswith("  ") and rows["Covers weights"].count("yes") == 2
+    assert rows["Commercial use"].startswith("  ")
+    assert rows["IP rights"].startswith("* ")
+    assert rows["IP rights"].split() == ["*", "IP", "rights", "copyright,", "patent,", "|",
+                                         "copyright,", "patent,", "other-ip"]
+    assert rows["Hosted use"].startswith("* ")
+    assert rows["Language"].startswith("* ") and "English" in rows["Language"]
+    assert "| Chinese and English." in rows["Language"]
+    assert result.output.rstrip().endswith("read the licenses before relying on them.")
+
+
+def test_compare_json_lists_the_rows_that_differ():
+    result = run("--compare", "openmdw-1.0", "openmdw-1.1", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert [lic["id"] for lic in data["licenses"]] == ["openmdw-1.0", "openmdw-1.1"]
+    # 1.1 differs from 1.0 in its name, ids, the copyright-suit termination and its sources.
+    assert data["differences"] == ["License", "Ids", "Patents", "Sources"]
+    assert data["licenses"][1]["rights"] == ["copyright", "patent", "database", "trade-secret"]
+
+
+def test_compare_needs_two_ids_and_plain_needs_one():
+    result = run("--compare", "mit")
+    assert result.exit_code == 2 and "--compare takes two license ids" in result.output
+    result = run("mit", "apache-2.0")
+    assert result.exit_code == 2 and "give one license id (or --compare A B)" in result.output
+    result = run("--compare", "mit", "openmdw-2.0")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("modellint: error: unknown license 'openmdw-2.0'")
