@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from modellint.tomlcopy import COMBINED, RecordError, copied_records, parse_records, write_copy
+from modellint.records import RecordError, read_records
 
 KINDS = ("software", "model", "data", "content", "family", "meta")
 COMPONENTS = ("code", "weights", "architecture", "data", "documentation", "outputs")
@@ -279,35 +279,21 @@ def _flat(text: str | None) -> str | None:
 
 def load_dir(directory: Any) -> KnowledgeBase:
     """Load every ``*.toml`` record in a directory (a path or an importlib Traversable)."""
-    # A fresh JSON copy holds records that validated when it was written (write_combined), and
-    # any edit since makes it stale: its records are built without checking them again.
-    parsed = copied_records(directory)
-    build = build_record
-    if parsed is None:
-        parsed = _parse_toml(directory)
-        build = parse_record
-    licenses = []
-    for name, data in sorted(parsed.items()):
-        where = f"licenses/{name}"
-        lic = build(data, where)
-        if name != f"{lic.id}.toml":
-            raise KBError(f"{where}: field 'id': {lic.id!r} must match the file name")
-        licenses.append(lic)
-    return KnowledgeBase(licenses)
-
-
-def write_combined(directory: Any) -> Any:
-    """Validate the records, then refresh their JSON copy: ``python -m modellint.knowledge``."""
-    for name, data in _parse_toml(directory).items():
-        parse_record(data, f"licenses/{name}")
-    return write_copy(directory)
-
-
-def _parse_toml(directory: Any) -> dict[str, Any]:
     try:
-        return parse_records(directory)
+        parsed = read_records(directory, check=_check_records)
     except RecordError as exc:
         raise KBError(f"licenses/{exc}") from None
+    # The records passed _check_records, in this run or in the one that cached them (any edit
+    # since would have made that copy stale): they are built without checking them again.
+    return KnowledgeBase(build_record(data, f"licenses/{name}") for name, data in parsed.items())
+
+
+def _check_records(parsed: Mapping[str, Any]) -> None:
+    for name, data in parsed.items():
+        where = f"licenses/{name}"
+        lic = parse_record(data, where)
+        if name != f"{lic.id}.toml":
+            raise KBError(f"{where}: field 'id': {lic.id!r} must match the file name")
 
 
 @functools.lru_cache(maxsize=1)
@@ -318,12 +304,5 @@ def load_kb() -> KnowledgeBase:
     return load_dir(os.path.join(rules_data_dir(), "licenses"))
 
 
-if __name__ == "__main__":  # refreshes the rule specs' and data tables' copies too
-    RULES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules")
-    print(write_combined(os.path.join(RULES, "licenses")))
-    print(write_copy(os.path.join(RULES, "specs")))
-    print(write_copy(os.path.join(RULES, "data")))
-
-
-__all__ = ["COMBINED", "COMPONENTS", "KINDS", "OUTPUTS", "RIGHTS", "Identification", "KBError", "KnowledgeBase",
+__all__ = ["COMPONENTS", "KINDS", "OUTPUTS", "RIGHTS", "Identification", "KBError", "KnowledgeBase",
            "License", "Obligations", "load_dir", "load_kb", "parse_record"]

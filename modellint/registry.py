@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from modellint.model import EMPTY_MAPPING, Severity, ToolError
-from modellint.tomlcopy import RecordError, read_records
+from modellint.records import RecordError, read_records
 
 CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -146,7 +146,7 @@ def _data_records() -> dict[str, Any]:
 
 
 def rules_data(name: str) -> dict[str, Any]:
-    """One parsed TOML file of ``rules/data`` (read through the folder's JSON copy)."""
+    """One parsed TOML file of ``rules/data`` (through the folder's cached copy)."""
     return _data_records()[name]  # type: ignore[no-any-return]
 
 

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,10 @@ SHARED = ROOT.parent / "shared"
 # The suite never reaches the internet: point the Hub client at a closed port by default.
 os.environ.setdefault("HF_ENDPOINT", "http://127.0.0.1:9")
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+# modellint's cache (parsed rule records) goes to a folder of this session's, never the user's.
+_CACHE = tempfile.mkdtemp(prefix="modellint-test-cache-")
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+os.environ["MODELLINT_CACHE_DIR"] = _CACHE
 
 
 @pytest.fixture(scope="session")

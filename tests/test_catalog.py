@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import json
 import re
 import shutil
 
@@ -12,7 +11,6 @@ import pytest
 from modellint.cli import rules_markdown
 from modellint.registry import BUILTIN_CHECKS, DOC_KEYS, check_params, load_spec_dir
 from modellint.tomlcompat import tomllib
-from modellint.tomlcopy import COMBINED, write_copy
 from tests.examples import ROOT
 
 CASES = ROOT / "tests" / "cases"
@@ -22,17 +20,12 @@ def _rules(registry):
     return list(registry.rules.values())
 
 
-@pytest.mark.parametrize("folder", ["specs", "data"])
-def test_rules_copy_is_fresh(tmp_path, folder):
-    """The committed JSON copy must match the TOML files (run python -m modellint.knowledge)."""
-    shutil.copytree(ROOT / "rules" / folder, tmp_path / folder)
-    fresh = write_copy(tmp_path / folder)
-    assert json.loads(fresh.read_text()) == json.loads((ROOT / "rules" / folder / COMBINED).read_text())
-
-
-def test_stale_specs_copy_is_ignored(tmp_path):
+def test_an_edited_spec_is_read_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("MODELLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("modellint.records.SETTLE_NS", 0)
     d = tmp_path / "specs"
     shutil.copytree(ROOT / "rules" / "specs", d)
+    load_spec_dir(d, module_prefix=BUILTIN_CHECKS, origin="t")  # cached
     spec = d / "ML101.toml"
     spec.write_text(re.sub(r'(?m)^summary = ".*"$', 'summary = "edited"', spec.read_text()))
     rules = {r.code: r for r in load_spec_dir(d, module_prefix=BUILTIN_CHECKS, origin="t")}

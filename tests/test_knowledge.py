@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from modellint.knowledge import COMBINED, KBError, load_dir, load_kb, write_combined
+from modellint.knowledge import KBError, load_dir, load_kb
 from tests.conftest import ROOT, shared_path
 
 RECORDS = ROOT / "rules" / "licenses"
@@ -147,39 +147,42 @@ def test_non_commercial_and_copyleft_model_licenses():
         "The FLUX.1 [dev] Model is licensed by Black Forest Labs")
 
 
-def test_combined_copy_is_fresh(tmp_path):
-    """The committed JSON copy must match the TOML records (run python -m modellint.knowledge)."""
-    fresh = write_combined(_copy(tmp_path))
-    assert json.loads(fresh.read_text()) == json.loads((RECORDS / COMBINED).read_text())
-
-
-def test_records_from_the_copy_equal_records_checked_from_toml(tmp_path):
-    """A fresh copy's records are built unchecked; they must be the very records that the strict
-    TOML path builds (which is what a stale or missing copy gets)."""
+def test_records_from_the_cache_equal_records_checked_from_toml(tmp_path, monkeypatch):
+    """Cached records are built unchecked; they must be the very records that the strict TOML
+    path builds (which is what a run without a fresh copy gets)."""
+    monkeypatch.setenv("MODELLINT_CACHE_DIR", str(tmp_path / "cache"))
+    from_toml = load_dir(RECORDS)  # parsed, checked, cached
+    assert list((tmp_path / "cache" / "records").glob("licenses-*.json"))
+    monkeypatch.setattr("modellint.records.parse_records", _no_parsing)
     from_copy = load_dir(RECORDS)
-    d = _copy(tmp_path)
-    (d / COMBINED).unlink()
-    from_toml = load_dir(d)
     assert [lic.id for lic in from_copy.all()] == [lic.id for lic in from_toml.all()]
     assert from_copy.all() == from_toml.all()
     assert len(from_toml.all()) == len(list(RECORDS.glob("*.toml")))
 
 
-def test_refreshing_the_copy_refuses_an_invalid_record(tmp_path):
+def test_an_invalid_record_is_refused_and_not_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("MODELLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("modellint.records.SETTLE_NS", 0)
     d = _copy(tmp_path)
     rec = d / "mit.toml"
     rec.write_text(rec.read_text().replace('kind = "software"', 'kind = "softwear"'))
-    before = (d / COMBINED).read_bytes()
     with pytest.raises(KBError, match="mit.toml: field 'kind': 'softwear' is not one of"):
-        write_combined(d)
-    assert (d / COMBINED).read_bytes() == before
+        load_dir(d)
+    assert not (tmp_path / "cache" / "records").exists()
 
 
-def test_stale_combined_copy_is_ignored(tmp_path):
+def test_an_edited_record_is_read_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("MODELLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("modellint.records.SETTLE_NS", 0)
     d = _copy(tmp_path)
+    assert load_dir(d).get("mit").name == "MIT License"
     rec = d / "mit.toml"
     rec.write_text(rec.read_text().replace('name = "MIT License"', 'name = "MIT (edited)"'))
     assert load_dir(d).get("mit").name == "MIT (edited)"
+
+
+def _no_parsing(directory):
+    raise AssertionError(f"{directory} was parsed, not read from its cached copy")
 
 
 def _copy(tmp_path: Path) -> Path:

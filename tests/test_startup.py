@@ -2,7 +2,8 @@
 
 A pre-commit run lasts ~0.08 s, half of it the interpreter, click and PyYAML. Each module below
 costs a run between 1 and 60 ms and is needed only by some other path (a Hub target, a git
-revision, a config file, a plugin, a mistake to name), so a typical local scan must not load it.
+revision, a config file, a plugin, a mistake to name, the first run that parses the rule records
+into modellint's cache), so a typical local scan must not load it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,12 @@ main()
 """
 
 
-def test_a_typical_local_scan_loads_none_of_the_heavy_modules(tmp_path):
+def probe(repo) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY), str(repo)],
+                          capture_output=True, text=True, check=False)
+
+
+def test_a_typical_local_scan_loads_none_of_the_heavy_modules(tmp_path, monkeypatch):
     repo = write_repo(tmp_path / "acme-7b-chat", {
         "README.md": "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\n"
                      "datasets: [acme/corpus]\n---\n# acme-7b-chat\n\n## License\n\nApache-2.0.\n",
@@ -41,8 +47,14 @@ def test_a_typical_local_scan_loads_none_of_the_heavy_modules(tmp_path):
         "model.safetensors": safetensors_bytes({"format": "pt"}),
         "pytorch_model.bin": torch_zip_bytes(),  # a zip checkpoint: its directory is listed
     })
-    done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY), str(repo)],
-                          capture_output=True, text=True, check=False)
+    # The first run with an empty cache parses the rule records (tomllib) and caches them.
+    monkeypatch.setenv("MODELLINT_CACHE_DIR", str(tmp_path / "cache"))
+    cold = probe(repo)
+    assert "'tomllib'" in cold.stdout.splitlines()[-1], cold.stdout
+    assert len(list((tmp_path / "cache" / "records").glob("*.json"))) == 3  # specs, licenses, data
+    done = probe(repo)
+    report = [line for line in done.stdout.splitlines() if not line.startswith("LOADED ")]
+    assert report == cold.stdout.splitlines()[:-1]  # the same report from the copies
     assert "Traceback" not in done.stderr, done.stderr
     loaded = [line for line in done.stdout.splitlines() if line.startswith("LOADED ")]
     assert loaded == ["LOADED []"], done.stdout
