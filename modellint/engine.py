@@ -1,9 +1,16 @@
 """Run the selected checks over facts and stamp what they yield with code, name and severity.
 
+Rules run in two stages (a spec's ``stage``). ``facts`` rules judge the facts. Their findings then
+meet the target's suppressions (card directives, waivers: ``modellint.suppress.apply``), and
+``review`` rules judge the outcome: they are called with the facts and a ``Review`` of the other
+rules' findings and of each suppression's uses (ML903 reports the suppressions that did nothing).
+Review rules' own findings are not subject to suppressions: they judge them.
+
 A check that raises is reported as a rule error (exit 2) while the other rules' findings stand.
 """
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from modellint.config import Settings
@@ -11,6 +18,9 @@ from modellint.facts import Facts
 from modellint.model import Finding, ToolError, Violation
 from modellint.registry import Registry, Rule, SpecError, check_params
 from modellint.selection import is_selected, path_ignored
+from modellint.suppress import Suppressions, apply
+
+NO_SUPPRESSIONS = Suppressions()
 
 
 class RuleRun(NamedTuple):
@@ -47,14 +57,26 @@ def validate_rule_options(registry: Registry, settings: Settings) -> None:
             check_params(rule, override.options)
 
 
-def run_rules(facts: Facts, rules: Iterable[Rule], settings: Settings) -> RuleRun:
+def run_rules(facts: Facts, rules: Iterable[Rule], settings: Settings,
+              suppressions: Suppressions = NO_SUPPRESSIONS, today: dt.date | None = None) -> RuleRun:
+    """Run ``rules`` on ``facts``: the facts stage, the suppressions, then the review stage."""
+    rules = list(rules)
+    first = _run([r for r in rules if r.stage == "facts"], settings, facts, ())
+    review = apply(_dedupe(first.findings), suppressions, frozenset(r.code for r in rules),
+                   today or dt.date.today())
+    second = _run([r for r in rules if r.stage == "review"], settings, facts, (review,))
+    return RuleRun(list(review.findings) + _dedupe(second.findings), first.errors + second.errors)
+
+
+def _run(rules: Sequence[Rule], settings: Settings, facts: Facts, given: tuple[Any, ...]) -> RuleRun:
+    """Call each rule's check with the facts, ``given`` and its parameters; stamp what it yields."""
     findings: list[Finding] = []
     errors: list[ToolError] = []
     target = facts.target.target
     for rule in rules:
         try:
-            check = rule.resolve()
-            violations = list(check(facts, **rule_params(rule, settings)))
+            check: Callable[..., Iterable[Any]] = rule.resolve()
+            violations = list(check(facts, *given, **rule_params(rule, settings)))
         except SpecError as exc:
             errors.append(ToolError("rule", f"rule {rule.code} ({rule.name}): {exc}", target, rule.code))
             continue
@@ -70,7 +92,7 @@ def run_rules(facts: Facts, rules: Iterable[Rule], settings: Settings) -> RuleRu
                 break
             findings.append(stamp(rule, settings, v.message, v.location.path, v.location.line,
                                   target, dict(v.data)))
-    return RuleRun(_dedupe(findings), errors)
+    return RuleRun(findings, errors)
 
 
 def stamp(rule: Rule, settings: Settings, message: str, path: str | None, line: int | None,

@@ -20,7 +20,10 @@ from modellint.records import RecordError, read_records
 CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 DOC_KEYS = ("what", "why", "example", "fix")
-SPEC_KEYS = {"code", "name", "severity", "summary", "check", "params", "docs", "aliases"}
+SPEC_KEYS = {"code", "name", "severity", "summary", "check", "stage", "params", "docs", "aliases"}
+# When a rule's check runs: "facts" checks are called with the facts; "review" checks run after
+# them, once suppressions are applied, and are also handed that Review (modellint.suppress).
+STAGES = ("facts", "review")
 ENTRY_POINT_GROUP = "modellint.rules"
 BUILTIN_CHECKS = "modellint.checks."
 
@@ -41,6 +44,7 @@ class Rule(NamedTuple):
     docs: Mapping[str, Any] = EMPTY_MAPPING
     origin: str = "modellint"  # the distribution that provides it
     spec_path: str | None = None
+    stage: str = "facts"  # one of STAGES
 
     def resolve(self) -> Callable[..., Iterable[Any]]:
         return resolve_check(self.check)
@@ -63,7 +67,8 @@ def resolve_check(ref: str) -> Callable[..., Iterable[Any]]:
 def check_params(rule: Rule, params: Mapping[str, Any]) -> None:
     """Raise SpecError when ``params`` do not fit the check's keyword arguments."""
     sig = inspect.signature(rule.resolve())
-    accepted = [p.name for p in list(sig.parameters.values())[1:]]
+    given = STAGES.index(rule.stage) + 1  # facts, and for a review rule the review
+    accepted = [p.name for p in list(sig.parameters.values())[given:]]
     takes_any = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
     for key in params:
         if key not in accepted and not takes_any:
@@ -110,7 +115,11 @@ def parse_spec(data: Mapping[str, Any], where: str, *, module_prefix: str,
     docs = data.get("docs", {})
     if not isinstance(docs, dict):
         raise SpecError(f"{where}: field 'docs' is not a table")
-    return Rule(code, name, severity, need("summary", str).strip(), check, params, docs, origin, where)
+    stage = data.get("stage", STAGES[0])
+    if stage not in STAGES:
+        raise SpecError(f"{where}: field 'stage' {stage!r} is not one of {', '.join(STAGES)}")
+    return Rule(code, name, severity, need("summary", str).strip(), check, params, docs, origin,
+                where, stage)
 
 
 def load_spec_dir(directory: Any, *, module_prefix: str, origin: str) -> list[Rule]:

@@ -12,8 +12,9 @@ from modellint.engine import run_rules, selected_rules, validate_rule_options
 from modellint.facts import Facts, extract
 from modellint.model import Finding, Report, TargetInfo, ToolError
 from modellint.registry import Registry, SpecError, load_registry
-from modellint.snapshot import Snapshot, SourceError
+from modellint.snapshot import SourceError
 from modellint.sources import SourceOptions, is_hf_cache_folder, is_remote, open_target
+from modellint.suppress import load_suppressions
 
 
 class RunOptions(NamedTuple):
@@ -69,24 +70,20 @@ def _anchor(facts: Facts) -> str | None:
     return roots[0] if roots else None
 
 
-def _suppress(snapshot: Snapshot, facts: Facts, settings: Settings, findings: list[Finding],
-              registry: Registry, options: RunOptions, report: Report) -> list[Finding]:
-    """Card directives and waivers (with ML903), then the baseline."""
-    from modellint.suppress import apply_suppressions
-
-    outcome = apply_suppressions(snapshot, facts, settings, findings, registry)
-    report.errors.extend(outcome.errors)
+def _baseline(facts: Facts, settings: Settings, findings: list[Finding], options: RunOptions,
+              report: Report) -> list[Finding]:
+    """Findings recorded in the baseline (--baseline, else the config's) marked suppressed."""
     baseline = options.baseline or (
         os.path.join(settings.root or ".", settings.baseline) if settings.baseline else None)
     if baseline is None:
-        return outcome.findings
+        return findings
     from modellint.baseline import BaselineError, apply_baseline, load_baseline
 
     try:
-        return apply_baseline(outcome.findings, load_baseline(baseline), baseline)
+        return apply_baseline(findings, load_baseline(baseline), baseline)
     except BaselineError as exc:
         report.errors.append(ToolError("config", str(exc), facts.target.target))
-        return outcome.findings
+        return findings
 
 
 class TargetResult(NamedTuple):
@@ -113,10 +110,10 @@ def lint_target(target: str, options: RunOptions, registry: Registry,
         return TargetResult(None, None, report, settings)
     facts = extract(snapshot)
     report.targets.append(facts.target._replace(anchor=_anchor(facts)))
-    run = run_rules(facts, selected_rules(registry, settings), settings)
-    report.errors.extend(run.errors)
-    report.findings.extend(_suppress(snapshot, facts, settings, run.findings, registry, options,
-                                     report))
+    suppressions, errors = load_suppressions(snapshot, facts, settings, registry)
+    run = run_rules(facts, selected_rules(registry, settings), settings, suppressions)
+    report.errors.extend(run.errors + errors)
+    report.findings.extend(_baseline(facts, settings, run.findings, options, report))
     for hook in post:
         hook(facts, settings, report)
     report.sort()

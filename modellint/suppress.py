@@ -1,4 +1,4 @@
-"""Suppressions with a reason: card directives and the waivers file; unused ones become ML903.
+"""Suppressions with a reason: card directives and the waivers file.
 
 Card directive: ``<!-- modellint: ignore[ML301,ML404] reason="weights are CC-BY, code MIT" -->``
 anywhere in README.md's body. It names rules (codes or names, never a prefix or a blanket form),
@@ -18,6 +18,12 @@ relative to the config file)::
 Suppressed findings stay in the report (JSON ``suppressed``, SARIF ``suppressions``) and do not
 count for the exit code. A remote target (``trusted`` False) gets neither its card directives nor
 its own waivers file; a waivers file named in the user's own configuration still applies.
+
+The runner loads a target's suppressions (``load_suppressions``: the waivers file is I/O) before
+the rules run. The engine runs the rules in two stages: the ``facts`` rules, then ``apply``
+marks their findings suppressed and counts each suppression's uses into a ``Review``, then the
+``review`` rules judge that review. ML903 (``checks/suppressions.py``) is such a rule, and the one
+place that decides which suppressions are unused, expired or malformed.
 """
 
 import datetime as dt
@@ -26,14 +32,12 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from modellint.config import Settings, did_you_mean
-from modellint.engine import stamp
 from modellint.facts import Facts
 from modellint.model import Finding, ToolError
 from modellint.registry import Registry
-from modellint.selection import is_selected, path_ignored
+from modellint.selection import path_ignored
 from modellint.snapshot import FileReadError, Snapshot
 
-UNUSED = "ML903"
 DEFAULT_WAIVERS = ".modellint-waivers.toml"
 MAX_WAIVERS_BYTES = 256 * 1024
 WAIVER_KEYS = ("code", "path", "reason", "expires")
@@ -44,24 +48,17 @@ _IGNORE = re.compile(r'^\s*modellint\s*:\s*ignore\[([^\]]*)\]\s+reason\s*=\s*"([
 DIRECTIVE_FORM = 'modellint: ignore[CODE,...] reason="..."'
 
 
-class Suppression:
-    """A card directive or waiver that silences findings of named rules; counts its uses."""
+class Suppression(NamedTuple):
+    """A card directive or waiver that silences findings of named rules."""
 
-    def __init__(self, kind: str, codes: tuple[str, ...], reason: str, path: str | None,
-                 line: int | None, where: str, glob: str | None = None,
-                 expires: dt.date | None = None) -> None:
-        self.kind = kind  # "card" | "waiver"
-        self.codes = codes
-        self.reason = reason
-        self.path = path  # where it is declared, target-relative (None: outside the target)
-        self.line = line
-        self.where = where  # how a message names it
-        self.glob = glob
-        self.expires = expires
-        self.used = 0
-
-    def __repr__(self) -> str:
-        return f"Suppression({self.kind!r}, {self.codes!r}, {self.where!r}, used={self.used})"
+    kind: str  # "card" | "waiver"
+    codes: tuple[str, ...]
+    reason: str
+    path: str | None  # where it is declared, target-relative (None: outside the target)
+    line: int | None
+    where: str  # how a message names it
+    glob: str | None = None
+    expires: dt.date | None = None
 
     def matches(self, finding: Finding) -> bool:
         if finding.code not in self.codes:
@@ -69,6 +66,9 @@ class Suppression:
         if self.glob is None:
             return True
         return path_ignored(finding.code, finding.path, {self.glob: (finding.code,)}) is not None
+
+    def expired(self, today: dt.date) -> bool:
+        return self.expires is not None and self.expires < today
 
 
 class Malformed(NamedTuple):
@@ -79,11 +79,21 @@ class Malformed(NamedTuple):
     problem: str
 
 
-class Outcome(NamedTuple):
-    """The findings after suppression, and the suppressions' own findings."""
+class Suppressions(NamedTuple):
+    """A target's card directives and waivers (card first), and the directives that did not parse."""
 
-    findings: list[Finding]
-    errors: list[ToolError]
+    declared: tuple[Suppression, ...] = ()
+    malformed: tuple[Malformed, ...] = ()
+
+
+class Review(NamedTuple):
+    """What a ``review`` rule judges: the other rules' findings with suppressions applied."""
+
+    findings: tuple[Finding, ...]
+    uses: tuple[tuple[Suppression, int], ...]  # each suppression and how many findings it matched
+    malformed: tuple[Malformed, ...]
+    ran: frozenset[str]  # the codes of the rules that ran
+    today: dt.date
 
 
 class WaiverError(Exception):
@@ -137,7 +147,10 @@ def _header_lines(text: str) -> list[int]:
     return [i + 1 for i, line in enumerate(text.splitlines()) if header.match(line)]
 
 
-def parse_waivers(text: str, where: str, registry: Registry, path: str | None) -> list[Suppression]:
+def parse_waivers(text: str, where: str, registry: Registry, path: str | None,
+                  shown: str | None = None) -> list[Suppression]:
+    """The ``[[waiver]]`` tables of a waivers file; ``where`` names it in errors, ``path`` is it
+    relative to the target (None when outside it, and then messages name it as ``shown``)."""
     from modellint.tomlcompat import tomllib
 
     try:
@@ -181,8 +194,8 @@ def parse_waivers(text: str, where: str, registry: Registry, path: str | None) -
         elif expires is not None and not isinstance(expires, dt.date):
             raise WaiverError(f"{here}: 'expires' must be a date (YYYY-MM-DD)")
         line = lines[n] if n < len(lines) else None
-        out.append(Suppression("waiver", codes, reason.strip(), path, line,
-                               f"waiver #{n + 1} ({','.join(codes)})", glob, expires))
+        label = f"waiver #{n + 1} ({','.join(codes)})" + ("" if path else f" in {shown or where}")
+        out.append(Suppression("waiver", codes, reason.strip(), path, line, label, glob, expires))
     return out
 
 
@@ -197,7 +210,8 @@ def load_waivers(snapshot: Snapshot, settings: Settings, registry: Registry) -> 
         except (OSError, UnicodeDecodeError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
             raise WaiverError(f"waivers file {path}: {reason}") from None
-        return parse_waivers(text, str(path), registry, _relative(path, snapshot))
+        return parse_waivers(text, str(path), registry, _relative(path, snapshot),
+                             settings.waivers_file)
     if not snapshot.trusted or snapshot.file(DEFAULT_WAIVERS) is None:
         return []
     try:
@@ -224,52 +238,36 @@ def _relative(path: Any, snapshot: Snapshot) -> str | None:
         return None
 
 
-def apply_suppressions(snapshot: Snapshot, facts: Facts, settings: Settings,
-                       findings: Sequence[Finding], registry: Registry,
-                       today: dt.date | None = None) -> Outcome:
-    """Mark findings suppressed by card directives and waivers; add ML903 for the unused ones."""
-    today = today or dt.date.today()
+def load_suppressions(snapshot: Snapshot, facts: Facts, settings: Settings,
+                      registry: Registry) -> tuple[Suppressions, list[ToolError]]:
+    """The card directives (trusted targets only) and waivers that apply to one target; a
+    waivers file that cannot be used is a configuration error and suppresses nothing."""
+    directives, malformed = card_directives(facts, registry) if snapshot.trusted else ([], [])
     errors: list[ToolError] = []
-    directives, malformed = (card_directives(facts, registry) if snapshot.trusted else ([], []))
     try:
         waivers = load_waivers(snapshot, settings, registry)
     except WaiverError as exc:
         errors.append(ToolError("config", str(exc), facts.target.target))
         waivers = []
-    live = [w for w in waivers if w.expires is None or w.expires >= today]
-    # ML903's own findings are made below, after these: none is among ``findings``.
-    out = [_suppress(f, directives, "card") or _suppress(f, live, "waiver") or f for f in findings]
-    if not directives and not malformed and not waivers:
-        return Outcome(out, errors)
-    notes: list[tuple[str | None, int | None, str]] = []
-    for bad in malformed:
-        notes.append((bad.path, bad.line,
-                      f"malformed suppression, it suppresses nothing: {bad.problem}"))
-    for s in directives + waivers:
-        where = s.where if s.path else f"{s.where} in {settings.waivers_file}"
-        if s.expires is not None and s.expires < today:
-            notes.append((s.path, s.line, f"{where} expired on {s.expires.isoformat()}; "
-                          "fix the findings or renew it with a new date"))
-        elif s.used == 0 and any(is_selected(c, settings.select, settings.ignore) for c in s.codes):
-            notes.append((s.path, s.line, f"{where} matched no finding; remove it"))
-    out.extend(_stamp(notes, facts.target.target, settings, registry))
-    return Outcome(out, errors)
+    return Suppressions(tuple(directives + waivers), tuple(malformed)), errors
 
 
-def _suppress(f: Finding, suppressions: Sequence[Suppression], kind: str) -> Finding | None:
-    for s in suppressions:
-        if s.matches(f):
-            s.used += 1
-            if f.suppressed_by is not None:  # already silenced by config: used, but keep its reason
-                return f
-            return f._replace(suppressed_by=kind, suppression_reason=s.reason)
-    return None
+def apply(findings: Sequence[Finding], suppressions: Suppressions, ran: frozenset[str],
+          today: dt.date) -> Review:
+    """Mark the findings that a card directive, else a live waiver, covers; count each one's uses.
 
-
-def _stamp(notes: Sequence[tuple[str | None, int | None, str]], target: str, settings: Settings,
-           registry: Registry) -> list[Finding]:
-    rule = registry.rules.get(UNUSED)
-    if rule is None or not is_selected(UNUSED, settings.select, settings.ignore):
-        return []
-    return [stamp(rule, settings, message, path, line, target) for path, line, message in notes]
-
+    A finding that configuration already silenced (per-path-ignores) counts as a use and keeps
+    its reason. An expired waiver suppresses nothing."""
+    uses = [0] * len(suppressions.declared)
+    by_kind = [[(i, s) for i, s in enumerate(suppressions.declared)
+                if s.kind == kind and not s.expired(today)] for kind in ("card", "waiver")]
+    out = []
+    for f in findings:
+        hit = next(((i, s) for live in by_kind for i, s in live if s.matches(f)), None)
+        if hit is not None:
+            uses[hit[0]] += 1
+            if f.suppressed_by is None:
+                f = f._replace(suppressed_by=hit[1].kind, suppression_reason=hit[1].reason)
+        out.append(f)
+    return Review(tuple(out), tuple(zip(suppressions.declared, uses, strict=True)),
+                  suppressions.malformed, ran, today)

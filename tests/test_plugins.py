@@ -68,3 +68,50 @@ def test_plugin_rules_run_and_broken_plugin_is_named(tmp_path, monkeypatch, make
     report, _ = lint([str(repo)], RunOptions(select=("ACME",)), registry)
     assert [(f.code, f.name, f.path, f.severity.value) for f in report.findings] == [
         ("ACME101", "card-lacks-owner", "README.md", "warning")]
+
+
+REVIEW_SPEC = """
+code = "ACME901"
+name = "waiver-without-ticket"
+severity = "warning"
+summary = "A suppressed finding's reason does not cite a ticket."
+check = "acme_review.checks:no_ticket"
+stage = "review"
+[params]
+marker = "#"
+[docs]
+what = "w"
+why = "w"
+example = "e"
+fix = "f"
+"""
+
+REVIEW_CHECKS = """
+from modellint.model import Location, Violation
+
+def no_ticket(facts, review, marker):
+    for f in review.findings:
+        if f.suppressed_by and marker not in (f.suppression_reason or ""):
+            yield Violation(f"{f.code} suppressed without a ticket", Location(f.path, f.line))
+"""
+
+
+def test_a_plugin_review_rule_judges_the_other_rules_suppressed_findings(tmp_path, monkeypatch,
+                                                                         make_repo):
+    site = tmp_path / "site"
+    _install(site, "acme_review", "[modellint.rules]\nACME = acme_review:SPECS\n", {
+        "acme_review/__init__.py": "from pathlib import Path\nSPECS = Path(__file__).parent / 'specs'\n",
+        "acme_review/checks.py": REVIEW_CHECKS,
+        "acme_review/specs/ACME901.toml": REVIEW_SPEC,
+    })
+    monkeypatch.syspath_prepend(str(site))
+    registry = load_registry()
+    assert registry.errors == [] and registry.rules["ACME901"].stage == "review"
+    card = "---\nlicense: mit\n---\n# M\n<!-- modellint: ignore[ML201] reason=\"{}\" -->\n"
+    repo = make_repo({"README.md": card.format("later")})
+    report, _ = lint([str(repo)], RunOptions(select=("ML201", "ACME")), registry)
+    assert [(f.code, f.suppressed_by, f.message) for f in report.findings] == [
+        ("ACME901", None, "ML201 suppressed without a ticket"), ("ML201", "card", report.findings[1].message)]
+    (repo / "README.md").write_text(card.format("see #12"))
+    report, _ = lint([str(repo)], RunOptions(select=("ML201", "ACME")), registry)
+    assert [(f.code, f.suppressed_by) for f in report.findings] == [("ML201", "card")]

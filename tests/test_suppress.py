@@ -12,8 +12,8 @@ from modellint.engine import run_rules, selected_rules
 from modellint.facts import extract
 from modellint.model import TargetInfo
 from modellint.snapshot import MemorySnapshot
-from modellint.suppress import apply_suppressions
-from tests.conftest import run_cli
+from modellint.suppress import load_suppressions
+from tests.conftest import ROOT, run_cli
 
 # A card complete but for its LICENSE file: ML201 is the one finding to suppress.
 NO_LICENSE_FILE = ("---\nlicense: mit\ndatasets:\n  - org/corpus\n---\n# M\n\n"
@@ -88,10 +88,7 @@ def test_untrusted_targets_get_no_card_directives_nor_own_waivers(registry, trus
     files = {"README.md": (NO_LICENSE_FILE + DIRECTIVE).encode(),
              ".modellint-waivers.toml": WAIVER.encode()}
     snap = MemorySnapshot(info, files, trusted=trusted)
-    facts = extract(snap)
-    settings = Settings()
-    run = run_rules(facts, selected_rules(registry, settings), settings)
-    out = apply_suppressions(snap, facts, settings, run.findings, registry)
+    out = _lint(snap, registry)
     [ml201] = [f for f in out.findings if f.code == "ML201"]
     assert ml201.suppressed_by == expected
     # Trusted: the waiver is unused (the card directive came first) -> ML903.
@@ -104,16 +101,21 @@ def test_expiry_is_inclusive(registry, make_repo):
     waiver = WAIVER + "expires = 2030-05-01\n"
     snap = MemorySnapshot(info, {"README.md": NO_LICENSE_FILE.encode(),
                                  ".modellint-waivers.toml": waiver.encode()})
-    facts = extract(snap)
-    run = run_rules(facts, selected_rules(registry, Settings()), Settings())
-    on_the_day = apply_suppressions(snap, facts, Settings(), run.findings, registry,
-                                    today=dt.date(2030, 5, 1))
+    on_the_day = _lint(snap, registry, today=dt.date(2030, 5, 1))
     assert [(f.code, f.suppressed_by) for f in on_the_day.findings] == [("ML201", "waiver")]
-    after = apply_suppressions(snap, facts, Settings(), run.findings, registry,
-                               today=dt.date(2030, 5, 2))
+    after = _lint(snap, registry, today=dt.date(2030, 5, 2))
     assert [(f.code, f.suppressed_by) for f in after.findings] == [("ML201", None), ("ML903", None)]
     assert after.findings[1].message == (
         "waiver #1 (ML201) expired on 2030-05-01; fix the findings or renew it with a new date")
+
+
+def _lint(snap, registry, today=None):
+    """The engine's two stages on a snapshot, with the suppressions the runner would load."""
+    facts = extract(snap)
+    settings = Settings()
+    suppressions, errors = load_suppressions(snap, facts, settings, registry)
+    assert errors == []
+    return run_rules(facts, selected_rules(registry, settings), settings, suppressions, today)
 
 
 def test_baseline_fails_only_on_new_findings(make_repo, tmp_path):
@@ -148,3 +150,48 @@ def test_baseline_from_config_and_bad_baseline(make_repo, tmp_path):
     (tmp_path / "b.json").write_text("[]")
     done = run_cli("check", "--config", str(cfg), str(repo))
     assert done.returncode == 2 and "not a modellint baseline" in done.stdout + done.stderr
+
+
+def test_ml903_judges_the_review_it_is_handed():
+    """The one place that decides what ML903 reports: a pure function of the review."""
+    from modellint.checks.suppressions import suppression_unused
+    from modellint.model import Finding, Location, Severity, Violation
+    from modellint.suppress import Malformed, Review, Suppression
+
+    card = Suppression("card", ("ML201",), "r", "README.md", 7, "card directive ignore[ML201]")
+    deselected = Suppression("card", ("ML102",), "r", "README.md", 8, "card directive ignore[ML102]")
+    used = Suppression("waiver", ("ML301",), "r", None, 1, "waiver #1 (ML301) in ../w.toml")
+    old = Suppression("waiver", ("ML301",), "r", ".modellint-waivers.toml", 5, "waiver #2 (ML301)",
+                      expires=dt.date(2030, 1, 1))
+    finding = Finding("ML301", "x", Severity.WARNING, "m", None, None, ".", suppressed_by="waiver")
+    review = Review((finding,), ((card, 0), (deselected, 0), (used, 1), (old, 0)),
+                    (Malformed("README.md", 3, "the reason is empty"),),
+                    frozenset({"ML201", "ML301", "ML903"}), dt.date(2030, 1, 2))
+    assert list(suppression_unused(None, review)) == [
+        Violation("malformed suppression, it suppresses nothing: the reason is empty",
+                  Location("README.md", 3)),
+        Violation("card directive ignore[ML201] matched no finding; remove it", Location("README.md", 7)),
+        Violation("waiver #2 (ML301) expired on 2030-01-01; fix the findings or renew it with a new "
+                  "date", Location(".modellint-waivers.toml", 5)),
+    ]
+
+
+def test_ml903_findings_are_not_themselves_suppressed(make_repo):
+    repo = make_repo({"README.md": "---\nlicense: mit\n---\n<!-- modellint: ignore[ML903] reason=\"x\" -->\n"
+                                   "<!-- modellint: ignore[ML201] -->\n", "LICENSE": "MIT"})
+    code, report = _json("--select", "ML903", str(repo))
+    assert code == 0
+    assert [(f["code"], f["line"], f["suppressed"], f["message"]) for f in report["findings"]] == [
+        ("ML903", 4, None, "card directive ignore[ML903] matched no finding; remove it"),
+        ("ML903", 5, None, "malformed suppression, it suppresses nothing: a reason is required; "
+                           'expected modellint: ignore[CODE,...] reason="..."'),
+    ]
+
+
+def test_a_spec_names_a_known_stage(tmp_path):
+    from modellint.registry import BUILTIN_CHECKS, SpecError, load_spec_dir
+
+    spec = (ROOT / "rules" / "specs" / "ML903.toml").read_text()
+    (tmp_path / "ML903.toml").write_text(spec.replace('stage = "review"', 'stage = "later"'))
+    with pytest.raises(SpecError, match="field 'stage' 'later' is not one of facts, review"):
+        load_spec_dir(tmp_path, module_prefix=BUILTIN_CHECKS, origin="t")
