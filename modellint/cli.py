@@ -95,13 +95,7 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
           since: str | None, token: str | None, offline: bool, baseline: str | None,
           write_baseline: str | None, targets_file: str | None = None, jobs: int = 1) -> None:
     """Lint model repositories: folders, git revisions or hf://org/name."""
-    from modellint.audit import (
-        SummaryRow,
-        lint_many,
-        read_targets_file,
-        render_summary,
-        stderr_progress,
-    )
+    from modellint.audit import lint_many, read_targets_file, stderr_progress
     from modellint.registry import load_registry
     from modellint.reporters import get as get_reporter
     from modellint.runner import RunOptions
@@ -131,16 +125,12 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
     )
     registry = load_registry()
     all_targets = all_targets or ["."]
-    rows: list[SummaryRow] = []
     out = _open_output(output)  # before linting: an unwritable path must not cost a whole audit
     try:
-        report, settings = lint_many(all_targets, options, registry, jobs=jobs, rows=rows,
+        report, settings = lint_many(all_targets, options, registry, jobs=jobs,
                                      progress=stderr_progress(len(all_targets)))
         color = out is sys.stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        if fmt == "summary":
-            render_summary(rows, out)
-        else:
-            get_reporter(fmt)(report, registry.rules, out, color=color)
+        get_reporter(fmt)(report, registry.rules, out, color=color)
     finally:
         if out is not sys.stdout:
             out.close()

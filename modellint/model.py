@@ -101,16 +101,23 @@ class TargetInfo(NamedTuple):
     # The file that repository-level findings attach to where a format needs a file (SARIF):
     # the model card, else the root license file.
     anchor: str | None = None
+    # The card's `license` values as written (`other (NAME)` for a named `other`); None without
+    # a card. The summary format shows them.
+    card_license: tuple[str, ...] | None = None
 
 
 class Report:
-    """Everything one run produced, for every target."""
+    """Everything one run produced, for every target.
+
+    ``targets`` describes the targets that were scanned; ``requested`` lists every target asked
+    for, in the order given, those that failed before a scan (their errors say why) included."""
 
     def __init__(self, targets: list[TargetInfo] | None = None, findings: list[Finding] | None = None,
-                 errors: list[ToolError] | None = None) -> None:
+                 errors: list[ToolError] | None = None, requested: list[str] | None = None) -> None:
         self.targets: list[TargetInfo] = targets if targets is not None else []
         self.findings: list[Finding] = findings if findings is not None else []
         self.errors: list[ToolError] = errors if errors is not None else []
+        self.requested: list[str] = requested if requested is not None else []
 
     def __repr__(self) -> str:
         return f"Report(targets={self.targets!r}, findings={self.findings!r}, errors={self.errors!r})"
@@ -124,8 +131,10 @@ class Report:
     def sort(self) -> None:
         self.findings.sort(key=lambda f: f.sort_key)
 
-    def counts(self) -> dict[str, int]:
+    def counts(self, target: str | None = None) -> dict[str, int]:
+        """Active findings by severity, of every target or of one."""
         counts = {s.value: 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
         for f in self.active():
-            counts[f.severity.value] += 1
+            if target is None or f.target == target:
+                counts[f.severity.value] += 1
         return counts

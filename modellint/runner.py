@@ -86,9 +86,23 @@ def _baseline(facts: Facts, settings: Settings, findings: list[Finding], options
         return findings
 
 
+def _card_license(facts: Facts) -> tuple[str, ...] | None:
+    """The card's license values as written, ``other`` with its ``license_name``."""
+    if facts.card is None:
+        return None
+    from modellint.licensing import card_license_values
+
+    values = card_license_values(facts.metadata)
+    name = facts.metadata.get("license_name")
+    if [v.lower() for v in values] == ["other"] and isinstance(name, str) and name.strip():
+        return (f"other ({name.strip()})",)
+    return tuple(values)
+
+
 class TargetResult(NamedTuple):
     """What linting one target produced."""
 
+    target: str  # as given
     info: TargetInfo | None
     facts: Facts | None
     report: Report
@@ -102,14 +116,15 @@ def lint_target(target: str, options: RunOptions, registry: Registry,
         settings = load_settings(target, options, registry)
     except (ConfigError, SpecError) as exc:
         report.errors.append(ToolError("config", str(exc), target))
-        return TargetResult(None, None, report, None)
+        return TargetResult(target, None, None, report, None)
     try:
         snapshot = open_target(target, options.source)
     except SourceError as exc:
         report.errors.append(ToolError("source", str(exc), target))
-        return TargetResult(None, None, report, settings)
+        return TargetResult(target, None, None, report, settings)
     facts = extract(snapshot)
-    report.targets.append(facts.target._replace(anchor=_anchor(facts)))
+    report.targets.append(facts.target._replace(anchor=_anchor(facts),
+                                                card_license=_card_license(facts)))
     suppressions, errors = load_suppressions(snapshot, facts, settings, registry)
     run = run_rules(facts, selected_rules(registry, settings), settings, suppressions)
     report.errors.extend(run.errors + errors)
@@ -117,7 +132,7 @@ def lint_target(target: str, options: RunOptions, registry: Registry,
     for hook in post:
         hook(facts, settings, report)
     report.sort()
-    return TargetResult(facts.target, facts, report, settings)
+    return TargetResult(target, facts.target, facts, report, settings)
 
 
 def lint(targets: Sequence[str], options: RunOptions | None = None,
@@ -134,6 +149,7 @@ def merge_results(results: Iterable[TargetResult], registry: Registry) -> tuple[
     combined = Report(errors=list(registry.errors))
     first: Settings | None = None
     for result in results:
+        combined.requested.append(result.target)
         combined.targets.extend(result.report.targets)
         combined.findings.extend(result.report.findings)
         combined.errors.extend(result.report.errors)

@@ -9,7 +9,7 @@ from typing import Protocol, TextIO
 from modellint.model import Finding, Report
 from modellint.registry import Rule
 
-FORMATS = ("text", "concise", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github", "summary")
 
 
 class Render(Protocol):
