@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 MAX_FRONT_MATTER = 512 * 1024
 # Aliases let a few lines of YAML describe billions of nodes; walking past this many is refused.
 MAX_YAML_NODES = 200_000
+MAX_YAML_DEPTH = 200
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -54,55 +55,27 @@ def _alternation(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
 
 
-class _YamlTooBig(Exception):
-    pass
-
-
-def _count_nodes(value: Any, budget: list[int], depth: int = 0) -> None:
-    budget[0] -= 1
-    if budget[0] < 0 or depth > 200:
-        raise _YamlTooBig
-    if isinstance(value, dict):
-        for k, v in value.items():
-            _count_nodes(k, budget, depth + 1)
-            _count_nodes(v, budget, depth + 1)
-    elif isinstance(value, list):
-        for v in value:
-            _count_nodes(v, budget, depth + 1)
-
-
-def _jsonable(value: Any) -> Any:
-    """YAML may yield dates and non-string keys; keep the facts JSON-friendly."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
-
-
 def parse_front_matter(text: str) -> tuple[Any, str | None, int | None]:
     """Parse YAML front matter text. Returns (value, error message, error line within it)."""
     if len(text) > MAX_FRONT_MATTER:
         return None, f"front matter is larger than {MAX_FRONT_MATTER // 1024} KiB", None
     import yaml  # imported here so that commands which never read a card skip the cost
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from modellint.facts.yamlload import TooBig, load
+
     try:
-        value = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
-        _count_nodes(value, [MAX_YAML_NODES])
+        value = load(text, MAX_YAML_NODES, MAX_YAML_DEPTH)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         return None, f"invalid YAML: {problem}", (mark.line + 1) if mark else None
     except yaml.YAMLError as exc:
         return None, f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else 'parse error'}", None
-    except (_YamlTooBig, RecursionError):
+    except (TooBig, RecursionError):
         return None, "front matter is too deeply nested or expands to too many nodes", None
     except (ValueError, TypeError, OverflowError) as exc:  # odd scalars (huge ints, bad dates)
         return None, f"invalid YAML value: {exc}", None
-    return _jsonable(value), None, None
+    return value, None, None
 
 
 def parse_card(path: str, text: str, truncated: bool = False) -> Card:

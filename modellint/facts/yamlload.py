@@ -1,0 +1,143 @@
+"""Card front matter through libyaml, built into plain JSON-friendly values in one pass.
+
+PyYAML's C loader parses in C but still resolves every scalar's tag (a dozen regexes) and builds
+every object through its generic Python constructor; on the 3,433 real Hub cards that was half of
+a whole audit's time. Here libyaml composes the node graph, tags are resolved through a cache
+(cards repeat the same keys and values: ``license``, ``en``, ``apache-2.0``), and one recursive walk
+builds dicts, lists and scalars directly, with the node budget and depth limit checked as it goes.
+Scalars other than plain strings (ints, floats, booleans, dates, null) go through PyYAML's own
+safe constructors, and anything rarer (merge keys ``<<``, ``!!set``, ``!!omap``, unhashable keys)
+falls back to the standard safe constructor on the same node graph, so the values are the ones
+``yaml.safe_load`` gives, made JSON-friendly as before (keys and odd scalars as strings).
+"""
+
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_SCALARS = {tag: fn for tag, fn in SafeConstructor.yaml_constructors.items()
+            if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+                       "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp",
+                       "tag:yaml.org,2002:binary")}
+_CACHE_LIMIT = 50_000
+_CACHED_VALUE_LEN = 64
+
+
+class TooBig(Exception):
+    """The document expands to more nodes, or nests deeper, than a card's metadata may."""
+
+
+class _Rare(Exception):
+    """A construct the fast walk leaves to PyYAML's constructor."""
+
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    _resolved: dict[tuple[Any, str, tuple[bool, bool]], str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not ScalarNode or not isinstance(value, str) or len(value) > _CACHED_VALUE_LEN:
+            return super().resolve(kind, value, implicit)
+        key = (kind, value, tuple(implicit))
+        tag = self._resolved.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(self._resolved) >= _CACHE_LIMIT:
+                self._resolved.clear()
+            self._resolved[key] = tag
+        return tag
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)  # dates, bytes
+
+
+class _Builder:
+    def __init__(self, budget: int, max_depth: int) -> None:
+        self.budget = budget
+        self.max_depth = max_depth
+        self.constructor = SafeConstructor()
+        self.open: set[int] = set()  # nodes being built: an alias back into one is a cycle
+
+    def build(self, node: Node, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0 or depth > self.max_depth:
+            raise TooBig
+        if isinstance(node, ScalarNode):
+            if node.tag == _STR:
+                return node.value
+            fn = _SCALARS.get(node.tag)
+            if fn is None:
+                raise _Rare
+            return _plain(fn(self.constructor, node))
+        key = id(node)
+        if key in self.open:
+            raise TooBig  # a recursive structure expands without end
+        self.open.add(key)
+        try:
+            if isinstance(node, SequenceNode):
+                if node.tag != _SEQ:
+                    raise _Rare
+                return [self.build(item, depth + 1) for item in node.value]
+            if isinstance(node, MappingNode):
+                if node.tag != _MAP:
+                    raise _Rare
+                out: dict[str, Any] = {}
+                for key_node, value_node in node.value:
+                    if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, *_SCALARS):
+                        raise _Rare  # merge keys, complex keys
+                    name = self.build(key_node, depth + 1)
+                    out[str(name)] = self.build(value_node, depth + 1)
+                return out
+            raise _Rare
+        finally:
+            self.open.discard(key)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return _plain(value)
+
+
+def _count(value: Any, budget: list[int], depth: int, max_depth: int) -> None:
+    budget[0] -= 1
+    if budget[0] < 0 or depth > max_depth:
+        raise TooBig
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _count(k, budget, depth + 1, max_depth)
+            _count(v, budget, depth + 1, max_depth)
+    elif isinstance(value, list):
+        for v in value:
+            _count(v, budget, depth + 1, max_depth)
+
+
+def load(text: str, max_nodes: int, max_depth: int) -> Any:
+    """The document's value, JSON-friendly. Raises yaml.YAMLError for invalid YAML, TooBig past the
+    budget, and ValueError/TypeError/OverflowError/RecursionError for values PyYAML refuses."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    try:
+        return _Builder(max_nodes, max_depth).build(node, 0)
+    except _Rare:
+        constructor = SafeConstructor()
+        value = constructor.construct_document(node)
+        _count(value, [max_nodes], 0, max_depth)
+        return _jsonable(value)
