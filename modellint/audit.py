@@ -1,18 +1,17 @@
-"""Audits of many targets: concurrent linting and a progress bar (the ``summary`` format,
-one line per target, is in modellint/reporters/summary_format.py).
+"""Audits of many targets: targets files and threaded linting for the API (``lint_many``).
 
-Targets are linted on threads (Hub targets spend their time waiting on the network); results are
-merged in the order the targets were given, so a report does not depend on scheduling. A target
-that fails is reported as an error and the others go on.
+The command line runs audits through modellint/batch.py (executors, the results store, progress);
+the ``summary`` format, one line per target, is in modellint/reporters/summary_format.py.
+Results are merged in the order the targets were given, so a report does not depend on
+scheduling. A target that fails is reported as an error and the others go on.
 """
 
 import sys
-import threading
-from collections.abc import Callable, Sequence
-from typing import TextIO
+from collections.abc import Iterable, Iterator, Sequence
 
 from modellint.config import Settings
 from modellint.model import Report, ToolError
+from modellint.progress import Progress
 from modellint.registry import Registry, load_registry
 from modellint.runner import RunOptions, TargetResult, lint_target, merge_results
 
@@ -21,43 +20,47 @@ MAX_JOBS = 64
 
 def read_targets_file(path: str) -> list[str]:
     """One target per line; blank lines and ``#`` comments are skipped. ``-`` reads stdin."""
+    return list(iter_targets_file(path))
+
+
+def _target_of(line: str) -> str | None:
+    line = line.split(" #", 1)[0].strip()  # "#" inside a URL is not a comment
+    return line if line and not line.startswith("#") else None
+
+
+def iter_targets_file(path: str) -> Iterator[str]:
+    """``read_targets_file`` as a stream: a million-line file is never held in memory (stdin is,
+    since it cannot be read twice)."""
     if path == "-":
-        text = sys.stdin.read()
-    else:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    targets = []
-    for line in text.splitlines():
-        line = line.split(" #", 1)[0].strip()  # "#" inside a URL is not a comment
-        if line and not line.startswith("#"):
-            targets.append(line)
-    return targets
+        lines: Iterable[str] = _stdin_lines()
+        for line in lines:
+            target = _target_of(line)
+            if target:
+                yield target
+        return
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            target = _target_of(line)
+            if target:
+                yield target
 
 
-class Progress:
-    """``[#####.....] 12/200 org/name`` on stderr, redrawn in place; only on a terminal."""
-
-    def __init__(self, total: int, stream: TextIO) -> None:
-        self.total = total
-        self.done = 0
-        self.stream = stream
-        self._lock = threading.Lock()
-
-    def advance(self, target: str) -> None:
-        with self._lock:
-            self.done += 1
-            width = 24
-            filled = width * self.done // max(self.total, 1)
-            bar = "#" * filled + "." * (width - filled)
-            self.stream.write(f"\r\x1b[2K[{bar}] {self.done}/{self.total} {target[-50:]}")
-            self.stream.flush()
-
-    def close(self) -> None:
-        self.stream.write("\r\x1b[2K")
-        self.stream.flush()
+_STDIN: list[str] | None = None
 
 
-def _safe_lint(target: str, options: RunOptions, registry: Registry) -> TargetResult:
+def _stdin_lines() -> list[str]:
+    global _STDIN
+    if _STDIN is None:
+        _STDIN = sys.stdin.read().splitlines()
+    return _STDIN
+
+
+def count_targets_file(path: str) -> int:
+    """How many targets a targets file lists (read once more, as a stream, for the progress)."""
+    return sum(1 for _ in iter_targets_file(path))
+
+
+def safe_lint(target: str, options: RunOptions, registry: Registry) -> TargetResult:
     try:
         return lint_target(target, options, registry)
     except Exception as exc:  # noqa: BLE001 - one broken target must not stop an audit
@@ -74,7 +77,7 @@ def lint_many(targets: Sequence[str], options: RunOptions | None = None,
     jobs = max(1, min(jobs, MAX_JOBS, len(targets) or 1))
 
     def one(target: str) -> TargetResult:
-        result = _safe_lint(target, options, registry)
+        result = safe_lint(target, options, registry)
         if progress is not None:
             progress.advance(target)
         return result
@@ -88,13 +91,4 @@ def lint_many(targets: Sequence[str], options: RunOptions | None = None,
             results = list(pool.map(one, targets))
     if progress is not None:
         progress.close()
-
     return merge_results(results, registry)
-
-
-def stderr_progress(total: int, stream: TextIO | None = None,
-                    isatty: Callable[[], bool] | None = None) -> Progress | None:
-    """A progress bar when stderr is a terminal and there is more than one target; else None."""
-    stream = stream or sys.stderr
-    tty = isatty() if isatty else stream.isatty()
-    return Progress(total, stream) if tty and total > 1 else None

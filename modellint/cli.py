@@ -63,14 +63,31 @@ def main() -> None:
 @main.command()
 @click.argument("targets", nargs=-1)
 @click.option("--format", "fmt",
-              type=click.Choice(["text", "concise", "json", "sarif", "github", "summary"]),
+              type=click.Choice(["text", "concise", "json", "sarif", "github", "summary", "html"]),
               default="text", show_default=True,
-              help="Output format (summary: one line per target with license and counts).")
+              help="Output format (summary: one line per target with license and counts; "
+                   "html: a self-contained audit report).")
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
 @click.option("--targets-file", metavar="FILE",
               help="Read more targets from FILE, one per line ('-' for stdin; '#' comments).")
+@click.option("--hub-query", metavar="QUERY",
+              help="Add the Hub models a search selects: words, author:ORG, license:ID, tag:T.")
+@click.option("--hub-sort", type=click.Choice(["downloads", "likes", "last_modified", "created_at",
+                                               "trending_score"]),
+              help="Order of --hub-query results (descending).")
+@click.option("--hub-limit", type=click.IntRange(1, 10_000_000), metavar="N",
+              help="At most N models from --hub-query.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Lint this many targets at once (threads).")
+              help="Lint this many targets at once.")
+@click.option("--executor", default="auto", show_default=True, metavar="WHERE",
+              help="threads, processes, or a Dask scheduler address (tcp://host:8786) "
+                   "whose workers lint the targets; auto: threads for Hub targets, processes "
+                   "for folders.")
+@click.option("--store", "store_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Record the audit in the SQLite results store FILE (created when missing).")
+@click.option("--resume", is_flag=True,
+              help="With --store: continue the store's latest run, skipping targets it "
+                   "already holds at the same commit.")
 @click.option("--select", multiple=True, metavar="CODES", help="Only these codes, prefixes or names.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes, prefixes or names.")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Add to the configured selection.")
@@ -93,23 +110,39 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
           ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None,
           exit_zero: bool, config_file: str | None, rev: str | None, staged: bool,
           since: str | None, token: str | None, offline: bool, baseline: str | None,
-          write_baseline: str | None, targets_file: str | None = None, jobs: int = 1) -> None:
+          write_baseline: str | None, targets_file: str | None = None, jobs: int = 1,
+          hub_query: str | None = None, hub_sort: str | None = None, hub_limit: int | None = None,
+          executor: str = "auto", store_path: str | None = None, resume: bool = False) -> None:
     """Lint model repositories: folders, git revisions or hf://org/name."""
-    from modellint.audit import lint_many, read_targets_file, stderr_progress
     from modellint.registry import load_registry
-    from modellint.reporters import get as get_reporter
     from modellint.runner import RunOptions
     from modellint.sources import SourceOptions
 
-    all_targets = list(targets)
+    if resume and not store_path:
+        raise click.UsageError("--resume needs --store FILE")
+    if executor not in ("auto", "threads", "processes"):
+        from modellint.executors import is_cluster_address
+
+        if not is_cluster_address(executor):
+            raise click.UsageError(f"--executor {executor!r}: expected auto, threads, processes "
+                                   "or a Dask scheduler address such as tcp://host:8786")
+    all_targets: list[str] = list(targets)
+    file_targets: tuple[int, Any] = (0, ())
     if targets_file:
+        from modellint.audit import count_targets_file, iter_targets_file
+
         try:
-            all_targets += read_targets_file(targets_file)
+            file_targets = (count_targets_file(targets_file), iter_targets_file(targets_file))
         except (OSError, UnicodeDecodeError) as exc:
             reason = getattr(exc, "strerror", None) or exc
             raise click.UsageError(f"cannot read {targets_file}: {reason}") from None
-        if not all_targets:
+        if not all_targets and not file_targets[0] and not hub_query:
             raise click.UsageError(f"{targets_file} lists no targets")
+    if hub_query:
+        all_targets += _hub_targets(hub_query, hub_sort, hub_limit, token)
+        if not all_targets and not file_targets[0]:
+            fail(f"the Hub query {hub_query!r} selects no model")
+            sys.exit(EXIT_ERROR)
 
     if rev and staged:
         raise click.UsageError("--rev and --staged cannot be combined")
@@ -124,20 +157,40 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
         baseline=baseline,
     )
     registry = load_registry()
-    all_targets = all_targets or ["."]
+    if not all_targets and not file_targets[0]:
+        all_targets = ["."]
+    total = len(all_targets) + file_targets[0]
     out = _open_output(output)  # before linting: an unwritable path must not cost a whole audit
+    store = _open_store(store_path) if store_path else None
     try:
-        report, settings = lint_many(all_targets, options, registry, jobs=jobs,
-                                     progress=stderr_progress(len(all_targets)))
+        from itertools import chain
+
+        from modellint.batch import run_audit
+        from modellint.progress import stderr_progress
+
+        run_id = None
+        if store is not None:
+            run_id = (store.resume_run(total) if resume else None) or store.start_run(
+                sys.argv[1:], total)
+            store.add_run_errors(run_id, registry.errors)
+        run = run_audit(chain(all_targets, file_targets[1]), options, executor=executor,
+                        jobs=jobs, store=store, run_id=run_id, resume=resume,
+                        progress=stderr_progress(total))
         color = out is sys.stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        get_reporter(fmt)(report, registry.rules, out, color=color)
+        report = _render_audit(run, store, registry, fmt, out, color)
     finally:
         if out is not sys.stdout:
             out.close()
+        if store is not None:
+            store.close()
     # One line per error on stderr, unless the summary table on the terminal already lists them.
     if not (fmt == "summary" and not output):
         for err in report.errors:
             fail(f"{err.target}: {err.message}" if err.target else err.message)
+    if run.interrupted:
+        fail(f"interrupted: the report covers the {run.linted} target(s) that finished"
+             + (f"; {store_path} keeps them (--resume continues)" if store_path else ""))
+        sys.exit(130)
     if report.errors:
         sys.exit(EXIT_ERROR)
     if write_baseline:
@@ -151,9 +204,156 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
             sys.exit(EXIT_ERROR)
         click.echo(f"modellint: wrote {count} finding(s) to baseline {write_baseline}", err=True)
         sys.exit(EXIT_CLEAN)
-    threshold = settings.fail_on
+    threshold = run.threshold
     failing = [f for f in report.active() if f.severity.rank >= threshold.rank]
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+def _hub_targets(query: str, sort: str | None, limit: int | None, token: str | None) -> list[str]:
+    from modellint.snapshot import SourceError
+    from modellint.sources import SourceOptions
+    from modellint.sources.hubindex import parse_query, search_targets
+
+    try:
+        parsed = parse_query(query, sort, limit)
+    except ValueError as exc:
+        raise click.UsageError(f"--hub-query: {exc}") from None
+    try:
+        return list(search_targets(parsed, SourceOptions(token=token)))
+    except SourceError as exc:
+        fail(str(exc))
+        sys.exit(EXIT_ERROR)
+
+
+def _open_store(path: str) -> Any:
+    from modellint.store import Store, StoreError
+
+    try:
+        return Store.open(path)
+    except StoreError as exc:
+        fail(str(exc))
+        sys.exit(EXIT_ERROR)
+
+
+def _tally(report: Any, outcome: Any) -> None:
+    """Keep an outcome's errors, and one active finding per severity: all the exit code needs,
+    without holding every finding of a large audit."""
+    report.errors.extend(outcome.errors)
+    seen = {f.severity for f in report.findings}
+    for f in outcome.findings:
+        if f.suppressed_by is None and f.severity not in seen:
+            report.findings.append(f)
+            seen.add(f.severity)
+
+
+def _render_audit(run: Any, store: Any, registry: Any, fmt: str, out: TextIO, color: bool) -> Any:
+    """Write the report of an audit; returns the Report (errors and findings, for the exit code).
+    With a store, the outcomes are read back from it in a stream."""
+    from modellint.batch import report_of, stored_outcomes
+
+    outcomes = run.outcomes if run.outcomes is not None else stored_outcomes(store, run.run_id)
+    if fmt == "html":
+        from modellint.model import Report
+        from modellint.reporters.html_format import render_audit
+
+        report = Report(errors=list(registry.errors))
+
+        def tally(items: Any) -> Any:
+            for o in items:
+                _tally(report, o)
+                yield o
+
+        render_audit(tally(outcomes), registry.rules, out, run_id=run.run_id,
+                     registry_errors=registry.errors)
+        return report
+    from modellint.reporters import get as get_reporter
+
+    report = report_of(outcomes, registry.errors)
+    get_reporter(fmt)(report, registry.rules, out, color=color)
+    return report
+
+
+@main.group(name="audit")
+def audit_group() -> None:
+    """Query an audit results store (written by check --store)."""
+
+
+_STORE_OPTION = click.option("--store", "store_path", metavar="FILE", default="audit.sqlite",
+                             show_default=True, type=click.Path(dir_okay=False),
+                             help="The results store to read.")
+
+
+def _printable(text: str) -> str:
+    """A target's text with its control characters shown as escapes, never sent raw."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def _read_store(path: str) -> Any:
+    from modellint.store import Store, StoreError
+
+    try:
+        return Store.open(path, create=False)
+    except StoreError as exc:
+        fail(str(exc))
+        sys.exit(EXIT_ERROR)
+
+
+@audit_group.command(name="history")
+@click.argument("target")
+@_STORE_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def audit_history(target: str, store_path: str, fmt: str) -> None:
+    """How TARGET fared in each run: commit, licenses per component, findings, and what changed."""
+    from modellint.drift import history_json, render_history_text
+
+    store = _read_store(store_path)
+    try:
+        if fmt == "json":
+            import json
+
+            data = history_json(store, target)
+            click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+            found = len(data["runs"])
+        else:
+            found = render_history_text(store, target, sys.stdout, _printable)
+    finally:
+        store.close()
+    if not found:
+        fail(f"{_printable(target)}: not in any run of {store_path}")
+        sys.exit(EXIT_ERROR)
+
+
+@audit_group.command(name="diff")
+@click.argument("run_a", default="previous")
+@click.argument("run_b", default="latest")
+@_STORE_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def audit_diff(run_a: str, run_b: str, store_path: str, fmt: str) -> None:
+    """What changed from RUN_A to RUN_B (ids, 'previous', 'latest'): new, fixed and changed
+    findings, license changes per component, new commits. Exit 1 when anything changed."""
+    from modellint.drift import diff_json, render_diff_text
+    from modellint.store import StoreError
+
+    store = _read_store(store_path)
+    try:
+        try:
+            a, b = store.run(run_a), store.run(run_b)
+        except StoreError as exc:
+            fail(str(exc))
+            sys.exit(EXIT_ERROR)
+        if fmt == "json":
+            import json
+
+            data = diff_json(store, a, b)
+            click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+            changed = any(v for k, v in data["totals"].items() if k != "compared")
+        else:
+            changed = render_diff_text(store, a, b, sys.stdout, _printable).anything
+    finally:
+        store.close()
+    sys.exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
 
 
 @main.command(name="rules")

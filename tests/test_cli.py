@@ -116,7 +116,7 @@ def test_output_file(make_repo, tmp_path):
 
 def test_unwritable_output_fails_before_linting(make_repo, tmp_path, monkeypatch):
     linted = []
-    monkeypatch.setattr("modellint.audit.lint_many", lambda *a, **k: linted.append(a))
+    monkeypatch.setattr("modellint.batch.run_audit", lambda *a, **k: linted.append(a))
     repo = make_repo(CLEAN)
     result = invoke("check", str(repo), "--output", str(tmp_path / "no-such-dir" / "report.txt"))
     assert result.exit_code == 2

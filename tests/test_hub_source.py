@@ -402,19 +402,6 @@ def test_audit_json_has_one_entry_per_target(hub, demo, tmp_path):
     assert result.exit_code == 1
 
 
-def test_progress_bar_only_on_a_terminal():
-    import io
-
-    from modellint.audit import stderr_progress
-
-    assert stderr_progress(5, io.StringIO()) is None
-    stream = io.StringIO()
-    bar = stderr_progress(2, stream, isatty=lambda: True)
-    bar.advance("hf://org/a")
-    assert "[############............] 1/2 hf://org/a" in stream.getvalue()
-    assert stderr_progress(1, stream, isatty=lambda: True) is None
-
-
 def test_cli_offline_flag(hub, demo):
     assert CliRunner().invoke(main, ["check", "hf://org/demo"]).exit_code == 0
     hub.reset_counts()

@@ -1,0 +1,119 @@
+"""Run an audit: targets stream to an executor, outcomes stream back to one writer.
+
+The writer records each outcome in the store as it arrives (when there is one) and otherwise keeps
+it for the report. With a store, nothing per target stays in memory: the report is read back from
+the store afterwards. Ctrl-C stops the executor at once; what finished is kept (and committed), the
+run is marked ``interrupted``, and the caller still writes the report of what finished.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
+
+from modellint.executors import Job, is_cluster_address, run_jobs
+from modellint.model import Report, Severity
+from modellint.outcome import TargetOutcome
+from modellint.runner import RunOptions
+from modellint.sources import is_remote
+
+if TYPE_CHECKING:
+    from modellint.progress import Progress
+    from modellint.store import Store
+
+AUTO = "auto"
+PEEK = 100  # targets looked at to choose between threads and processes
+
+
+class AuditRun(NamedTuple):
+    run_id: int | None  # the store's run, when there is a store
+    outcomes: list[TargetOutcome] | None  # in selection order; None when the store holds them
+    interrupted: bool
+    linted: int  # targets linted in this invocation
+    skipped: int  # targets skipped by --resume
+    threshold: Severity  # the first target's fail-on setting
+
+
+def choose_executor(executor: str, jobs: int, targets: list[str]) -> str:
+    """``auto``: threads for Hub targets (network-bound), processes for folders (CPU-bound)."""
+    if executor != AUTO:
+        return executor
+    if jobs <= 1:
+        return "threads"
+    return "threads" if targets and all(is_remote(t) for t in targets) else "processes"
+
+
+def run_audit(targets: Iterable[str], options: RunOptions, *, executor: str = AUTO,
+              jobs: int = 1, store: Store | None = None, run_id: int | None = None,
+              resume: bool = False, progress: Progress | None = None) -> AuditRun:
+    source = iter(targets)
+    head = [t for _, t in zip(range(PEEK), source, strict=False)]
+    chosen = choose_executor(executor, jobs, head)
+
+    def all_targets() -> Iterator[str]:
+        yield from head
+        yield from source
+
+    done: dict[str, str | None] = store.done(run_id) if (store and run_id and resume) else {}
+    skipped = 0
+
+    def jobs_of() -> Iterator[Job]:
+        nonlocal skipped
+        for position, target in enumerate(all_targets()):
+            if target in done:
+                revision = done[target]
+                if revision is None or not is_remote(target):
+                    skipped += 1  # a folder (or a target without a commit) done is done
+                    if progress is not None:
+                        progress.advance(target)
+                    continue
+                yield Job(position, target, revision)
+            else:
+                yield Job(position, target)
+
+    kept: list[tuple[int, TargetOutcome]] | None = [] if store is None else None
+    interrupted = False
+    linted = 0
+    first: tuple[int, Severity] | None = None
+    workers = jobs if not is_cluster_address(chosen) else 0
+    try:
+        for position, outcome in run_jobs(jobs_of(), options, chosen, workers):
+            if outcome is None:
+                skipped += 1
+            else:
+                linted += 1
+                if outcome.fail_on is not None and (first is None or position < first[0]):
+                    first = (position, outcome.fail_on)
+                if store is not None and run_id is not None:
+                    store.add(run_id, position, outcome)
+                if kept is not None:
+                    kept.append((position, outcome))
+            if progress is not None:
+                progress.advance(outcome.target if outcome else "")
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if progress is not None:
+            progress.close(interrupted)
+        if store is not None and run_id is not None:
+            store.finish_run(run_id, "interrupted" if interrupted else "finished")
+    outcomes = None if kept is None else [o for _, o in sorted(kept, key=lambda item: item[0])]
+    return AuditRun(run_id, outcomes, interrupted, linted, skipped,
+                    first[1] if first else Severity.ERROR)
+
+
+def stored_outcomes(store: Store, run_id: int) -> Iterator[TargetOutcome]:
+    for stored in store.targets(run_id):
+        yield store.outcome(stored)
+
+
+def report_of(outcomes: Iterable[TargetOutcome], registry_errors: Iterable[object] = ()) -> Report:
+    report = Report(errors=list(registry_errors))  # type: ignore[arg-type]
+    for o in outcomes:
+        report.requested.append(o.target)
+        if o.info is not None:
+            report.targets.append(o.info)
+        report.findings.extend(o.findings)
+        report.errors.extend(o.errors)
+    report.sort()
+    return report

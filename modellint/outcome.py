@@ -1,0 +1,113 @@
+"""What an audit keeps of one target: a small, picklable record instead of the whole facts.
+
+Workers (threads, processes, Dask workers) turn each ``TargetResult`` into a ``TargetOutcome`` as
+soon as the target is linted, so that the facts (card text, file lists) can be freed, the outcome
+can cross a process boundary, and the store, the summary and the HTML report all read the same
+thing: the target's identity and resolved revision, its licenses per component, its lineage, its
+findings and errors.
+"""
+
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from modellint.model import Finding, Severity, TargetInfo, ToolError
+
+# Evidence kinds of the card's own metadata, until the license picture names them.
+CARD_EVIDENCE = "card"
+
+
+class LicenseRow(NamedTuple):
+    """One license governing one component of a target, and the kinds of evidence for it."""
+
+    component: str  # weights, code, data, outputs, documentation, repository
+    license: str  # knowledge-base id where known, else the value as written
+    evidence: tuple[str, ...] = ()  # card, license-file, card-text, base-model, ...
+
+
+class BaseRow(NamedTuple):
+    """One base model in a target's lineage."""
+
+    model_id: str
+    depth: int
+    licenses: tuple[str, ...]
+    source: str | None  # hub, local, table, or None when unresolved
+
+
+class TargetOutcome(NamedTuple):
+    """One linted target, as an audit records it."""
+
+    target: str
+    info: TargetInfo | None  # None when the target could not be opened
+    declared: str  # the card's license as written, for the summary ("other (name)", "(none)")
+    licenses: tuple[LicenseRow, ...]
+    relation: str | None  # adapter | merge | quantized | finetune
+    bases: tuple[BaseRow, ...]
+    findings: tuple[Finding, ...]
+    errors: tuple[ToolError, ...]
+    notes: tuple[str, ...] = ()  # what could not be read (a gated repository's files, ...)
+    fail_on: Severity | None = None  # the target's configured threshold
+
+    @property
+    def failed(self) -> str | None:
+        """The error that stopped this target, when it could not be linted at all."""
+        return self.errors[0].message if self.info is None and self.errors else None
+
+    def counts(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            if f.suppressed_by is None:
+                counts[f.severity.value] += 1
+        return counts
+
+
+def _plain_finding(f: Finding) -> Finding:
+    # A finding's data may be a read-only mapping proxy, which cannot be pickled.
+    return f._replace(data=dict(f.data)) if f.data else f._replace(data={})
+
+
+def license_rows(facts: Any) -> tuple[LicenseRow, ...]:
+    """Licenses per component: from the license picture where the facts carry one, else the
+    card's declared license values for the whole repository."""
+    picture = getattr(facts, "licenses", None)
+    if picture is not None and hasattr(picture, "components"):
+        rows: list[LicenseRow] = []
+        for component, terms in picture.components.items():
+            if getattr(terms, "fallback", None):
+                continue  # the repository's terms, not a statement about this part
+            kinds = tuple(dict.fromkeys(e.kind for e in terms.evidence))
+            rows.extend(LicenseRow(component, lic, kinds) for lic in terms.ids)
+        return tuple(rows)
+    if facts.card is None:
+        return ()
+    from modellint.licensing import card_license_values
+
+    values = card_license_values(facts.metadata)
+    return tuple(LicenseRow("repository", value.strip().lower(), (CARD_EVIDENCE,))
+                 for value in dict.fromkeys(values) if value.strip())
+
+
+def base_rows(facts: Any) -> tuple[BaseRow, ...]:
+    return tuple(BaseRow(b.model_id, b.depth, tuple(b.licenses), b.source)
+                 for b in facts.lineage.bases)
+
+
+def outcome_of(target: str, result: Any, notes: Iterable[str] = ()) -> TargetOutcome:
+    """The record of a ``runner.TargetResult``."""
+    from modellint.reporters.summary_format import license_cell
+
+    facts = result.facts
+    report = result.report
+    settings = result.settings
+    info = report.targets[0] if report.targets else result.info
+    return TargetOutcome(
+        target=target,
+        info=info,
+        declared=license_cell(info),
+        licenses=license_rows(facts) if facts is not None else (),
+        relation=facts.lineage.relation if facts is not None else None,
+        bases=base_rows(facts) if facts is not None else (),
+        findings=tuple(_plain_finding(f) for f in report.findings),
+        errors=tuple(report.errors),
+        notes=tuple(notes),
+        fail_on=settings.fail_on if settings is not None else None,
+    )

@@ -1,0 +1,200 @@
+"""The SQLite results store (real SQLite files), `audit diff`, `audit history` and `--resume`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from modellint.cli import main
+from modellint.store import SCHEMA_VERSION, Store, StoreError
+
+LLAMA_BASE = "base_model: meta-llama/Llama-3.1-8B\n"
+
+
+def card(license_id: str, extra: str = "") -> str:
+    return f"---\nlicense: {license_id}\n{extra}---\n# Model\n"
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture
+def two_models(make_repo):
+    a = make_repo({"README.md": card("apache-2.0", LLAMA_BASE)}, "a")
+    b = make_repo({"README.md": card("mit"), "LICENSE": "MIT License\n"}, "b")
+    return a, b
+
+
+def rows(path, sql, *params):
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def test_store_records_the_run_as_the_json_report_has_it(two_models, tmp_path):
+    a, b = two_models
+    store = tmp_path / "audit.sqlite"
+    out = tmp_path / "report.json"
+    result = invoke("check", str(a), str(b), "--store", str(store), "--format", "json", "-o", str(out))
+    assert result.exit_code == 1
+    report = json.loads(out.read_text())
+    assert rows(store, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+    assert rows(store, "SELECT id, status, total FROM runs") == [(1, "finished", 2)]
+    assert rows(store, "SELECT position, target, kind, declared, status FROM targets ORDER BY position") == [
+        (0, str(a), "local", "apache-2.0", "ok"), (1, str(b), "local", "mit", "ok")]
+    assert rows(store, "SELECT t.target, l.component, l.license, l.evidence FROM licenses l "
+                       "JOIN targets t ON t.id = l.target_id ORDER BY t.position") == [
+        (str(a), "repository", "apache-2.0", "card"), (str(b), "repository", "mit", "card")]
+    assert rows(store, "SELECT model_id, depth, licenses, source FROM bases") == [
+        ("meta-llama/Llama-3.1-8B", 1, "llama3.1", "table")]
+    stored = rows(store, "SELECT t.target, f.code, f.severity, f.message, f.path, f.line "
+                         "FROM findings f JOIN targets t ON t.id = f.target_id "
+                         "ORDER BY t.position, f.rowid")
+    expected = [(f["target"], f["code"], f["severity"], f["message"], f["path"], f["line"])
+                for f in report["findings"]]
+    assert sorted(stored) == sorted(expected)
+    assert ("ML502" in {code for _, code, *_ in stored})
+    counts = rows(store, "SELECT errors, warnings, infos FROM targets ORDER BY position")
+    for (e, w, i), target in zip(counts, (str(a), str(b)), strict=True):
+        mine = [f for f in report["findings"] if f["target"] == target and not f["suppressed"]]
+        assert (e, w, i) == tuple(sum(1 for f in mine if f["severity"] == s)
+                                  for s in ("error", "warning", "info"))
+
+
+def test_report_with_a_store_is_the_report_without(two_models, tmp_path):
+    a, b = two_models
+    plain = invoke("check", str(a), str(b), "--format", "json")
+    stored = invoke("check", str(a), str(b), "--format", "json", "--store", str(tmp_path / "s.db"))
+    assert json.loads(stored.stdout)["findings"] == json.loads(plain.stdout)["findings"]
+    assert stored.exit_code == plain.exit_code == 1
+
+
+def test_diff_reports_new_fixed_changed_findings_and_license_changes(two_models, tmp_path):
+    a, b = two_models
+    store = str(tmp_path / "audit.sqlite")
+    assert invoke("check", str(a), str(b), "--store", store).exit_code == 1
+    (a / "README.md").write_text(card("llama3.1", LLAMA_BASE))
+    assert invoke("check", str(a), str(b), "--store", store).exit_code == 1
+
+    result = invoke("audit", "diff", "1", "2", "--store", store, "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["totals"] == {"compared": 2, "added": 0, "removed": 0, "new": 1, "fixed": 2,
+                              "changed": 3, "license_changes": 1, "new_commits": 0}
+    (entry,) = data["targets"]  # b did not change
+    assert entry["target"] == str(a)
+    assert entry["licenses"] == [{"component": "repository", "before": ["apache-2.0"],
+                                  "after": ["llama3.1"]}]
+    assert [f["code"] for f in entry["new"]] == ["ML403"]
+    assert sorted(f["code"] for f in entry["fixed"]) == ["ML306", "ML502"]
+    assert sorted(c["after"]["code"] for c in entry["changed"]) == ["ML201", "ML401", "ML402"]
+
+    text = invoke("audit", "diff", "--store", store)  # previous -> latest
+    assert text.exit_code == 1
+    assert f"\n{a}\n  license repository: apache-2.0 -> llama3.1\n" in text.stdout
+    assert "  + ML403 warning README.md:2: llama3.1 restricts use" in text.stdout
+    assert "  - ML502 error README.md:2: declared license `apache-2.0` breaks" in text.stdout
+    assert text.stdout.endswith("2 targets compared, 0 added, 0 removed: 1 new, 2 fixed, 3 "
+                                "changed findings; 1 license changes; 0 new commits.\n")
+
+    same = invoke("audit", "diff", "2", "2", "--store", store)
+    assert same.exit_code == 0
+    assert "0 new, 0 fixed, 0 changed findings; 0 license changes" in same.stdout
+
+
+def test_diff_lists_added_and_removed_targets(two_models, tmp_path):
+    a, b = two_models
+    store = str(tmp_path / "audit.sqlite")
+    invoke("check", str(a), "--store", store)
+    invoke("check", str(b), "--store", store)
+    data = json.loads(invoke("audit", "diff", "1", "2", "--store", store, "--format", "json").stdout)
+    assert [(t["target"], t["status"]) for t in data["targets"]] == [(str(b), "added"),
+                                                                     (str(a), "removed")]
+    assert (data["totals"]["added"], data["totals"]["removed"]) == (1, 1)
+
+
+def test_history_shows_each_run_and_what_changed(two_models, tmp_path):
+    a, b = two_models
+    store = str(tmp_path / "audit.sqlite")
+    invoke("check", str(a), "--store", store)
+    (a / "README.md").write_text(card("llama3.1", LLAMA_BASE))
+    invoke("check", str(a), "--store", store)
+    text = invoke("audit", "history", str(a), "--store", store)
+    assert text.exit_code == 0
+    lines = text.stdout.splitlines()
+    assert lines[0] == f"history of {a}: 2 run(s)"
+    assert lines[2].split() == ["run", "date", "commit", "error", "warning", "info", "licenses"]
+    assert lines[3].split()[0::1][2:6] == ["-", "3", "2", "2"]
+    assert lines[3].endswith("repository: apache-2.0")
+    assert lines[4].endswith("repository: llama3.1")
+    assert lines[-1] == ("  run 2: repository license apache-2.0 -> llama3.1; 1 new finding(s) "
+                         "(ML403); 2 fixed (ML306, ML502); 3 changed")
+    data = json.loads(invoke("audit", "history", str(a), "--store", store, "--format", "json").stdout)
+    assert [(r["run"], r["declared"], r["counts"]["error"]) for r in data["runs"]] == [
+        (1, "apache-2.0", 3), (2, "llama3.1", 2)]
+    missing = invoke("audit", "history", "nowhere", "--store", store)
+    assert missing.exit_code == 2
+    assert missing.stderr == f"modellint: error: nowhere: not in any run of {store}\n"
+
+
+def test_resume_skips_targets_the_run_already_holds(two_models, tmp_path):
+    a, b = two_models
+    store = str(tmp_path / "audit.sqlite")
+    invoke("check", str(a), "--store", store)
+    first = rows(store, "SELECT id, linted_at FROM targets")
+    result = invoke("check", str(a), str(b), "--store", store, "--resume", "--format", "json")
+    assert result.exit_code == 1
+    # one run, a kept as it was, b added; the report covers both
+    assert rows(store, "SELECT id, status, total FROM runs") == [(1, "finished", 2)]
+    assert rows(store, "SELECT id, linted_at FROM targets WHERE target = ?", str(a)) == first
+    assert [r[0] for r in rows(store, "SELECT target FROM targets ORDER BY position")] == [str(a), str(b)]
+    assert [t["target"] for t in json.loads(result.stdout)["targets"]] == [str(a), str(b)]
+
+
+def test_resume_needs_a_store(two_models):
+    result = invoke("check", str(two_models[0]), "--resume")
+    assert result.exit_code == 2
+    assert "--resume needs --store FILE" in result.output
+
+
+def test_store_errors_are_one_line(tmp_path, two_models):
+    not_sqlite = tmp_path / "notes.txt"
+    not_sqlite.write_text("hello, not a database\n" * 100)
+    result = invoke("check", str(two_models[0]), "--store", str(not_sqlite))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"modellint: error: {not_sqlite}: not a modellint store")
+
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    with pytest.raises(StoreError, match="an SQLite database but not a modellint store"):
+        Store.open(str(other))
+
+    newer = tmp_path / "newer.sqlite"
+    Store.open(str(newer)).close()
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    result = invoke("audit", "diff", "--store", str(newer))
+    assert result.exit_code == 2
+    assert "written by a newer modellint (store schema 99" in result.stderr
+
+    result = invoke("audit", "history", "x", "--store", str(tmp_path / "none.sqlite"))
+    assert result.stderr == f"modellint: error: {tmp_path / 'none.sqlite'}: no such store\n"
+    assert not (tmp_path / "none.sqlite").exists()
+
+    empty = tmp_path / "empty.sqlite"
+    Store.open(str(empty)).close()
+    result = invoke("audit", "diff", "--store", str(empty))
+    assert result.stderr == f"modellint: error: {empty}: the store holds no audit run\n"
+
+
+def test_a_failed_target_is_recorded_as_failed(tmp_path):
+    store = str(tmp_path / "audit.sqlite")
+    result = invoke("check", str(tmp_path / "missing"), "--store", store)
+    assert result.exit_code == 2
+    assert rows(store, "SELECT target, status, kind FROM targets") == [
+        (str(tmp_path / "missing"), "failed", None)]
+    assert rows(store, "SELECT kind, message FROM errors") == [("source", "no such directory")]
