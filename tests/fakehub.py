@@ -4,7 +4,9 @@ It serves repositories from folders on disk with the answers the real ``huggingf
 relies on: ``/api/models/{repo}[/revision/{rev}]`` JSON (``sha``, ``siblings`` with sizes and LFS
 ids, ``cardData``, ``gated``), ``/{repo}/resolve/{rev}/{path}`` with ``X-Repo-Commit``, ``ETag``,
 ``Content-Length`` and, for LFS files, a redirect to a second port (a "CDN", another origin) with
-``X-Linked-Size`` / ``X-Linked-ETag``. Range requests get 206. Failures are switchable: gated
+``X-Linked-Size`` / ``X-Linked-ETag``. ``/api/models`` lists models as the Hub's search does
+(``search``, ``author``, ``filter`` tags, ``sort``, ``direction``, ``limit``), in pages of
+``page_size`` linked by a ``Link: <...>; rel="next"`` header. Range requests get 206. Failures are switchable: gated
 (401/403), private, missing repo / revision / file (404 with ``X-Error-Code``), injected 429 / 5xx,
 and a delay for timeouts. Every request and every body byte sent is counted per path, so a test can
 prove that no weight body left the server.
@@ -21,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 import yaml
 
@@ -69,6 +71,7 @@ class FakeHub:
         self._servers: list[ThreadingHTTPServer] = []
         self.url = ""
         self.cdn_url = ""
+        self.page_size = 1000  # models per /api/models page
 
     # -- fixture set-up -------------------------------------------------------------------
     def add_repo(self, repo_id: str, folder: Path, *, revision: str = "main", gated: bool = False,
@@ -168,11 +171,34 @@ class FakeHub:
         info = {"_id": rev.commit[:24], "id": repo.repo_id, "modelId": repo.repo_id,
                 "author": org or None, "sha": rev.commit, "private": repo.private,
                 "gated": "manual" if repo.gated else False, "disabled": False,
-                "lastModified": "2025-01-01T00:00:00.000Z", "tags": [], "siblings": siblings}
+                "lastModified": "2025-01-01T00:00:00.000Z", "tags": _tags(card_data),
+                "siblings": siblings}
         if card_data is not None:
             info["cardData"] = card_data
         info.update(repo.extra)
         return info
+
+
+def _tags(card_data: dict | None) -> list[str]:
+    """The tags the Hub derives from a card: its ``tags``, ``license:ID``, ``base_model:ID``."""
+    if not card_data:
+        return []
+    tags = [str(t) for t in card_data.get("tags") or [] if isinstance(t, (str, int))]
+    licenses = card_data.get("license")
+    for value in licenses if isinstance(licenses, list) else [licenses]:
+        if isinstance(value, str):
+            tags.append(f"license:{value}")
+    bases = card_data.get("base_model")
+    for value in bases if isinstance(bases, list) else [bases]:
+        if isinstance(value, str):
+            tags.append(f"base_model:{value}")
+    if isinstance(card_data.get("pipeline_tag"), str):
+        tags.append(card_data["pipeline_tag"])
+    return tags
+
+
+_SORT_KEYS = {"downloads": "downloads", "likes": "likes", "lastModified": "lastModified",
+              "createdAt": "createdAt", "trendingScore": "trendingScore"}
 
 
 def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
@@ -233,6 +259,8 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             try:
                 if path.startswith("/cdn/"):
                     self._cdn(path, head)
+                elif path.rstrip("/") == "/api/models":
+                    self._list(head)
                 elif path.startswith("/api/models/"):
                     self._api(path, head)
                 elif "/resolve/" in path:
@@ -258,6 +286,43 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             blobs = parse_qs(urlsplit(self.path).query).get("blobs", ["false"])[0].lower() == "true"
             body = json.dumps(hub.model_info(repo, revision, blobs)).encode()
             self._send(200, body, {"Content-Type": "application/json"}, head)
+
+        def _list(self, head: bool) -> None:
+            query = parse_qs(urlsplit(self.path).query)
+            search = query.get("search", [""])[0].lower()
+            author = query.get("author", [None])[0]
+            filters = query.get("filter", [])
+            models = []
+            for repo in hub.repos.values():
+                revision = repo.revisions.get("main") or next(iter(repo.revisions.values()))
+                if repo.private and self._token() not in hub.granted_tokens:
+                    continue
+                info = hub.model_info(repo, revision, blobs=False)
+                info.pop("siblings", None)
+                info.pop("cardData", None)
+                if author and info["author"] != author:
+                    continue
+                if search and search not in repo.repo_id.lower():
+                    continue
+                if any(f not in info["tags"] for f in filters):
+                    continue
+                models.append(info)
+            sort = _SORT_KEYS.get(query.get("sort", [""])[0])
+            if sort:
+                models.sort(key=lambda m: (m.get(sort) or 0, m["id"]), reverse=True)
+            else:
+                models.sort(key=lambda m: m["id"])
+            if "limit" in query:
+                models = models[:int(query["limit"][0])]
+            start = int(query.get("cursor", ["0"])[0])
+            page = models[start:start + hub.page_size]
+            headers = {"Content-Type": "application/json"}
+            if start + hub.page_size < len(models):
+                rest = {k: v for k, v in query.items() if k != "cursor"}
+                rest["cursor"] = [str(start + hub.page_size)]
+                link = f"{hub.url}/api/models?{urlencode(rest, doseq=True)}"
+                headers["Link"] = f'<{link}>; rel="next"'
+            self._send(200, json.dumps(page).encode(), headers, head)
 
         def _resolve(self, path: str, head: bool) -> None:
             repo_part, _, rest = path.lstrip("/").partition("/resolve/")
