@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from modellint.facts.card import parse_card
 
 
@@ -32,3 +34,29 @@ def test_hashes_inside_a_fence_are_not_headings():
 def test_comments_keep_their_line_numbers():
     card = parse_card("README.md", "---\nlicense: mit\n---\n# M\n\n<!-- modellint: x -->\n")
     assert card.comments == ((6, "modellint: x"),)
+
+
+def test_prose_is_the_card_as_rendered():
+    """Comments and fenced code are blanked, line numbers kept; a comment shown inside a fence is
+    code, not a comment; an unclosed comment hides the rest, as on the Hub."""
+    body = ("# M\nBuilt <!-- with Llama -->here.\n<!--\nBuilt with Llama\n-->\n```md\n"
+            "<!-- modellint: ignore[ML301] reason=\"x\" -->\n# not a heading\n```\nAfter.\n<!-- open\n"
+            "# hidden\n")
+    card = parse_card("README.md", "---\nlicense: mit\n---\n" + body)
+    assert card.prose.split("\n") == ["# M", "Built here.", "", "", "", "", "", "", "", "After.", "", ""]
+    assert card.comments == ((5, "with Llama"), (6, "Built with Llama"))
+    assert [s.title for s in card.sections] == ["M"]
+
+
+@pytest.mark.parametrize("line", [
+    "# a" + " " * 20000 + "b",  # a heading followed by a long run of spaces
+    "#" + "[" * 20000,  # a heading of brackets
+    "# " + "<" * 20000,
+    "<!--" * 50000,  # a card of comment openers
+])
+def test_hostile_headings_parse_in_linear_time(line):
+    import time
+
+    start = time.perf_counter()
+    parse_card("README.md", "---\nlicense: mit\n---\n" + line + "\n")
+    assert time.perf_counter() - start < 1.0

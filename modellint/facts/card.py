@@ -12,8 +12,12 @@ MAX_YAML_NODES = 200_000
 MAX_YAML_DEPTH = 200
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")  # the closing #s are cut by _atx_title
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w.-]*)\s*:")
+# Bounded spans keep these linear on hostile headings (a line of 20,000 `[`).
+_LINK = re.compile(r"!?\[([^\]\[]{0,300})\]\([^()\s]{0,500}\)")
+_TAG = re.compile(r"<[^<>]{1,200}>")
+MAX_TITLE = 500  # characters of a heading kept: titles are short
 _UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")  # a setext heading's underline
 
 
@@ -40,7 +44,11 @@ class Card(NamedTuple):
     body: str
     body_line: int  # line where the body starts
     truncated: bool = False
-    comments: tuple[tuple[int, str], ...] = ()  # (line, text) of HTML comments
+    comments: tuple[tuple[int, str], ...] = ()  # (line, text) of HTML comments outside code
+    # The body as a reader sees it rendered: HTML comments and fenced code blocks blanked out,
+    # line numbers kept. Rules read prose, never the raw body: a `<!-- TODO: Built with Llama -->`
+    # says nothing to a reader, and a directive shown in a code fence is an example, not a directive.
+    prose: str = ""
 
     def section(self, *patterns: str) -> Section | None:
         """The first section whose title matches one of the regex ``patterns`` (case-insensitive)."""
@@ -105,7 +113,8 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
                     key_lines[m.group(1)] = i + 2  # +1 for the opening '---', +1 for 1-based
             body_start = end + 1
     body = "\n".join(lines[body_start:])
-    sections, title, comments = _parse_body(lines, body_start, body)
+    prose_lines, comments = _prose_lines(lines, body_start)
+    sections, title = _parse_body(prose_lines, body_start)
     return Card(
         path=path,
         has_front_matter=has_fm,
@@ -119,36 +128,73 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
         body_line=body_start + 1,
         truncated=truncated,
         comments=comments,
+        prose="\n".join(prose_lines[body_start:]),
     )
 
 
-_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
-
-
-def _parse_body(lines: list[str], start: int, body: str
-                ) -> tuple[tuple[Section, ...], str | None, tuple[tuple[int, str], ...]]:
-    headings: list[tuple[int, int, str]] = []  # (line index, level, title)
+def _prose_lines(lines: list[str], start: int) -> tuple[list[str], tuple[tuple[int, str], ...]]:
+    """The card's lines with HTML comments and fenced code blanked (same count, so line numbers
+    hold), and the comments found outside code as (line, text). One pass with str.find: linear
+    in the card's size whatever it holds (an unclosed `<!--` hides the rest, as on the Hub)."""
+    out = lines[:start]
+    comments: list[tuple[int, str]] = []
     in_fence = False
+    comment: list[str] | None = None  # the open comment's parts
+    comment_line = 0
     for i in range(start, len(lines)):
         line = lines[i]
-        if _FENCE.match(line):
-            in_fence = not in_fence
+        if comment is None and in_fence:
+            if _FENCE.match(line):
+                in_fence = False
+            out.append("")
             continue
-        if in_fence:
+        if comment is None and _FENCE.match(line):
+            in_fence = True
+            out.append("")
             continue
-        m = _ATX.match(line)
+        kept: list[str] = []
+        pos = 0
+        while pos <= len(line):
+            if comment is not None:
+                close = line.find("-->", pos)
+                if close < 0:
+                    comment.append(line[pos:])
+                    break
+                comment.append(line[pos:close])
+                comments.append((comment_line, "\n".join(comment).strip()))
+                comment = None
+                pos = close + 3
+                continue
+            opening = line.find("<!--", pos)
+            if opening < 0:
+                kept.append(line[pos:])
+                break
+            kept.append(line[pos:opening])
+            comment, comment_line = [], i + 1
+            pos = opening + 4
+        out.append("".join(kept))
+    return out, tuple(comments)
+
+
+def _parse_body(lines: list[str], start: int) -> tuple[tuple[Section, ...], str | None]:
+    """Headings and their sections, read from the prose lines (code and comments blanked)."""
+    headings: list[tuple[int, int, str]] = []  # (line index, level, title)
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if not line:
+            continue
+        m = _ATX.match(line) if "#" in line[:4] else None
         if m:
-            headings.append((i, len(m.group(1)), m.group(2).strip()))
+            headings.append((i, len(m.group(1)), _atx_title(m.group(2) or "")))
         elif (
             i > start
             and lines[i - 1].strip()
             and _UNDERLINE.match(line)
             and not _ATX.match(lines[i - 1])
-            and not _FENCE.match(lines[i - 1])  # `---` after a closing fence is a rule
             and not _UNDERLINE.match(lines[i - 1])  # an underline is no title
         ):
             level = 1 if line.strip().startswith("=") else 2
-            headings.append((i - 1, level, lines[i - 1].strip()))
+            headings.append((i - 1, level, lines[i - 1].strip()[:MAX_TITLE]))
     sections = []
     for n, (idx, level, heading) in enumerate(headings):
         stop = headings[n + 1][0] if n + 1 < len(headings) else len(lines)
@@ -157,16 +203,21 @@ def _parse_body(lines: list[str], start: int, body: str
         sections.append(Section(title=_plain(heading), level=level, line=idx + 1,
                                 text="\n".join(lines[first:stop]).strip()))
     title = next((s.title for s in sections if s.level == 1), None)
-    comments = []
-    if "<!--" in body:
-        for m in _COMMENT.finditer(body):
-            lineno = start + body.count("\n", 0, m.start()) + 1
-            comments.append((lineno, m.group(1).strip()))
-    return tuple(sections), title, tuple(comments)
+    return tuple(sections), title
+
+
+def _atx_title(text: str) -> str:
+    """A heading's text without its optional closing run of #s (cut in Python: the regex form
+    of this backtracks quadratically on long runs of spaces)."""
+    text = text.strip()
+    bare = text.rstrip("#")
+    if bare != text and (not bare or bare[-1] in " \t"):
+        text = bare.rstrip()
+    return text[:MAX_TITLE]
 
 
 def _plain(title: str) -> str:
     """Strip Markdown decoration from a heading: links, emphasis, inline code, HTML tags."""
-    title = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", title)
-    title = re.sub(r"<[^>]+>", "", title)
+    title = _LINK.sub(r"\1", title)
+    title = _TAG.sub("", title)
     return re.sub(r"[*_`]", "", title).strip()
