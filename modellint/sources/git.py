@@ -279,6 +279,10 @@ def open_git(target: str, options: Any) -> GitSnapshot:
         raise SourceError(f"git failed: {detail[-1] if detail else exc.status}") from None
     top = repo.working_tree_dir or repo.git_dir
     root = (Path(top, prefix) if prefix else Path(top)).resolve()
+    # The clone's origin names the Hub repository only when the repository's own top is linted.
+    from modellint.sources.local import clone_of
+
+    repo_id = clone_of(str(top)) if not prefix and repo.working_tree_dir else None
     info = TargetInfo(target=target, kind="git", origin=str(root), revision=revision,
-                      name=root.name)
+                      name=root.name, repo_id=repo_id)
     return GitSnapshot(repo, info, tuple(files), blobs, tuple(problems), changed)

@@ -59,6 +59,14 @@ def model_name_from_folder(root: str) -> str:
     return os.path.basename(os.path.realpath(root))
 
 
+def clone_of(root: str) -> str | None:
+    """The Hub model id a clone at ``root`` was made from (its ``origin``), if any."""
+    from modellint.sources.remote import hub_remote
+
+    remote = hub_remote(root)
+    return remote.repo_id if remote is not None and remote.repo_type == "model" else None
+
+
 def open_local(target: str) -> LocalSnapshot:
     try:
         if not os.path.isdir(target):
@@ -74,7 +82,7 @@ def open_local(target: str) -> LocalSnapshot:
     files.sort(key=lambda f: f.path)
     info = TargetInfo(
         target=target, kind="local", origin=real_root, revision=None,
-        name=model_name_from_folder(real_root),
+        name=model_name_from_folder(real_root), repo_id=clone_of(real_root),
     )
     snapshot = LocalSnapshot(real_root, info, tuple(files), tuple(problems))
     if not complete:
