@@ -32,8 +32,16 @@ class Obligations(NamedTuple):
     license_copy: bool = False  # give recipients a copy of the license
     notice_file: bool = False  # keep a NOTICE-style file with the distribution
     notice_text: str | None = None  # the exact notice string the license asks for
+    # A NOTICE received with the work must be passed on (Apache-2.0 section 4(d)): owed only
+    # when upstream had one, which a card saying "see NOTICE" shows.
+    notice_if_upstream: bool = False
     state_changes: bool = False  # modified files must say they were changed
     display_phrase: str | None = None  # e.g. "Built with Llama"
+    # Other wordings the license accepts for the same display ("Improved using Qwen").
+    display_alternatives: tuple[str, ...] = ()
+    # The display is owed only for one model line: when this word is in the model's name, card
+    # title or base model ("cosmos": the NVIDIA Open Model License asks it of Cosmos models).
+    display_only_for: str | None = None
     name_prefix: str | None = None  # derivative model names must begin with this
     use_restrictions: bool = False  # a use policy or list of banned uses applies
     pass_through: bool = False  # those restrictions must be imposed on downstream users
@@ -168,8 +176,13 @@ _TOP: dict[str, tuple[Any, bool]] = {
     "rights": (list, False), "patent_note": (str, False), "languages": (list, False),
     "language_note": (str, False), "governing_law": (str, False),
 }
-_OBLIGATION_FIELDS = {f: (bool if isinstance(getattr(Obligations(), f), bool) else str)
+_OBLIGATION_FIELDS = {f: (bool if isinstance(getattr(Obligations(), f), bool)
+                          else list if isinstance(getattr(Obligations(), f), tuple) else str)
                       for f in Obligations._fields}
+# Every record says yes or no to these; later additions default to no.
+_REQUIRED_BOOLS = frozenset({
+    "license_copy", "notice_file", "state_changes", "use_restrictions", "pass_through", "share_alike",
+    "no_derivatives", "non_commercial", "research_only"})
 _IDENTIFY: dict[str, Any] = {"phrases": list, "min_phrases": int}
 
 
@@ -234,8 +247,8 @@ def validate_record(data: Mapping[str, Any], where: str) -> None:
 
     ob = v["obligations"]
     check_table(ob, _OBLIGATION_FIELDS, "obligations.")
-    for key, kind in _OBLIGATION_FIELDS.items():  # bools are required, strings optional
-        typed(ob, key, kind, kind is bool, "obligations.")
+    for key, kind in _OBLIGATION_FIELDS.items():  # bools are required, the others optional
+        typed(ob, key, kind, kind is bool and key in _REQUIRED_BOOLS, "obligations.")
 
     ident_data = v["identify"] or {}
     check_table(ident_data, _IDENTIFY, "identify.")
@@ -258,7 +271,7 @@ def build_record(data: Mapping[str, Any], where: str) -> License:
         hub_id=get("hub_id"), spdx=get("spdx"), scancode=get("scancode"),
         aliases=tuple(get("aliases") or ()), kind=data["kind"], family=data["family"],
         grants=frozenset(data["grants"]),
-        obligations=Obligations(**{key: ob.get(key) for key in _OBLIGATION_FIELDS}),
+        obligations=Obligations(**{key: _obligation(ob, key) for key in _OBLIGATION_FIELDS}),
         outputs=data["outputs"], outputs_note=_flat(get("outputs_note")),
         hosted_note=_flat(get("hosted_note")), use_policy=get("use_policy"),
         identify=Identification(tuple(ident.get("phrases") or ()), ident.get("min_phrases") or 1),
@@ -267,6 +280,13 @@ def build_record(data: Mapping[str, Any], where: str) -> License:
         rights=tuple(get("rights") or ()), patent_note=_flat(get("patent_note")),
         languages=tuple(get("languages") or ()), language_note=_flat(get("language_note")),
         governing_law=_flat(get("governing_law")), path=where)
+
+
+def _obligation(table: Mapping[str, Any], key: str) -> Any:
+    value = table.get(key)
+    if value is None:
+        return getattr(Obligations(), key)
+    return tuple(value) if isinstance(value, list) else value
 
 
 _TYPE_NAMES = {str: "string", bool: "boolean", list: "list of strings", dict: "table",
