@@ -36,16 +36,13 @@ def selected_rules(registry: Registry, settings: Settings) -> list[Rule]:
 
 def rule_params(rule: Rule, settings: Settings) -> dict[str, Any]:
     params = dict(rule.params)
+    for param, setting in rule.settings.items():  # the spec binds a parameter to a setting
+        value = getattr(settings, setting.replace("-", "_"), None)
+        if value:
+            params[param] = value
     override = settings.rules.get(rule.code)
     if override:
         params.update(override.options)
-    # A check that declares a `policy` parameter (ML601) judges the configured license policy.
-    if "policy" in rule.params and settings.policy:
-        params["policy"] = settings.policy
-    # Checks of redistribution duties (ML401, ML402) skip the repository's own license when it
-    # is the licensor's release (`licensor = true`).
-    if "licensor" in rule.params and settings.licensor:
-        params["licensor"] = True
     return params
 
 

@@ -20,7 +20,8 @@ from modellint.records import RecordError, read_records
 CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 DOC_KEYS = ("what", "why", "example", "fix")
-SPEC_KEYS = {"code", "name", "severity", "summary", "check", "stage", "params", "docs", "aliases"}
+SPEC_KEYS = {"code", "name", "severity", "summary", "check", "stage", "params", "docs", "aliases",
+             "settings"}
 # When a rule's check runs: "facts" checks are called with the facts; "review" checks run after
 # them, once suppressions are applied, and are also handed that Review (modellint.suppress).
 STAGES = ("facts", "review")
@@ -45,6 +46,9 @@ class Rule(NamedTuple):
     origin: str = "modellint"  # the distribution that provides it
     spec_path: str | None = None
     stage: str = "facts"  # one of STAGES
+    # Check parameters that take a top-level setting's value (`policy = "policy"`: ML601 judges
+    # the configured `[tool.modellint.policy]`), so that the engine need not know any by name.
+    settings: Mapping[str, str] = EMPTY_MAPPING
 
     def resolve(self) -> Callable[..., Iterable[Any]]:
         return resolve_check(self.check)
@@ -118,8 +122,14 @@ def parse_spec(data: Mapping[str, Any], where: str, *, module_prefix: str,
     stage = data.get("stage", STAGES[0])
     if stage not in STAGES:
         raise SpecError(f"{where}: field 'stage' {stage!r} is not one of {', '.join(STAGES)}")
+    bound = data.get("settings", {})
+    if not isinstance(bound, dict) or not all(isinstance(v, str) for v in bound.values()):
+        raise SpecError(f"{where}: field 'settings' is not a table of parameter = setting")
+    unbound = [k for k in bound if k not in params]
+    if unbound:
+        raise SpecError(f"{where}: field 'settings': {unbound[0]!r} is not one of the rule's params")
     return Rule(code, name, severity, need("summary", str).strip(), check, params, docs, origin,
-                where, stage)
+                where, stage, bound)
 
 
 def load_spec_dir(directory: Any, *, module_prefix: str, origin: str) -> list[Rule]:
