@@ -12,7 +12,7 @@ from modellint.model import EMPTY_MAPPING, Severity
 
 TOP_KEYS = (
     "profile", "select", "ignore", "extend-select", "extend-ignore", "per-path-ignores", "fail-on",
-    "rules", "policy", "waivers-file", "baseline", "licensor",
+    "rules", "policy", "waivers-file", "baseline", "licensor", "repo-id",
 )
 RULE_KEYS = ("severity",)
 
@@ -51,6 +51,8 @@ class Settings(NamedTuple):
     # The repository is the license holder's own release (Meta's Llama, Google's Gemma): duties
     # a license puts on those who redistribute the model do not fall on it.
     licensor: bool = False
+    # The Hub repository (org/name) this folder is, where its git remote does not say so.
+    repo_id: str | None = None
     profile: str | None = None
     waivers_file: str | None = None
     baseline: str | None = None
@@ -114,6 +116,11 @@ def parse_settings(table: Mapping[str, Any], where: str, base: Settings | None =
         if not isinstance(table["licensor"], bool):
             raise ConfigError(f"{where}: 'licensor' must be true or false")
         changes["licensor"] = table["licensor"]
+    if "repo-id" in table:
+        value = table["repo-id"]
+        if not isinstance(value, str) or value.count("/") != 1 or not all(value.split("/")):
+            raise ConfigError(f"{where}: 'repo-id' must be a Hub id such as 'org/name'")
+        changes["repo_id"] = value.strip()
     for key in ("waivers-file", "baseline"):
         if key in table:
             if not isinstance(table[key], str):

@@ -93,6 +93,22 @@ def _other(value: str, metadata: Mapping[str, Any]) -> DeclaredLicense:
     return DeclaredLicense(value, "license", OTHER, None)
 
 
+def is_url(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://", "ftp://", "www."))
+
+
+def repo_path(link: str) -> str | None:
+    """The repo-relative path a `license_link` names (`./LICENSE`, `/LICENSE#terms` -> `LICENSE`),
+    or None when it is a URL or an in-page anchor."""
+    link = link.strip()
+    if not link or is_url(link) or link.startswith(("mailto:", "#")):
+        return None
+    link = link.split("#", 1)[0].split("?", 1)[0]
+    while link.startswith(("/", "./")):  # in any order: `/./LICENSE`, `.//LICENSE`
+        link = link[1:] if link[0] == "/" else link[2:]
+    return link
+
+
 def license_from_link(link: str) -> License | None:
     """A record whose text lives at ``link`` (its URL, or a file name such as MRL-0.1.md)."""
     kb = load_kb()

@@ -104,6 +104,9 @@ class TargetInfo(NamedTuple):
     # The card's `license` values as written (`other (NAME)` for a named `other`); None without
     # a card. The summary format shows them.
     card_license: tuple[str, ...] | None = None
+    # The license picture (facts.picture.LicensePicture) once the target was read: which terms
+    # govern which part. Reporters show it; nothing downstream re-derives it.
+    licenses: Any = None
 
 
 class Report:

@@ -122,9 +122,15 @@ def lint_target(target: str, options: RunOptions, registry: Registry,
     except SourceError as exc:
         report.errors.append(ToolError("source", str(exc), target))
         return TargetResult(target, None, None, report, settings)
-    facts = extract(snapshot)
-    report.targets.append(facts.target._replace(anchor=_anchor(facts),
-                                                card_license=_card_license(facts)))
+    from modellint.facts import ExtractOptions
+
+    # A remote target is someone else's: the user's settings do not say who it is.
+    trusted = snapshot.trusted
+    facts = extract(snapshot, ExtractOptions(settings.repo_id if trusted else None,
+                                             settings.licensor and trusted))
+    report.targets.append(facts.target._replace(
+        anchor=_anchor(facts), card_license=_card_license(facts), licenses=facts.licenses,
+        name=facts.identity.name, repo_id=facts.identity.repo_id))
     suppressions, errors = load_suppressions(snapshot, facts, settings, registry)
     run = run_rules(facts, selected_rules(registry, settings), settings, suppressions)
     report.errors.extend(run.errors + errors)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from modellint.checks.lineage import inherited_licenses, inherited_use_restrictions
+from modellint.checks.lineage import inherited_use_restrictions
 from modellint.config import ConfigError, Settings, load_profile, parse_settings
 from modellint.facts import WeightFile
 from modellint.facts.card import parse_card
@@ -207,9 +207,8 @@ def test_inherited_use_restrictions(make_facts):
         "README.md": "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\n---\n# x\n"
     }
     assert inherited_use_restrictions(make_facts(llama)) == []
-    assert [
-        (r.id, [b.model_id for b in bs]) for r, bs in inherited_licenses(make_facts(llama))
-    ] == [("llama3.1", ["meta-llama/Llama-3.1-8B"])]
+    assert [(e.id, e.detail) for e in make_facts(llama).licenses.inherited] == [
+        ("llama3.1", "meta-llama/Llama-3.1-8B")]
 
 
 @pytest.mark.parametrize(

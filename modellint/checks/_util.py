@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from modellint.facts import Facts
+from modellint.licensing import is_url, repo_path  # noqa: F401 - re-exported for checks
 from modellint.model import Location
 
 
@@ -14,22 +15,6 @@ def card_location(facts: Facts, key: str | None = None) -> Location:
     if key and key in card.key_lines:
         return Location(card.path, card.key_lines[key])
     return Location(card.path, 1 if card.has_front_matter else None)
-
-
-def is_url(value: str) -> bool:
-    return value.lower().startswith(("http://", "https://", "ftp://", "www."))
-
-
-def repo_path(link: str) -> str | None:
-    """The repo-relative path a `license_link` names (`./LICENSE`, `/LICENSE#terms` -> `LICENSE`),
-    or None when it is a URL or an in-page anchor."""
-    link = link.strip()
-    if not link or is_url(link) or link.startswith(("mailto:", "#")):
-        return None
-    link = link.split("#", 1)[0].split("?", 1)[0]
-    while link.startswith(("/", "./")):  # in any order: `/./LICENSE`, `.//LICENSE`
-        link = link[1:] if link[0] == "/" else link[2:]
-    return link
 
 
 def root_license_files(facts: Facts):  # type: ignore[no-untyped-def]

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from modellint.checks._util import root_license_files
 from modellint.facts import Facts
 from modellint.model import Location, Violation
 
 
 def license_file_missing(facts: Facts) -> Iterator[Violation]:
-    if root_license_files(facts):
+    if facts.licenses.file_components:
         return
-    from modellint.checks._terms import card_licenses
-
-    declared = card_licenses(facts)
+    declared = facts.licenses.card
     # Only known licenses that ask for no copy (public-domain dedications) excuse the file;
     # unknown or undeclared terms still need their text shipped: that is the safe default.
-    if declared and all(f.license is not None and not f.license.obligations.license_copy
-                        for f in declared):
+    if declared and all(e.license is not None and not e.license.obligations.license_copy
+                        for e in declared):
         return
-    needing = [f.license.id for f in declared
-               if f.license is not None and f.license.obligations.license_copy]
+    needing = [e.license.id for e in declared
+               if e.license is not None and e.license.obligations.license_copy]
     why = (f"{', '.join(dict.fromkeys(needing))} requires giving recipients a copy of its text"
            if needing else "recipients need the license text itself, not only its name")
     yield Violation(

@@ -13,9 +13,9 @@ def card_license_unknown(facts: Facts) -> Iterator[Violation]:
     card = facts.card
     if card is None or card.metadata_error:
         return
-    from modellint.licensing import ALIAS, INVALID, declared
+    from modellint.licensing import ALIAS, INVALID
 
-    for d in declared(facts):
+    for d in facts.licenses.declared:
         if d.form not in (ALIAS, INVALID):
             continue
         if d.form == ALIAS and d.license is not None:

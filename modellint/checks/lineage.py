@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from modellint.checks._terms import card_text, references_use_policy
+from modellint.checks._text import card_text, references_use_policy
 from modellint.checks._util import card_location
 from modellint.facts import Facts
 from modellint.facts.lineage import BaseModel
@@ -48,11 +48,7 @@ def categories(record: Any) -> frozenset[str]:
 
 def own_licenses(facts: Facts) -> list[tuple[str, Any]]:
     """The card's license value(s) as (value as written, knowledge-base record or None)."""
-    if facts.card is None or facts.card.metadata_error:
-        return []
-    from modellint.licensing import declared
-
-    return [(d.value, d.license) for d in declared(facts)]
+    return [(d.value, d.license) for d in facts.licenses.declared]
 
 
 def _table_note(bases: list[BaseModel]) -> str:
@@ -77,21 +73,6 @@ def _by_license(facts: Facts) -> dict[str, list[BaseModel]]:
     for base in facts.lineage.bases:
         for lic in base.licenses:
             out.setdefault(lic, []).append(base)
-    return out
-
-
-def inherited_licenses(facts: Facts) -> list[tuple[Any, list[BaseModel]]]:
-    """Knowledge-base records of every resolved base license (any depth), with the bases carrying
-    each: for obligation rules (ML401 notice, ML402 display phrase) that also apply to what a
-    derivative inherits. Licenses the knowledge base does not know are left out."""
-    if not facts.lineage.bases:
-        return []
-    base_kb = kb()
-    out = []
-    for lic_id, bases in _by_license(facts).items():
-        record = base_kb.resolve(lic_id)
-        if record is not None:
-            out.append((record, bases))
     return out
 
 
@@ -244,21 +225,7 @@ def derivative_name_rule(facts: Facts, relations: list[str] | None = None) -> It
         yield Violation(
             f"model name {shown} must begin with {prefix!r}: base model {_names(bases)} is under "
             f"`{record.id}`, which requires derivatives to be named so{_table_note(bases)}",
-            _name_location(facts), {"prefix": prefix, "name": name, "base_license": record.id})
-
-
-def _name_location(facts: Facts) -> Location:
-    """Where the judged name comes from: `model_name`, `model-index`, the title, else the repo."""
-    card = facts.card
-    if card is None or facts.target.kind in ("hf", "hf-cache"):
-        return Location(None)
-    for key in ("model_name", "model-index"):
-        if key in card.metadata and key in card.key_lines:
-            return Location(card.path, card.key_lines[key])
-    title = next((s for s in card.sections if s.level == 1), None)
-    if title is not None and title.title == facts.model_name:
-        return Location(card.path, title.line)
-    return Location(None)
+            Location(None), {"prefix": prefix, "name": name, "base_license": record.id})
 
 
 # ---------------------------------------------------------------------------------------------

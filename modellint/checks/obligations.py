@@ -1,98 +1,67 @@
 """License obligations: mismatches, weights coverage, notices, attributions, use policies.
 
-Every check here reads the knowledge base through ``modellint.checks._terms`` and never guesses
-at a license it does not know: unknown licenses are other rules' business (ML103, ML203).
+Every check here reads the license picture (``facts.licenses``): which terms govern which part,
+on what evidence, and where evidence disagrees. None re-derives it, and none guesses at a license
+the knowledge base does not know: unknown licenses are other rules' business (ML103, ML203).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
-from modellint.checks._terms import (
-    Found,
-    all_licenses,
-    card_licenses,
-    card_text,
-    contains_phrase,
-    distinct_known,
-    file_licenses,
-    inherited_licenses,
-    model_licenses,
-    references_use_policy,
-    same_license,
-)
-from modellint.checks._util import card_location, root_license_files
+from modellint.checks._text import card_text, contains_phrase, references_use_policy
+from modellint.checks._util import card_location
 from modellint.checks.lineage import inherited_use_restrictions
 from modellint.facts import Facts
-from modellint.knowledge import License
+from modellint.facts.picture import Evidence, Terms, same_license
 from modellint.model import Location, Violation
 
-# ---- ML202 license-mismatch ------------------------------------------------------------------
+# ---- shared -------------------------------------------------------------------------------------
+
+
+def where(evidence: Sequence[Evidence]) -> Location:
+    """Point at the strongest evidence: the card's license line, else the first file or line."""
+    for kind in ("card", "license-file", "card-text", "base-model"):
+        for e in evidence:
+            if e.kind == kind:
+                return Location(e.path, e.line)
+    return Location(evidence[0].path, evidence[0].line) if evidence else Location(None)
+
+
+def _ids(evidence: Iterable[Evidence]) -> str:
+    return ", ".join(dict.fromkeys(e.license.id for e in evidence if e.license is not None))
+
+
+def _first(evidence: Sequence[Evidence], lic: Any) -> Evidence:
+    """The strongest evidence for ``lic``: the card, else a license file, else a card line."""
+    hits = [e for e in evidence if e.license is not None and e.license.id == lic.id]
+    order = ("card", "license-file", "card-text")
+    return min(hits, key=lambda e: order.index(e.kind) if e.kind in order else len(order))
+
+
+# ---- ML202 license-mismatch ---------------------------------------------------------------------
+
+_CONFLICTS_ML202 = ("card-file", "licenses-folder", "file-file")
 
 
 def license_mismatch(facts: Facts) -> Iterator[Violation]:
-    card_known = [f.license for f in card_licenses(facts) if f.license and f.covers_model]
-    card_names = ", ".join(dict.fromkeys(lic.id for lic in card_known))
-    groups: dict[str, list[list[Found]]] = {}  # scope -> per-file identified licenses
-    licenses_dir: list[list[Found]] = []
-    for lf in root_license_files(facts):
-        found = [f for f in file_licenses(lf) if f.license is not None]
-        if not found:
-            continue  # unidentified text: ML203's business
-        if "/" in lf.path:
-            licenses_dir.append(found)  # REUSE-style folder: its files differ on purpose
+    for c in facts.licenses.conflicts:
+        if c.kind not in _CONFLICTS_ML202:
             continue
-        groups.setdefault(lf.scope or "all", []).append(found)
-
-    if card_known:
-        model_files = groups.get("all", []) + groups.get("weights", [])
-        for found in model_files:
-            if not _agrees(found, card_known):
-                yield _mismatch(found, f"the card declares {card_names}")
-        if licenses_dir and not any(_agrees(found, card_known) for found in licenses_dir):
-            yield _mismatch(licenses_dir[0], f"the card declares {card_names}")
-        checked_scopes = {"all", "weights"}
-    else:
-        checked_scopes = set()
-    # Files that cover the same part must agree with each other (when the card did not decide).
-    # Only generically named files say "this is THE license of this part": a file named after a
-    # license ("Tongyi Qianwen LICENSE AGREEMENT") usually covers another model or component.
-    for scope, files in groups.items():
-        files = [found for found in files if _generic_name(found[0].location.path or "")]
-        if scope in checked_scopes or len(files) < 2:
-            continue
-        first = files[0]
-        for other in files[1:]:
-            if not _agrees(other, [f.license for f in first if f.license]):
-                yield _mismatch(other, f"{first[0].location.path} ({_ids(first)}) covers the same part")
+        first = c.evidence[0]
+        if c.kind == "file-file":
+            other = f"{c.against[0].path} ({_ids(c.against)}) covers the same part"
+        else:
+            other = f"the card declares {_ids(c.against)}"
+        yield Violation(f"{first.path} holds {_ids(c.evidence)}, but {other}",
+                        Location(first.path, first.line),
+                        {"identified": [e.license.id for e in c.evidence if e.license is not None],
+                         "component": c.component})
 
 
-_GENERIC_NAME = re.compile(
-    r"^(licen[cs]es?|copying|model|weights?|code|software|source|data|dataset|agreement|terms"
-    r"|[-_. ])+(\.(md|txt|rst|markdown|html))?$", re.I)
-
-
-def _generic_name(path: str) -> bool:
-    return bool(_GENERIC_NAME.match(path.rsplit("/", 1)[-1]))
-
-
-def _agrees(found: list[Found], licenses: list[License]) -> bool:
-    return any(f.license is not None and same_license(f.license, lic)
-               for f in found for lic in licenses)
-
-
-def _ids(found: list[Found]) -> str:
-    return ", ".join(f.license.id for f in found if f.license)
-
-
-def _mismatch(found: list[Found], other: str) -> Violation:
-    where = found[0].location
-    return Violation(f"{where.path} holds {_ids(found)}, but {other}", where,
-                     {"identified": [f.license.id for f in found if f.license]})
-
-
-# ---- ML301 / ML302 weights coverage ----------------------------------------------------------
+# ---- ML301 / ML302 weights coverage -------------------------------------------------------------
 
 # "the model weights are licensed under ...", "weights released under the MIT License"
 _WEIGHTS_STATEMENT = re.compile(
@@ -105,39 +74,37 @@ _WEIGHTS_STATEMENT = re.compile(
 def software_license_on_weights(facts: Facts) -> Iterator[Violation]:
     if not facts.weights:
         return
-    found = model_licenses(facts)
-    if not found or any(f.license is None for f in found):
+    weights = facts.licenses.terms("weights")
+    if not weights.known:
         return
-    if not all(f.license.kind == "software" and "weights" not in f.license.grants  # type: ignore[union-attr]
-               for f in found):
+    if not all(lic.kind == "software" and "weights" not in lic.grants for lic in weights.licenses):
         return
-    if _WEIGHTS_STATEMENT.search(facts.card.body if facts.card else ""):
+    if _WEIGHTS_STATEMENT.search(facts.card.prose if facts.card else ""):
         return  # the licensor says in words that these terms cover the weights
-    names = ", ".join(f.license.id for f in distinct_known(found))  # type: ignore[union-attr]
+    names = ", ".join(weights.ids)
     yield Violation(
         f"{len(facts.weights)} weight file(s) are covered only by {names}, a software license with "
         "no grant for model parameters: use a model license (e.g. OpenMDW-1.0, OpenAtom Model "
         "License 1.0) or state in the card that the weights are licensed under these terms",
-        found[0].location, {"licenses": names.split(", ")})
+        where(weights.evidence), {"licenses": list(weights.ids)})
 
 
 def weights_unlicensed(facts: Facts) -> Iterator[Violation]:
     if not facts.weights:
         return
-    files = root_license_files(facts)
-    if not files or any(lf.scope != "code" for lf in files):
+    picture = facts.licenses
+    code = picture.terms("code")
+    if picture.terms("weights").evidence or not any(e.kind == "license-file" for e in code.evidence):
         return
-    if any(f.scope != "code" for f in card_licenses(facts)):
-        return  # the card's license speaks for the model
+    files = sorted({e.path for e in code.evidence if e.kind == "license-file" and e.path})
     first = sorted(w.path for w in facts.weights)[0]
-    names = ", ".join(lf.path for lf in files)
     yield Violation(
-        f"{len(facts.weights)} weight file(s) but the only license files ({names}) are scoped to "
-        "the code: add a license for the weights (e.g. LICENSE-MODEL) and declare it in the card",
-        Location(first), {"license_files": [lf.path for lf in files]})
+        f"{len(facts.weights)} weight file(s) but the only license files ({', '.join(files)}) are "
+        "scoped to the code: add a license for the weights (e.g. LICENSE-MODEL) and declare it in "
+        "the card", Location(first), {"license_files": files})
 
 
-# ---- ML305 training data ---------------------------------------------------------------------
+# ---- ML305 training data ------------------------------------------------------------------------
 
 _DATA_SECTION = (
     r"\btrain(ing)?[\s-]*(data|dataset|datasets|corpus|corpora|set|mixture)\b",
@@ -163,7 +130,7 @@ def training_data_undocumented(facts: Facts) -> Iterator[Violation]:
                     "model was trained on", card_location(facts))
 
 
-# ---- ML306 outputs ---------------------------------------------------------------------------
+# ---- ML306 outputs ------------------------------------------------------------------------------
 
 _OUTPUT_SECTION = (r"\boutputs?\b", r"\bgenerated\s+content\b")
 _OUTPUT_WORD = r"\b(outputs?|generated (text|content|images?|code|audio|video))\b"
@@ -176,96 +143,105 @@ def outputs_terms_unaddressed(facts: Facts) -> Iterator[Violation]:
     card = facts.card
     if card is None or card.metadata_error:
         return
-    found = model_licenses(facts)
-    if not found or any(f.license is None for f in found):
+    outputs = facts.licenses.terms("outputs")
+    if not outputs.known or any(lic.outputs != "silent" for lic in outputs.licenses):
         return
-    if any(f.license.outputs != "silent" for f in found):  # type: ignore[union-attr]
+    if card.section(*_OUTPUT_SECTION) is not None or _OUTPUT_SENTENCE.search(card.prose):
         return
-    if card.section(*_OUTPUT_SECTION) is not None or _OUTPUT_SENTENCE.search(card.body):
-        return
-    names = ", ".join(f.license.id for f in distinct_known(found))  # type: ignore[union-attr]
-    yield Violation(f"{names} says nothing about rights in generated outputs and the card does not "
-                    "either: add an 'Outputs' section", found[0].location)
+    yield Violation(f"{', '.join(outputs.ids)} says nothing about rights in generated outputs and the "
+                    "card does not either: add an 'Outputs' section", where(outputs.evidence))
 
 
-# ---- ML401 notice-missing --------------------------------------------------------------------
+# ---- ML401 notice-missing -----------------------------------------------------------------------
 
 # "see NOTICE", "the NOTICE file": the card itself says the work carries a NOTICE.
 _NOTICE_MENTION = re.compile(r"\bNOTICE(\.txt|\.md)?\b(?!\s*:)")
 
 
-def notice_missing(facts: Facts, conditional: Iterable[str] = ("apache-2.0",),
-                   licensor: bool = False) -> Iterator[Violation]:
-    conditional = set(conditional)
+def notice_missing(facts: Facts) -> Iterator[Violation]:
     notices = [nf for nf in facts.notice_files if "/" not in nf.path]
-    for found in _owed(facts, all_licenses(facts), inherited_licenses(facts), licensor):
-        lic = found.license
-        assert lic is not None
-        if lic.id in conditional:
-            if not notices and facts.card and _NOTICE_MENTION.search(facts.card.body):
+    picture = facts.licenses
+    for evidence, lic in owed(facts, picture.governing(), _own_evidence(facts)):
+        ob = lic.obligations
+        if ob.notice_if_upstream and not ob.notice_file:
+            if not notices and facts.card and _NOTICE_MENTION.search(facts.card.prose):
                 yield Violation(f"the card mentions a NOTICE file, which {lic.id} requires "
                                 "distributors to pass on, but the repository has none",
-                                found.location, {"license": lic.id})
+                                _at(evidence), {"license": lic.id})
             continue
-        if not lic.obligations.notice_file:
+        if not ob.notice_file:
             continue
-        text = " ".join(lic.obligations.notice_text.split()) if lic.obligations.notice_text else None
+        text = " ".join(ob.notice_text.split()) if ob.notice_text else None
         if not notices:
             wanted = f' saying "{text}"' if text else ""
-            yield Violation(f"{_whose(found)} requires a NOTICE text file{wanted}; the repository has none",
-                            found.location, {"license": lic.id, "notice_text": text})
+            yield Violation(f"{_whose(evidence, lic)} requires a NOTICE text file{wanted}; the "
+                            "repository has none", _at(evidence), {"license": lic.id, "notice_text": text})
         elif text and not any(nf.text and contains_phrase(nf.text, text) for nf in notices):
             yield Violation(f'{notices[0].path} lacks the notice {lic.id} requires: "{text}"',
                             Location(notices[0].path), {"license": lic.id, "notice_text": text})
 
 
-# ---- ML402 attribution-missing ---------------------------------------------------------------
+# ---- ML402 attribution-missing ------------------------------------------------------------------
 
 
-def attribution_missing(facts: Facts, alternatives: Mapping[str, list[str]] | None = None,
-                        only_for: Mapping[str, str] | None = None,
-                        licensor: bool = False) -> Iterator[Violation]:
+def attribution_missing(facts: Facts) -> Iterator[Violation]:
     if facts.card is None or facts.card.metadata_error:
         return
-    extra = {k.lower(): v for k, v in (alternatives or {}).items()}
-    scoped = {k.lower(): v.lower() for k, v in (only_for or {}).items()}
-    body = facts.card.body
+    prose = facts.card.prose
     about = " ".join(str(x) for x in (facts.model_name, facts.card.title,
                                       facts.metadata.get("base_model")) if x).lower()
-    for found in _owed(facts, model_licenses(facts), inherited_licenses(facts), licensor):
-        phrase = found.license.obligations.display_phrase  # type: ignore[union-attr]
-        if not phrase:
+    weights = facts.licenses.terms("weights")
+    for evidence, lic in owed(facts, weights.licenses, weights.evidence):
+        ob = lic.obligations
+        if not ob.display_phrase:
             continue
-        word = scoped.get(phrase.lower())
-        if word and word not in about:
+        if ob.display_only_for and ob.display_only_for.lower() not in about:
             continue  # the duty is tied to one model line ("Built on NVIDIA Cosmos")
-        choices = _alternatives(phrase)
-        choices += [alt for alt in extra.get(phrase.lower(), []) if alt not in choices]
-        if any(contains_phrase(body, choice) for choice in choices):
+        choices = _alternatives(ob.display_phrase)
+        choices += [alt for alt in ob.display_alternatives if alt not in choices]
+        if any(contains_phrase(prose, choice) for choice in choices):
             continue
         wanted = " or ".join(f'"{c}"' for c in choices)
-        yield Violation(f"{_whose(found)} requires displaying {wanted}; the card does not",
-                        found.location, {"license": found.license.id, "phrases": choices})  # type: ignore[union-attr]
+        yield Violation(f"{_whose(evidence, lic)} requires displaying {wanted}; the card does not",
+                        _at(evidence), {"license": lic.id, "phrases": choices})
 
 
-def _owed(facts: Facts, own: list[Found], inherited: list[Found], licensor: bool) -> list[Found]:
-    """The licenses whose redistribution duties fall on this repository. A licensor's release
-    owes none under its own terms, not even where its base models carry the same terms (Meta's
-    instruct model on Meta's base); a base under other terms still binds it. The licensor is
-    said so in the configuration (``licensor``), or known on the Hub: a repository of one of the
-    organisations the license record names as its holder's."""
-    found = distinct_known(own + inherited)
-    held = {f.license.id for f in own if f.license is not None} if licensor else set()
-    repo_id = facts.target.repo_id
-    if repo_id and "/" in repo_id:
-        org = repo_id.split("/", 1)[0].lower()
-        held |= {f.license.id for f in found if f.license is not None and org in f.license.holders}
-    return [f for f in found if f.license is not None and f.license.id not in held]
+def _own_evidence(facts: Facts) -> tuple[Evidence, ...]:
+    """The evidence of every part's governing terms, in order (card before files)."""
+    picture = facts.licenses
+    seen: dict[tuple[Any, ...], Evidence] = {}
+    for part in picture.components:
+        for e in picture.terms(part).evidence:
+            seen.setdefault((e.kind, e.path, e.line, e.id), e)
+    return tuple(seen.values())
 
 
-def _whose(found: Found) -> str:
-    lic_id = found.license.id if found.license else found.value
-    return f"{lic_id}, the base model's license," if found.origin == "base" else lic_id
+def owed(facts: Facts, own: Sequence[Any], own_evidence: Sequence[Evidence]
+         ) -> list[tuple[Evidence, Any]]:
+    """(evidence, license) for each license whose redistribution duties fall on this repository:
+    its own terms, then those it inherits from its base models. A licensor's release owes none
+    under its own terms, not even where its bases carry the same terms (Meta's instruct model on
+    Meta's base); a base under other terms still binds it. The licensor is known from the
+    configuration (``licensor = true``, for its own terms) or from the repository's identity: a
+    Hub repository (or a clone of one) of an organisation the license record names as its holder."""
+    identity = facts.identity
+    held = {lic.id for lic in own} if identity.licensor else set()
+    out: dict[str, tuple[Evidence, Any]] = {}
+    for lic in own:
+        out.setdefault(lic.id, (_first(own_evidence, lic), lic))
+    for e in facts.licenses.inherited:
+        if e.license is not None:
+            out.setdefault(e.license.id, (e, e.license))
+    return [(e, lic) for lic_id, (e, lic) in out.items()
+            if lic_id not in held and not identity.holds(lic)]
+
+
+def _at(evidence: Evidence) -> Location:
+    return Location(evidence.path, evidence.line)
+
+
+def _whose(evidence: Evidence, lic: Any) -> str:
+    return f"{lic.id}, the base model's license," if evidence.kind == "base-model" else lic.id
 
 
 def _alternatives(phrase: str) -> list[str]:
@@ -274,7 +250,7 @@ def _alternatives(phrase: str) -> list[str]:
     return [p.strip(' "') for p in parts if p.strip(' "')]
 
 
-# ---- ML403 use-policy-missing ----------------------------------------------------------------
+# ---- ML403 use-policy-missing -------------------------------------------------------------------
 
 # The restrictions written out inside a license file (RAIL / DeepSeek attachments).
 _RESTRICTIONS_IN_TEXT = re.compile(r"\battachment\s+a\b|\buse\s+restrictions\b|\bprohibited\s+uses?\b",
@@ -286,16 +262,15 @@ def use_policy_missing(facts: Facts) -> Iterator[Violation]:
         return  # the policy travels with the model
     text = card_text(facts)
     reported: set[str] = set()
-    for found in distinct_known(model_licenses(facts)):
-        lic = found.license
-        assert lic is not None
+    weights = facts.licenses.terms("weights")
+    for lic in weights.licenses:
         if (not lic.obligations.use_restrictions or _included(facts, lic)
                 or references_use_policy(text, lic.use_policy)):
             continue
         reported.add(lic.id)
         policy = lic.use_policy or "its use restrictions"
         yield Violation(f"{lic.id} restricts use ({policy}), but the repository neither includes "
-                        "the policy nor references it in the card", found.location,
+                        "the policy nor references it in the card", _at(_first(weights.evidence, lic)),
                         {"license": lic.id, "inherited": False})
     for item in inherited_use_restrictions(facts):
         if item.license_id not in reported:
@@ -304,23 +279,26 @@ def use_policy_missing(facts: Facts) -> Iterator[Violation]:
                                                           "inherited": True})
 
 
-def _included(facts: Facts, lic: License) -> bool:
-    for lf in root_license_files(facts):
-        if lf.text and any(f.license is not None and same_license(f.license, lic)
-                           for f in file_licenses(lf)):
-            if _RESTRICTIONS_IN_TEXT.search(lf.text):
+def _included(facts: Facts, lic: Any) -> bool:
+    """A root license file that holds ``lic`` also writes its restrictions out."""
+    texts = {lf.path: lf.text for lf in facts.license_files}
+    for e in facts.licenses.of_kind("license-file"):
+        if e.license is not None and same_license(e.license, lic):
+            text = texts.get(e.path or "")
+            if text and _RESTRICTIONS_IN_TEXT.search(text):
                 return True
     return False
 
 
-# ---- ML404 noncommercial-license -------------------------------------------------------------
+# ---- ML404 noncommercial-license ----------------------------------------------------------------
 
 
 def noncommercial_license(facts: Facts) -> Iterator[Violation]:
-    for found in distinct_known(model_licenses(facts)):
-        ob = found.license.obligations  # type: ignore[union-attr]
+    weights: Terms = facts.licenses.terms("weights")
+    for lic in weights.licenses:
+        ob = lic.obligations
         if ob.non_commercial or ob.research_only:
             what = "research use only" if ob.research_only else "no commercial use"
-            yield Violation(f"{found.license.id} allows {what}: the model cannot be used in "  # type: ignore[union-attr]
-                            "commercial products or services", found.location,
-                            {"license": found.license.id})  # type: ignore[union-attr]
+            yield Violation(f"{lic.id} allows {what}: the model cannot be used in commercial "
+                            "products or services", _at(_first(weights.evidence, lic)),
+                            {"license": lic.id})

@@ -5,35 +5,35 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from modellint.checks._terms import repo_file_licenses
-from modellint.checks._util import card_location
-from modellint.checks.lineage import base_location, categories, kb, own_licenses
+from modellint.checks.lineage import categories
 from modellint.facts import Facts
+from modellint.facts.picture import Evidence
 from modellint.model import Location, Violation
 from modellint.policy import COMPONENTS, judge
 
 
+def _how(e: Evidence) -> str:
+    if e.kind == "card":
+        return "declared in the card"
+    if e.kind == "card-text":
+        return f"stated in the card (line {e.line})" if e.line else "stated in the card"
+    if e.kind == "base-model":
+        return f"inherited from base model {e.detail}"
+    return f"found in {e.path}"
+
+
 def component_licenses(facts: Facts) -> dict[str, list[tuple[str, Any, Location, str]]]:
-    """component -> [(license as written, KB record or None, where, how it applies)]."""
-    base = kb()
-    card_where = card_location(facts, "license")
-    declared = [(raw, rec, card_where, "declared in the card") for raw, rec in own_licenses(facts)]
-    files: dict[str | None, list[tuple[str, Any, Location, str]]] = {}
-    # The licenses the other rules see in the files: top-tier evidence only, so a license text
-    # that mentions another license in passing is not judged as under both.
-    for found in repo_file_licenses(facts):
-        files.setdefault(found.scope, []).append(
-            (found.value, found.license, found.location, f"found in {found.location.path}"))
-    inherited = [
-        (lic, base.resolve(lic), base_location(facts, b), f"inherited from base model {b.model_id}")
-        for b in facts.lineage.bases for lic in b.licenses
-    ]
-    whole_repo = declared + files.get(None, [])
-    return {
-        "weights": whole_repo + files.get("weights", []) + inherited,
-        "code": files.get("code") or whole_repo,
-        "data": files.get("data", []),
-    }
+    """component -> [(license as written, KB record or None, where, how it applies)], from the
+    license picture; the weights carry what their base models' licenses impose too."""
+    picture = facts.licenses
+    out: dict[str, list[tuple[str, Any, Location, str]]] = {}
+    for component in COMPONENTS:
+        evidence = list(picture.terms(component).evidence)
+        if component == "weights":
+            evidence += list(picture.inherited)
+        out[component] = [(e.value, e.license, Location(e.path, e.line), _how(e))
+                          for e in evidence if e.license is not None or e.value]
+    return out
 
 
 def license_denied(facts: Facts, policy: Mapping[str, Any] | None = None) -> Iterator[Violation]:

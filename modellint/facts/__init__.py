@@ -9,7 +9,9 @@ from typing import Any, NamedTuple
 
 from modellint import classify as cls
 from modellint.facts.card import Card, Section, parse_card
+from modellint.facts.identity import Identity, identify_repository
 from modellint.facts.lineage import Lineage
+from modellint.facts.picture import LicensePicture
 from modellint.facts.text import TextFile, read_reason, read_text_file
 from modellint.model import EMPTY_MAPPING, TargetInfo
 from modellint.snapshot import FileEntry, FileReadError, LfsPointer, Snapshot
@@ -60,6 +62,8 @@ class Facts(NamedTuple):
     # Sharded-checkpoint indexes (``*.index.json``) as read: shard list, missing shards, metadata.
     weight_index_files: tuple[WeightFile, ...] = ()
     lineage: Lineage = Lineage()  # base models and their licenses
+    identity: Identity = Identity()  # Hub id, model name, licensor
+    licenses: LicensePicture = LicensePicture()  # which terms govern which part, on what evidence
 
     @property
     def metadata(self) -> Mapping[str, Any]:
@@ -70,6 +74,10 @@ class Facts(NamedTuple):
 
 
 def _to_json(value: Any) -> Any:
+    if isinstance(value, LicensePicture):
+        return value.to_json()
+    if type(value).__name__ == "License" and hasattr(value, "obligations"):
+        return value.id  # a knowledge-base record: `modellint license ID` shows it
     if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple record
         return {name: _to_json(getattr(value, name)) for name in value._fields}
     if isinstance(value, Mapping):
@@ -81,26 +89,15 @@ def _to_json(value: Any) -> Any:
     return value
 
 
-def model_name(snapshot: Snapshot, card: Card | None) -> str | None:
-    """The name a naming rule judges: the Hub repo name, else the card's name, else the folder."""
-    if snapshot.info.kind in ("hf", "hf-cache") and snapshot.info.name:
-        return snapshot.info.name
-    if card is not None:
-        meta = card.metadata
-        name = meta.get("model_name")
-        if isinstance(name, str) and name.strip():
-            return name.strip()
-        index = meta.get("model-index")
-        if isinstance(index, list) and index and isinstance(index[0], dict):
-            name = index[0].get("name")
-            if isinstance(name, str) and name.strip():
-                return name.strip()
-        if card.title:
-            return card.title
-    return snapshot.info.name
+class ExtractOptions(NamedTuple):
+    """What the user's settings add to what the snapshot shows."""
+
+    repo_id: str | None = None  # `repo-id`: the Hub repository this folder is
+    licensor: bool = False  # `licensor = true`: the license holder's own release
 
 
-def extract(snapshot: Snapshot) -> Facts:
+def extract(snapshot: Snapshot, options: ExtractOptions | None = None) -> Facts:
+    options = options or ExtractOptions()
     problems: list[ReadProblem] = [ReadProblem(p.path, p.reason) for p in snapshot.problems]
     card: Card | None = None
     groups: dict[str, list[TextFile]] = {
@@ -143,12 +140,15 @@ def extract(snapshot: Snapshot) -> Facts:
                 configs[entry.path] = parsed
 
     from modellint.facts.lineage import default_resolver, resolve_lineage
+    from modellint.facts.picture import Inputs, build
 
-    name = model_name(snapshot, card)
-    lineage = resolve_lineage(card, configs, weights, default_resolver(snapshot), name=name)
+    identity = identify_repository(snapshot.info, options.repo_id, options.licensor)
+    lineage = resolve_lineage(card, configs, weights, default_resolver(snapshot), name=identity.name)
+    picture = build(Inputs(card, groups[cls.LICENSE], groups[cls.NOTICE],
+                           _embedded(tuple(weights) + tuple(index_files)), lineage))
     return Facts(
         target=snapshot.info,
-        model_name=name,
+        model_name=identity.name,
         files=snapshot.files,
         card=card,
         license_files=tuple(groups[cls.LICENSE]),
@@ -162,7 +162,18 @@ def extract(snapshot: Snapshot) -> Facts:
         changed_paths=snapshot.changed_paths,
         weight_index_files=tuple(index_files),
         lineage=lineage,
+        identity=identity,
+        licenses=picture,
     )
+
+
+def _embedded(weights: tuple[WeightFile, ...]) -> list[tuple[str, str, str, str]]:
+    """(path, format, key, value) of the license metadata each weight header carries."""
+    if not any(wf.metadata for wf in weights):
+        return []
+    from modellint.weights import embedded_licenses
+
+    return [(wf.path, wf.format, key, value) for wf in weights for key, value in embedded_licenses(wf)]
 
 
 def _read_card(snapshot: Snapshot, entry: FileEntry, problems: list[ReadProblem]) -> Card | None:
@@ -204,4 +215,5 @@ def _read_json(snapshot: Snapshot, entry: FileEntry, problems: list[ReadProblem]
     return value if isinstance(value, dict) else None
 
 
-__all__ = ["Card", "Facts", "ReadProblem", "Section", "TextFile", "WeightFile", "extract"]
+__all__ = ["Card", "ExtractOptions", "Facts", "Identity", "LicensePicture", "ReadProblem", "Section",
+           "TextFile", "WeightFile", "extract"]

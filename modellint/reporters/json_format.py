@@ -35,7 +35,8 @@ def report_json(report: Report) -> dict[str, Any]:
         "tool": {"name": "modellint", "version": __version__},
         "targets": [
             {"target": t.target, "kind": t.kind, "origin": t.origin, "revision": t.revision,
-             "name": t.name}
+             "name": t.name, "repo_id": t.repo_id,
+             "licenses": t.licenses.to_json() if t.licenses is not None else None}
             for t in report.targets
         ],
         "summary": {**counts, "suppressed": len(report.suppressed()), "errors": len(report.errors)},

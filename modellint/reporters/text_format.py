@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from itertools import groupby
-from typing import TextIO
+from typing import Any, TextIO
 
 from modellint.model import Report, Severity
 from modellint.registry import Rule
@@ -20,22 +20,49 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def picture_lines(picture: Any) -> list[str]:
+    """One line per part the license picture speaks for: `weights: llama3.1 (card, LICENSE)`."""
+    if picture is None:
+        return []
+    said: dict[str, list[str]] = {}  # "ids (sources)" -> the parts it describes
+    for part in ("weights", "code", "data", "outputs", "documentation"):
+        terms = picture.terms(part)
+        if part in ("data", "outputs", "documentation") and (terms.fallback or not terms.evidence):
+            continue  # shown only where something speaks for them in particular
+        ids = ", ".join(terms.ids) or "no license found"
+        sources = ", ".join(dict.fromkeys(e.source for e in terms.evidence))
+        said.setdefault(ids + (f" ({sources})" if sources else ""), []).append(part)
+    lines = [f"{', '.join(parts)}: {text}" for text, parts in said.items()]
+    for e in picture.inherited:
+        lines.append(f"inherited: {e.id} ({e.source})")
+    return lines
+
+
 def render(report: Report, rules: Mapping[str, Rule], out: TextIO, *, color: bool = False) -> None:
     active = report.active()
-    infos = {t.target: t for t in report.targets}
-    many = len(report.targets) > 1
-    for target, in_target in groupby(active, key=lambda f: f.target):
-        info = infos.get(target)
-        if many or (info and info.revision):
-            rev = f" @ {info.revision}" if info and info.revision else ""
-            out.write(_paint(f"{target}{rev}", "1", color) + "\n")
-        for path, group in groupby(in_target, key=lambda f: f.path):
-            out.write(_paint(path or "(repository)", "1;4", color) + "\n")
-            for f in group:
-                line = f"{f.line:>4}" if f.line else "    "
-                sev = _paint(f"{f.severity.value:<7}", _COLORS[f.severity], color)
-                out.write(f"  {line}  {f.code} {sev} {f.message}  [{f.name}]\n")
-        out.write("\n")
+    by_target = {t: list(group) for t, group in groupby(active, key=lambda f: f.target)}
+    for info in report.targets:
+        rev = f" @ {info.revision}" if info.revision else ""
+        out.write(_paint(f"{info.target}{rev}", "1", color) + "\n")
+        for line in picture_lines(info.licenses):
+            out.write(f"  {line}\n")
+        _findings(by_target.pop(info.target, []), out, color)
+    for leftover in by_target.values():  # findings of a target that has no info (not expected)
+        _findings(leftover, out, color)
+    _summary(report, out, color)
+
+
+def _findings(findings: list[Any], out: TextIO, color: bool) -> None:
+    for path, group in groupby(findings, key=lambda f: f.path):
+        out.write(_paint(path or "(repository)", "1;4", color) + "\n")
+        for f in group:
+            line = f"{f.line:>4}" if f.line else "    "
+            sev = _paint(f"{f.severity.value:<7}", _COLORS[f.severity], color)
+            out.write(f"  {line}  {f.code} {sev} {f.message}  [{f.name}]\n")
+    out.write("\n")
+
+
+def _summary(report: Report, out: TextIO, color: bool) -> None:
     counts = report.counts()
     total = sum(counts.values())
     scanned = _plural(len(report.targets), "target")

@@ -1,0 +1,304 @@
+"""License statements in a model card's prose: who says which part is under which terms.
+
+"The code and model are released under Apache 2.0", "the model weights are licensed under
+MODEL_LICENSE", "Code license: MIT", "It is made available under a permissive Apache 2.0 license":
+each names a license (by name, id, URL or a license file of the repository) and the part it speaks
+for. A statement whose subject names no part ("It is made available ...") speaks for the model: a
+model card's subject is its model. Statements that defer to the base model ("the original license
+terms still apply") are kept too, naming no license.
+
+Every pattern here is bounded and anchored so that the scan is linear in the card's size.
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
+# Longer names first: "model card" is documentation, not the model.
+COMPONENT_WORDS = (
+    ("documentation", r"documentation|docs|model\s+card"),
+    ("outputs", r"outputs?|generations?|generated\s+(?:text|content|images?)"),
+    ("code", r"code|codebase|source|software|scripts?|implementation"),
+    ("data", r"data|datasets?|corpus|corpora"),
+    ("repository", r"repository|repo|project|everything|all\s+files|contents?"),
+    ("weights", r"models?|weights?|parameters|checkpoints?|adapters?|lora|gguf"),
+)
+_SUBJECT = re.compile(
+    r"\b(?:" + "|".join(f"(?P<{c}>{w})" for c, w in COMPONENT_WORDS) + r")\b", re.I)
+# "licensed under", "released publicly under", "governed by", "subject to", "made available under";
+# a bare "under" right after a part's name ("the code under MIT") is an elliptical statement.
+_VERB = re.compile(
+    r"\b(?:licen[cs]ed|released|available|distributed|provided|published|covered|governed|shared"
+    r"|offered|subject)\b(?:[^.;:\n]{0,40}?\b(?:under|by|to|as|with)\b)?|\bunder\b"
+    r"|\bcompl(?:y|ies|iance)\s+with\b|\b(?:terms|restrictions|licen[cs]e)\s+(?:still\s+)?(?:apply|applies)\b",
+    re.I)
+# "Code license: MIT", "**License:** Apache 2.0", "- Model license - CC-BY-NC-4.0"
+_LICENSE_LINE = re.compile(
+    r"^[\s>*+\-|]{0,8}(?P<subj>[A-Za-z][A-Za-z ]{0,30}?)?[\s*_]{0,4}licen[cs]e[sd]?(?:\s+type)?[\s*_]{0,4}"
+    r"(?:[:：|]|\s-\s)[\s*_]{0,4}(?P<obj>\S.{0,200})$", re.I)
+_TO_BASE = re.compile(
+    r"\b(?:base\s+model|original\s+(?:model|license|licen[cs]e\s+terms|terms)|same\s+(?:license|terms)"
+    r"|upstream|parent\s+model)\b", re.I)
+_JOIN = re.compile(r"^\s*(?:,|and|&|/|as\s+well\s+as|plus)\s*(?:the|its|our|all)?\s*$", re.I)
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^()\s<>]{1,500})>?(?:\s+\"[^\"]{0,200}\")?\s*\)")
+_URL = re.compile(r"https?://[^\s()<>\]\"']{1,500}")
+_CHUNK = re.compile(r"[^\s,;()\[\]{}*`\"'<>|]{1,80}")
+_SENTENCE_END = re.compile(r"[.!?;]\s+")
+_BLOCK_START = re.compile(r"^\s{0,3}(?:[-*+>|#]|\d{1,3}[.)])")
+_FILE_WORD = re.compile(r"^[\w./-]{0,80}licen[cs]e[\w./-]{0,80}$|^copying[\w.-]{0,20}$", re.I)
+
+MAX_SENTENCE = 600  # characters of one sentence examined
+OBJECT_WINDOW = 140  # characters after the verb searched for the license
+SUBJECT_WINDOW = 160  # characters before the verb searched for the part
+
+
+class Statement(NamedTuple):
+    """A sentence of the card saying which part is under which license."""
+
+    components: tuple[str, ...]  # code | weights | data | outputs | documentation | repository
+    license_ids: tuple[str, ...]  # knowledge-base ids named
+    files: tuple[str, ...]  # repository license files named
+    line: int
+    text: str  # the sentence, cut short
+    defers_to_base: bool = False  # "the original license terms still apply"
+    form: str = "sentence"  # sentence | license-line
+
+
+class Namer(NamedTuple):
+    """What a statement's object is matched against."""
+
+    resolve: Callable[[str], str | None]  # a name or id -> knowledge-base id (None: unknown)
+    from_link: Callable[[str], str | None]  # a URL -> knowledge-base id
+    mentions: Callable[[str], list[str]]  # full license names in a text -> ids
+    license_files: Iterable[str]  # repository license file paths
+
+
+def find_statements(prose: str, first_line: int, namer: Namer) -> tuple[Statement, ...]:
+    """Every license statement in ``prose`` (the card body as read, starting at ``first_line``)."""
+    files = {p.rsplit("/", 1)[-1].lower(): p for p in namer.license_files}
+    files.update({p.lower(): p for p in namer.license_files})
+    out: list[Statement] = []
+    for text, line in _units(prose, first_line):
+        m = _LICENSE_LINE.match(text)
+        if m:
+            st = _license_line(m, text, line, namer, files)
+            if st is not None:
+                out.append(st)
+                continue
+        for sentence in _sentences(text):
+            out.extend(_in_sentence(sentence, line, namer, files))
+    return tuple(out)
+
+
+def _units(prose: str, first_line: int) -> Iterable[tuple[str, int]]:
+    """Paragraphs (soft-wrapped lines joined) and single list items / table rows / headings,
+    each with the line it starts on."""
+    unit: list[str] = []
+    start = first_line
+    for offset, raw in enumerate(prose.split("\n")):
+        line = raw.strip()
+        lineno = first_line + offset
+        block = bool(_BLOCK_START.match(raw))
+        if not line or block:
+            if unit:
+                yield " ".join(unit), start
+                unit = []
+            if line:
+                unit, start = [line], lineno
+            continue
+        if not unit:
+            start = lineno
+        unit.append(line)
+        if len(unit) > 40:  # a wall of text: examine it in pieces
+            yield " ".join(unit), start
+            unit = []
+    if unit:
+        yield " ".join(unit), start
+
+
+def _sentences(text: str) -> Iterable[str]:
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        yield text[pos:m.start() + 1][:MAX_SENTENCE]
+        pos = m.end()
+    if pos < len(text):
+        yield text[pos:][:MAX_SENTENCE]
+
+
+def _in_sentence(sentence: str, line: int, namer: Namer, files: dict[str, str]) -> list[Statement]:
+    out: list[Statement] = []
+    verbs = list(_VERB.finditer(sentence))
+    prev_end = 0
+    for n, m in enumerate(verbs):
+        bare_under = m.group(0).lower() == "under"
+        stop = verbs[n + 1].start() if n + 1 < len(verbs) else len(sentence)
+        obj = sentence[m.end():min(stop, m.end() + OBJECT_WINDOW)]
+        subject = sentence[max(prev_end, m.start() - SUBJECT_WINDOW):m.start()]
+        prev_end = m.end()  # the next verb's subject starts after this one
+        if m.group(0).lower().endswith(("apply", "applies")):
+            # "the original license terms still apply": the base's terms carry on.
+            if _TO_BASE.search(subject[-80:] + " " + m.group(0)):
+                out.append(Statement(("weights",), (), (), line, _shown(sentence), True))
+            continue
+        # "MIT-licensed", "Apache 2.0 licensed": the name stands right before the verb.
+        named_before = None if bare_under else _name_before(subject, namer)
+        if named_before is not None:
+            subject = subject[:named_before[0]]
+        components = _components(subject)
+        if components is None or bare_under and not components:
+            continue  # the subject is something else ("Llama 3, which is licensed under ...")
+        ids, named_files = _named(obj, namer, files)
+        if named_before is not None and not ids and not named_files:
+            ids = [named_before[1]]
+        defers = not ids and not named_files and bool(_TO_BASE.search(obj))
+        if ids or named_files or defers:
+            out.append(Statement(tuple(components or ["weights"]), tuple(ids), tuple(named_files),
+                                 line, _shown(sentence), defers))
+    return out
+
+
+_TAIL_CHUNKS = re.compile(r"[\w.+]{1,40}(?:[\s-]{1,3}[\w.+]{1,40}){0,3}[\s-]{0,3}$")
+
+
+def _name_before(subject: str, namer: Namer) -> tuple[int, str] | None:
+    """(where it starts, id) of a license named at the very end of ``subject`` ("... is MIT-")."""
+    m = _TAIL_CHUNKS.search(subject[-60:])
+    if m is None:
+        return None
+    offset = len(subject) - len(subject[-60:]) + m.start()
+    words = re.split(r"[\s-]+", subject[offset:].strip(" -"))
+    for size in range(min(4, len(words)), 0, -1):
+        found = _resolve_words(words[-size:], namer)
+        if found is not None:
+            cut = subject.rstrip(" -")
+            for word in reversed(words[-size:]):
+                cut = cut[:cut.rfind(word)].rstrip(" -")
+            return len(cut), found
+    return None
+
+
+def _license_line(m: re.Match[str], text: str, line: int, namer: Namer,
+                  files: dict[str, str]) -> Statement | None:
+    ids, named_files = _named(m.group("obj"), namer, files)
+    subject = (m.group("subj") or "").strip()
+    if not ids and not named_files:
+        return None
+    components = _components(subject) if subject else []
+    if components is None:
+        return None  # "Some other license: ..." speaks of something else
+    return Statement(tuple(components or ["weights"]), tuple(ids), tuple(named_files), line,
+                     _shown(text), False, "license-line")
+
+
+def _components(subject: str) -> list[str] | None:
+    """The parts a statement's subject names: the one nearest the verb and those joined to it by
+    "and" / "," ("the code and model weights"). [] when the subject is only a pronoun or empty
+    ("It is made available under ..."): the card's subject, the model. None when the subject is
+    something else ("Llama 3.1, which is licensed under ...", "a fine-tune of X, which is ...")."""
+    subject = _PLACE.sub(" ", subject)
+    hits = [(m.start(), m.end(), m.lastgroup) for m in _SUBJECT.finditer(subject)]
+    if not hits:
+        return [] if _only(subject, _PRONOUNS | _LINKING) else None
+    if not _only(subject[hits[-1][1]:], _LINKING):
+        return None
+    chosen = [hits[-1]]
+    for hit in reversed(hits[:-1]):
+        between = subject[hit[1]:chosen[-1][0]]
+        if hit[2] == chosen[-1][2] or _JOIN.match(between) or not between.strip():
+            chosen.append(hit)
+        else:
+            break
+    return list(dict.fromkeys(str(h[2]) for h in reversed(chosen)))
+
+
+def _only(text: str, words: frozenset[str]) -> bool:
+    return all(w in words for w in _WORD.findall(text.lower()))
+
+
+_WORD = re.compile(r"[a-z0-9']+")
+# Words that may stand between a statement's subject and its verb ("the weights are also made").
+_LINKING = frozenset({
+    "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "shall", "can",
+    "may", "also", "hereby", "publicly", "openly", "freely", "fully", "now", "itself", "themselves",
+    "all", "both", "here", "herein", "made", "the", "its", "their", "our", "this", "these",
+    "those", "entire", "whole", "full", "original", "released", "and", "in", "of", "s", "model's",
+    "used", "for", "training", "train", "to", "must", "should", "please", "you", "users", "user",
+    "need", "needs", "required", "obliged", "agree", "note", "that"})
+_PRONOUNS = frozenset({"it", "this", "they", "these", "we", "which"})
+# "in this repository" / "of this project" qualify a part; they are not the subject.
+_PLACE = re.compile(
+    r"\b(?:in|of|from|within|inside)\s+(?:this|the|our)\s+(?:repository|repo|project|folder)\b", re.I)
+
+
+def _named(window: str, namer: Namer, files: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Knowledge-base ids and repository license files a statement's object names."""
+    ids: list[str] = []
+    named_files: list[str] = []
+    for target in _LINK_TARGET.findall(window):
+        _add_reference(target, namer, files, ids, named_files)
+    for url in _URL.findall(_LINK_TARGET.sub(" ", window)):
+        _add_reference(url, namer, files, ids, named_files)
+    text = _URL.sub(" ", _LINK_TARGET.sub("]", window))
+    for lid in namer.mentions(text):
+        if lid not in ids:
+            ids.append(lid)
+    chunks = [c.strip(".:!?") for c in _CHUNK.findall(text)]
+    chunks = [c for c in chunks if c]
+    i = 0
+    while i < len(chunks):
+        for size in (4, 3, 2, 1):
+            if i + size > len(chunks):
+                continue
+            words = chunks[i:i + size]
+            found = _resolve_words(words, namer)
+            if found is not None:
+                if found not in ids:
+                    ids.append(found)
+                i += size
+                break
+        else:
+            word = chunks[i]
+            path = files.get(word.lower().lstrip("./"))
+            # Written as a file name (LICENSE, MODEL_LICENSE, license.txt), not the word "license".
+            as_file = word.isupper() or any(c in word for c in "._-/")
+            if path and as_file and _FILE_WORD.match(word) and path not in named_files:
+                named_files.append(path)
+            i += 1
+    return ids, named_files
+
+
+def _resolve_words(words: list[str], namer: Namer) -> str | None:
+    if len(words) == 1 and (len(words[0]) < 3 or words[0].lower() in _NOT_NAMES):
+        return None
+    for joined in (" ".join(words), "-".join(words)):
+        found = namer.resolve(joined)
+        if found is not None:
+            return found
+    return None
+
+
+# Single words that the knowledge base resolves but that prose uses for other things.
+_NOT_NAMES = frozenset({"other", "unknown", "none", "custom", "same", "original", "license",
+                        "model", "this", "terms", "open", "free", "public", "research"})
+
+
+def _add_reference(target: str, namer: Namer, files: dict[str, str], ids: list[str],
+                   named_files: list[str]) -> None:
+    from modellint.licensing import repo_path
+
+    path = repo_path(target)
+    if path is not None:
+        hit = files.get(path.lower()) or files.get(path.rsplit("/", 1)[-1].lower())
+        if hit and hit not in named_files:
+            named_files.append(hit)
+        return
+    # A URL names a license by its known address; never a file of this repository (a
+    # ".../blob/main/LICENSE" link is as likely the base model's).
+    found = namer.from_link(target)
+    if found is not None and found not in ids:
+        ids.append(found)
+
+
+def _shown(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 200 else text[:199] + "…"
