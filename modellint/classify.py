@@ -52,6 +52,8 @@ _LICENSE_NAME = re.compile(
       | .+[-_.\s]licen[cs]e([-_.\s].*)?         # MODEL-LICENSE, llama3_license.txt, apache.license
       | .*licen[cs]e[-_\s]?agreement.*          # "LICENSE AGREEMENT.txt"
       | model[-_]?licen[cs]e.*
+      | (.+[-_.\s])?terms[-_.\s]?of[-_.\s]?(use|service)([-_.\s].*)?  # GEMMA_TERMS_OF_USE.txt
+      | (.+[-_.\s])?eula([-_.\s].*)?             # EULA.txt, MODEL_EULA.md
     )$""",
     re.I | re.X | re.A,
 )
