@@ -188,10 +188,17 @@ def test_lint_reports_ml204_on_an_altered_license(with_test_licenses, make_repo,
                       "LICENSE-CODE": HARBOR_TERMS})
     report = run_lint(repo, select=("ML203", "ML204"))
     got = [(f.code, f.path, f.line, f.severity.value) for f in report.active()]
-    assert got == [("ML204", "LICENSE", 2, "warning")]
-    data = report.active()[0].data
-    assert set(data) == {"license", "similarity"} and data["license"] == "harbor-lantern-2"
+    assert got == [("ML204", "LICENSE", 15, "warning")]  # where the text departs from the terms
+    finding = report.active()[0]
+    data = finding.data
+    assert set(data) == {"license", "similarity", "changes"}
+    assert data["license"] == "harbor-lantern-2"
     assert 0.4 <= data["similarity"] < 0.9  # altered, yet recognisably the license
+    assert [(c["kind"], c["line"], c.get("passage")) for c in data["changes"]] == [
+        ("changed", 15, "belong to the authors.")]
+    assert finding.message == (
+        'the text is `harbor-lantern-2` with sections "5. No promises" and "6. Ending" replaced '
+        'by "belong to the authors." (73 words, at line 15)')
 
 
 # --- the workspace's reference texts ------------------------------------------------------

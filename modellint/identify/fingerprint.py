@@ -4,7 +4,13 @@
 sample of its shingle hashes: those whose low bits are zero modulo a power of two chosen so each
 license keeps a few hundred. The input side is hashed in full, so the share of a license's sample
 found in a text estimates how much of that license the text contains, and the text's own hashes
-that pass the same modulus estimate how much it adds. No license text is shipped.
+that pass the same modulus estimate how much it adds.
+
+To say exactly what a text changed, each license also has its full sequence of shingle hashes
+(``sequences.bin``, read only for the licenses a text matched), which token ranges of its text are
+optional (a title, a copyright line, an appendix on how to apply it), where its section headings
+start (with the heading, a few words, to name a removed section) and where the license names
+itself. No license text is shipped.
 """
 
 import base64
@@ -20,6 +26,7 @@ from typing import NamedTuple
 from modellint.identify.tokens import SHINGLE, Tokens, shingle_hashes
 
 DATA = os.path.join(os.path.dirname(__file__), "fingerprints.json")
+SEQUENCES = os.path.join(os.path.dirname(__file__), "sequences.bin")
 
 MIN_CONTAINMENT = 0.40  # below this a text does not hold the license, not even altered
 MIN_SCORE = 0.35  # containment x (1 - extra): the region must also be mostly this license
@@ -28,18 +35,31 @@ MAX_EXACT_EXTRA = 0.10  # share of the matched region's sampled shingles foreign
 MIN_HITS = 6  # a match rests on at least this many distinct sampled shingles
 MAX_MATCHES = 16  # bound on licenses reported for one text
 SETS_AFTER = 4  # texts matched before each license's sample is kept as a set
+RIVAL_CONTAINMENT = 0.6  # a license holding this much of a matched region competes for it
 
 
 TARGET_SAMPLE = 256  # sampled hashes kept per license, at most
 
 
+class Layout(NamedTuple):
+    """What the canonical text looks like beyond its hashes (token positions in that text)."""
+
+    tokens: int = 0  # how many tokens the canonical text has
+    optional: tuple[tuple[int, int], ...] = ()  # token ranges a faithful copy may leave out
+    headings: tuple[tuple[int, str], ...] = ()  # (first token, heading) of each section
+    names: tuple[int, ...] = ()  # tokens where the license names itself or its licensor
+
+
 class Entry:
     """A license's fingerprint: sampled shingle hashes of its canonical text."""
 
-    __slots__ = ("id", "scancode", "spdx", "names", "modulus", "order", "_hashes")
+    __slots__ = ("id", "scancode", "spdx", "names", "modulus", "order", "_hashes", "_layout",
+                 "_span", "_sequence", "_full", "_required")
 
     def __init__(self, lid: str, scancode: str | None, spdx: str | None, names: tuple[str, ...],
-                 modulus: int, order: Sequence[int]) -> None:
+                 modulus: int, order: Sequence[int], layout: Layout | None = None,
+                 span: tuple[int, int, int] | None = None, sequence: Sequence[int] | None = None
+                 ) -> None:
         self.id = lid
         self.scancode = scancode
         self.spdx = spdx
@@ -47,6 +67,62 @@ class Entry:
         self.modulus = modulus
         self.order = order  # distinct sampled hashes, in the order the license text first has them
         self._hashes: frozenset[int] | None = None
+        self._layout = layout
+        # (byte offset, hash count, layout bytes) of the full sequence in sequences.bin
+        self._span = span
+        self._sequence = sequence
+        self._full: frozenset[int] | None = None
+        self._required: frozenset[int] | None = None
+
+    def sequence(self) -> Sequence[int]:
+        """Every shingle hash of the canonical text, in order (empty when not shipped)."""
+        if self._sequence is None:
+            self._load()
+        return self._sequence or ()
+
+    @property
+    def layout(self) -> Layout:
+        if self._layout is None:
+            self._load()
+        return self._layout or Layout()
+
+    @layout.setter
+    def layout(self, value: Layout) -> None:
+        self._layout = value
+
+    def _load(self) -> None:
+        if self._span is None:
+            self._sequence, self._layout = self._sequence or (), self._layout or Layout()
+            return
+        sequence, layout = _read_sequence(self._span)
+        if self._sequence is None:
+            self._sequence = sequence
+        if self._layout is None:
+            self._layout = layout
+
+    @property
+    def full(self) -> frozenset[int]:
+        """All shingle hashes of the canonical text."""
+        if self._full is None:
+            self._full = frozenset(self.sequence())
+        return self._full
+
+    @property
+    def required(self) -> frozenset[int]:
+        """Shingle hashes made only of tokens a faithful copy must keep."""
+        if self._required is None:
+            optional = self.optional_mask()
+            seq = self.sequence()
+            self._required = frozenset(
+                h for i, h in enumerate(seq) if not any(optional[i:i + SHINGLE]))
+        return self._required
+
+    def optional_mask(self) -> bytearray:
+        """One byte per canonical token: 1 where the token is optional."""
+        mask = bytearray(max(self.layout.tokens, len(self.sequence()) + SHINGLE - 1))
+        for a, b in self.layout.optional:
+            mask[a:b + 1] = b"\x01" * (min(b, len(mask) - 1) - a + 1)
+        return mask
 
     @property
     def hashes(self) -> frozenset[int]:
@@ -62,13 +138,18 @@ class Entry:
     def from_text(cls, lid: str, text: str, scancode: str | None = None,
                   spdx: str | None = None, names: tuple[str, ...] = ()) -> "Entry":
         """Fingerprint a license text: its shingle hashes that are zero modulo a power of two
-        chosen so that at most TARGET_SAMPLE remain."""
-        ordered = list(dict.fromkeys(shingle_hashes(Tokens(text).words)))
+        chosen so that at most TARGET_SAMPLE remain, the full sequence and the layout."""
+        from modellint.identify.layout import layout_of
+
+        tokens = Tokens(text)
+        sequence = shingle_hashes(tokens.words)
+        ordered = list(dict.fromkeys(sequence))
         modulus = 1
         while len(ordered) / modulus > TARGET_SAMPLE:
             modulus *= 2
         sample = tuple(h for h in ordered if not h & (modulus - 1))
-        return cls(lid, scancode, spdx, names, modulus, sample)
+        return cls(lid, scancode, spdx, names, modulus, sample,
+                   layout_of(text, tokens, names), sequence=array("I", sequence))
 
 
 class FingerprintMatch(NamedTuple):
@@ -79,6 +160,28 @@ class FingerprintMatch(NamedTuple):
     last: int
     containment: float  # share of the license's sample present in the region
     extra: float  # share of the region's comparable shingles not in the license
+    # (likely licenses, positions of their hashes) from the matching, to find rivals on demand
+    context: tuple = ()
+
+    def rivals(self) -> tuple[Entry, ...]:
+        """Licenses other than this one that hold enough of its region to be what it is:
+        siblings built from the same template, to be told apart by the passages that differ."""
+        if not self.context:
+            return ()
+        likely, where = self.context
+        out = []
+        for _, e, common in likely:
+            if e is self.entry:
+                continue
+            inside = 0
+            for h in common:
+                ps = where[h]
+                if ps[0] <= self.last and ps[-1] >= self.first and any(
+                        self.first <= p <= self.last for p in ps):
+                    inside += 1
+            if inside >= MIN_HITS and inside >= RIVAL_CONTAINMENT * len(e.order):
+                out.append(e)
+        return tuple(out)
 
     @property
     def modified(self) -> bool:
@@ -150,6 +253,8 @@ class Index:
                 if len(free) != len(positions):
                     candidates[i] = free
                     regions.pop(i, None)
+        context = (likely, where)
+        found = [m._replace(context=context) for m in found]
         found.sort(key=lambda m: m.first)
         return found
 
@@ -201,6 +306,30 @@ def _extra(e: Entry, hashes: list[int], first: int, last: int) -> float:
     return round(len(region - e.hashes) / len(region), 4)
 
 
+def _read_sequence(span: tuple[int, int, int]) -> tuple[array, Layout]:
+    """A license's full hash sequence and layout, read from sequences.bin only when needed."""
+    offset, count, layout_size = span
+    values = array("I")
+    with open(SEQUENCES, "rb") as fh:
+        fh.seek(offset)
+        values.frombytes(fh.read(count * 4))
+        lay = json.loads(fh.read(layout_size) or b"{}")
+    if sys.byteorder == "big":  # stored little-endian
+        values.byteswap()
+    layout = Layout(int(lay.get("tokens", 0)),
+                    tuple((int(a), int(b)) for a, b in lay.get("optional", ())),
+                    tuple((int(i), str(h)) for i, h in lay.get("headings", ())),
+                    tuple(int(i) for i in lay.get("names", ())))
+    return values, layout
+
+
+def layout_json(layout: Layout) -> bytes:
+    """A layout as stored in sequences.bin (written by the fingerprint builder)."""
+    return json.dumps({"tokens": layout.tokens, "optional": layout.optional,
+                       "headings": layout.headings, "names": layout.names},
+                      separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
 @lru_cache(maxsize=1)
 def load_index() -> Index:
     with open(DATA, encoding="utf-8") as fh:
@@ -211,6 +340,8 @@ def load_index() -> Index:
         values.frombytes(base64.b64decode(item["hashes"]))
         if sys.byteorder == "big":  # stored little-endian
             values.byteswap()
+        span = item.get("sequence")
         entries.append(Entry(item["id"], item.get("scancode"), item.get("spdx"),
-                             tuple(item.get("names", ())), int(item["modulus"]), values))
+                             tuple(item.get("names", ())), int(item["modulus"]), values,
+                             span=(int(span[0]), int(span[1]), int(span[2])) if span else None))
     return Index(entries)

@@ -29,6 +29,15 @@ _PROSE_NAMES = {
     "gemma": ("Gemma Terms of Use",),
     "openatom-model-license-1.0": ("OpenAtom Model License",),
 }
+# Words that every license shares: a license's own name is what remains.
+GENERIC = frozenset(
+    "a an and the of for to by in on v version license licence licenses agreement agreements "
+    "terms conditions use community research non commercial noncommercial open public general "
+    "source software model models material materials ai artificial intelligence data dataset "
+    "international unported generic attribution sharealike share alike noderivatives no "
+    "derivatives creative commons cc permissive free rail responsible m original".split())
+
+
 # File-name stems that say nothing about which license a file holds.
 _GENERIC_STEM_WORDS = {"license", "licence", "licenses", "model", "code", "weights", "copying",
                        "agreement", "terms", "the", "of", "use", "md", "txt", "pdf"}
@@ -102,6 +111,13 @@ def name_table() -> tuple[tuple[str, str], ...]:
     if kb is not None:
         for lic in kb.all():
             _add_name(pairs, lic.name, lic.id)
+        for lic in kb.all():  # after every record's own name: an alias never takes a name
+            for alias in lic.aliases:
+                words = normalise_phrase(alias).split()
+                if words[:1] == ["the"]:
+                    words = words[1:]  # "the MIT license": the name is what follows
+                if lic.kind not in ("family", "meta") and len(words) >= 3:
+                    _add_name(pairs, " ".join(words), lic.id)
     return tuple(sorted(pairs.items(), key=lambda kv: -len(kv[0])))
 
 
@@ -130,8 +146,9 @@ def find_mentions(joined: str) -> list[tuple[str, int, int]]:
 
 
 @lru_cache(maxsize=1)
-def kb_phrases() -> tuple[tuple[str, tuple[str, ...], int], ...]:
-    """(license id, normalised phrases, how many must appear) from the knowledge base."""
+def kb_phrases() -> tuple[tuple[str, tuple[str, ...], int, tuple[bool, ...]], ...]:
+    """(license id, normalised phrases, how many must appear, which phrases hold the license's
+    own name) from the knowledge base."""
     kb = knowledge_base()
     if kb is None:
         return ()
@@ -141,8 +158,17 @@ def kb_phrases() -> tuple[tuple[str, tuple[str, ...], int], ...]:
             continue  # a family is never what a text holds
         phrases = tuple(p for p in (normalise_phrase(x) for x in lic.identify.phrases) if p)
         if phrases:  # the loader keeps min_phrases between 1 and len(phrases)
-            out.append((lic.id, phrases, lic.identify.min_phrases))
+            own = name_words(lic.name, *lic.aliases)
+            naming = tuple(bool(own.intersection(p.split())) for p in phrases)
+            out.append((lic.id, phrases, lic.identify.min_phrases, naming))
     return tuple(out)
+
+
+def name_words(*names: str) -> frozenset[str]:
+    """The distinctive words of a license's names ("llama", "gemma", "qwen"): what is left
+    once the words every license shares are taken out."""
+    return frozenset(w for name in names for w in normalise_phrase(name).split()
+                     if w not in GENERIC and not w.isdigit() and len(w) > 1)
 
 
 def from_file_name(path: str) -> str | None:

@@ -26,8 +26,9 @@ def _token_pattern() -> re.Pattern[str]:
     return re.compile(rf"[^\W_{_CJK}]+|[{_CJK}]")
 
 
-# Spelling variants that carry no legal difference.
-_EQUIVALENT = {"licence": "license", "licences": "licenses", "licensor's": "licensor"}
+# Spelling variants that carry no legal difference (an address's scheme included).
+_EQUIVALENT = {"licence": "license", "licences": "licenses", "licensor's": "licensor",
+               "https": "http"}
 
 
 class Tokens:

@@ -1,12 +1,15 @@
 """The evaluation corpus: reference license texts and real repositories' license files.
 
 Shared by ``build_fingerprints.py`` (which texts become fingerprints) and ``identification.py``
-(what each file is expected to hold). Nothing here is copied into the package: the texts stay in
-the workspace's ``shared/`` folder.
+(what each file is expected to hold). Nothing here is copied into the package: the texts stay
+where they are maintained (ScanCode's license database, installed from the package index) or in
+the workspace's ``shared/`` folder, and public copies are named by repository, path and commit.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 import yaml
@@ -28,13 +31,114 @@ HUB_ID = {
     "pddl-1.0": "pddl",
     "stable-diffusion-2022-08-22": "creativeml-openrail-m",
     "bigscience-open-rail-m": "bigscience-openrail-m",
+    "bigscience-open-rail-m2": "openrail++",  # ScanCode's name for Stable Diffusion 2's text
     "bigscience-rail-1.0": "bigscience-bloom-rail-1.0",
     "bigcode-open-rail-m-v1": "bigcode-openrail-m",
     "llama-2-license-2023": "llama2",
     "llama-3.1-license-2024": "llama3.1",
     "openmdw-1.0": "openmdw-1.0",
     "openatom-model-license-1.0": "openatom-model-license-1.0",
+    "openatom-model-1.0": "openatom-model-license-1.0",
+    "llama-3.2-license-2024": "llama3.2",
+    "llama-3.3-license-2024": "llama3.3",
+    "deepseek-la-1.0": "deepseek-license",
+    "tongyi-qianwen-2023": "tongyi-qianwen",
+    "stability-ai-nc-2023-12-06": "stabilityai-nc-research-community",
+    "stability-ai-community-2024": "stability-ai-community",
+    "chameleon-research-2024": "chameleon-research",
+    "tencent-hunyuan-3d-2.0-cla": "tencent-hunyuan-community",
+    "qwen-2024": "qwen-license",
+    "flux-1-nc": "flux-1-dev-non-commercial-license",
+    "gemma-tou-2024-04-01": "gemma",
+    "nvidia-open-model-2025-04-28": "nvidia-open-model",
+    "nosl-3.0": "nposl-3.0",
+    "wtfpl-2.0": "wtfpl",
+    "uoi-ncsa": "ncsa",
+    "clear-bsd": "bsd-3-clause-clear",
+    "bsd-zero": "0bsd",
+    "falcon-2-11b-1.0": "falcon-llm",
 }
+
+# Where copies of public license files fetched by hand are kept (outside the repository): one file
+# per source, named ``owner__repo__path`` with ``/`` in the path written ``__``.
+PUBLIC_CACHE = Path(os.environ.get("MODELLINT_PUBLIC_TEXTS",
+                                   Path.home() / ".cache" / "modellint-bench" / "public"))
+
+# ScanCode keys fingerprinted beyond the knowledge base's own `scancode` keys: licenses that
+# real model repositories carry or that share a template with one we know (OSL/NPOSL beside
+# AFL, JSON beside MIT, the CC 3.0 family), so a text is told apart from its siblings.
+EXTRA_SCANCODE_KEYS = (
+    "osl-3.0", "nosl-3.0", "json", "cc-by-nc-sa-3.0", "cc-by-nd-3.0", "cc-by-nc-nd-3.0",
+    "cc-by-sa-3.0", "cc-by-2.0", "cc-by-2.5", "cc-by-nc-2.0", "cc-by-nc-sa-2.0", "mit-0",
+    "bsd-zero", "chameleon-research-2024", "stability-ai-community-2024",
+    "gemma-tou-2024-04-01", "flux-1-nc", "nvidia-open-model-2025-04-28", "qwen-2024",
+    "falcon-2-11b-1.0", "llama-3.2-license-2024", "llama-3.3-license-2024",
+    "deepseek-la-1.0", "tencent-hunyuan-3d-2.0-cla",
+    "bigscience-open-rail-m2", "wtfpl-2.0", "uoi-ncsa", "clear-bsd", "epl-1.0", "eupl-1.2",
+    "openatom-model-1.0", "openmdw-1.0", "tongyi-qianwen-2023", "apple-ml-ferret-2023",
+    "apple-sscl", "stable-diffusion-2022-08-22", "stability-ai-nc-2023-12-06",
+)
+
+# Model licenses published only in their holders' repositories (no maintained database has
+# them): id -> (repository, path, commit, names). The builder reads the copy in PUBLIC_CACHE;
+# where it is absent, the fingerprint of the previous build is kept.
+PUBLIC_SOURCES: dict[str, tuple[str, str, str, list[str]]] = {
+    "chatglm2-6b-license": ("THUDM/ChatGLM2-6B", "MODEL_LICENSE",
+                            "4a85b09f8f64150aa9a05055cf66556096044e61",
+                            ["ChatGLM2-6B License"]),
+    "chatglm3-6b-license": ("THUDM/ChatGLM3", "MODEL_LICENSE",
+                            "61c56f7bc93ab383419310b83901cf81da9df032",
+                            ["ChatGLM3-6B License"]),
+    "codegeex-license": ("THUDM/CodeGeeX2", "MODEL_LICENSE",
+                         "5adbc5d64c5edcc63550526d121c2fcf36d88c0e", ["CodeGeeX License"]),
+    "deepfloyd-if-license": ("deep-floyd/IF", "LICENSE-MODEL",
+                             "73332927001f82a1bf130fad0256b32a6d718fb2",
+                             ["DeepFloyd IF License Agreement", "DeepFloyd License"]),
+    "databricks-open-model": ("databricks/dbrx", "LICENSE",
+                              "7cbcf4ece536ed6621b573ed2ce21afbdba76464",
+                              ["Databricks Open Model License"]),
+    "seamless-license": ("facebookresearch/seamless_communication", "SEAMLESS_LICENSE",
+                         "37e85d5dcd2559844e762bacafc2c2f00be364d4",
+                         ["Seamless Licensing Agreement"]),
+}
+
+
+def public_copy(repo: str, path: str) -> Path:
+    return PUBLIC_CACHE / f"{repo.replace('/', '__')}__{path.replace('/', '__')}"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def licensedcode_dir(given: str | None = None) -> Path | None:
+    """ScanCode's license database folder (``licensedcode/data``) of an installed
+    ``licensedcode-data`` or ``scancode-toolkit`` package, or the one given."""
+    candidates = [given, os.environ.get("LICENSEDCODE_DATA")]
+    try:
+        import importlib.util
+
+        spec = importlib.util.find_spec("licensedcode")
+        if spec and spec.submodule_search_locations:
+            candidates += [str(Path(p) / "data") for p in spec.submodule_search_locations]
+    except (ImportError, ValueError):
+        pass
+    for c in candidates:
+        if c and (Path(c) / "licenses").is_dir():
+            return Path(c)
+    return None
+
+
+def scancode_texts(data: Path, keys: list[str]) -> list[tuple[str, dict, str]]:
+    """(key, header, text) of ScanCode license records, from its database folder."""
+    out = []
+    for key in keys:
+        path = data / "licenses" / f"{key}.LICENSE"
+        if path.exists():
+            header, text = split_scancode(path.read_text(encoding="utf-8"))
+            out.append((key, header, text))
+    return out
+
 
 # Model licenses that only the real repositories carry: id, extra names, and the one file that
 # becomes the fingerprint. Other copies of the same license stay out, to test against.
