@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from modellint.facts import Facts
+from modellint.identify import IdentifiedLicense
+from modellint.identify.compare import Change
 from modellint.model import Location, Violation
+
+PASSAGE_CHARS = 160  # a passage quoted in a message is cut to this many characters
 
 
 def _line_of(text: str, offset: int) -> int:
@@ -31,8 +36,107 @@ def license_text_modified(facts: Facts) -> Iterator[Violation]:
         for lic in lf.licenses:
             if not lic.modified:
                 continue
-            yield Violation(
-                f"the text resembles `{lic.id}` but differs from it (similarity "
-                f"{lic.confidence:.2f}): the terms may not be the ones the name suggests",
-                Location(lf.path, _line_of(lf.text, lic.start)),
-                {"license": lic.id, "similarity": lic.confidence})
+            key = _key_change(lic)
+            line = _line_of(lf.text, key.start if key else lic.start)
+            yield Violation(_message(lf.text, lic, key), Location(lf.path, line),
+                            _data(lf.text, lic))
+
+
+def _key_change(lic: IdentifiedLicense) -> Change | None:
+    """The change a reviewer must see first: an added restriction, then a removed section,
+    then the largest."""
+    if not lic.changes:
+        return None
+    return max(lic.changes, key=lambda c: (bool(c.restrictions), bool(c.sections),
+                                           c.words + c.removed_words))
+
+
+def _message(text: str, lic: IdentifiedLicense, key: Change | None) -> str:
+    others = [c for c in lic.candidates if c != lic.id]
+    hedge = f" (it may also be {_ids(others)})" if others else ""
+    if key is None:
+        return (f"the text resembles `{lic.id}` but differs from it (similarity "
+                f"{lic.confidence:.2f}){hedge}: the terms may not be the ones the name suggests")
+    if all(c.renames for c in lic.changes):
+        return (f"the text follows the template of `{lic.id}` under another name "
+                f"({quote(text, key)} at line {_line_of(text, key.start)}): it is probably a "
+                f"different license built from the same template{hedge}; read it before "
+                f"relying on `{lic.id}`'s terms")
+    where = f"line {_line_of(text, key.start)}"
+    if key.restrictions:
+        kinds = ", ".join(k for k in key.restrictions if k != "patent-grant-removed")
+        what = "passage added" if key.kind == "added" else "passage changed"
+        if kinds:
+            return (f"the text is `{lic.id}` with a {what} at {where} that restricts use "
+                    f"({kinds}): {quote(text, key)}; the terms are no longer `{lic.id}`'s"
+                    f"{hedge}{_more(lic, key)}")
+    if key.sections:
+        names = [f'"{s}"' for s in key.sections]
+        sections = (f"section {names[0]}" if len(names) == 1
+                    else f"sections {', '.join(names[:-1])} and {names[-1]}")
+        verb = "removed" if key.kind == "removed" else f"replaced by {quote(text, key)}"
+        grant = "; its patent grant is gone" if "patent-grant-removed" in key.restrictions else ""
+        return (f"the text is `{lic.id}` with {sections} {verb} ({key.removed_words} "
+                f"words, at {where}){grant}{hedge}{_more(lic, key)}")
+    return (f"the text resembles `{lic.id}` (similarity {lic.confidence:.2f}) but differs: "
+            f"{_counts(lic.changes)}; the first at {where}: {_describe(text, key)}{hedge}")
+
+
+def _describe(text: str, c: Change) -> str:
+    if c.kind == "removed":
+        return f"{c.removed_words} words of the license removed"
+    if c.kind == "added":
+        return f"added {quote(text, c)}"
+    return f"{c.removed_words} words of the license replaced by {quote(text, c)}"
+
+
+def _more(lic: IdentifiedLicense, key: Change) -> str:
+    rest = [c for c in lic.changes if c is not key]
+    return f" ({_counts(tuple(rest))} more)" if rest else ""
+
+
+def _counts(changes: tuple[Change, ...]) -> str:
+    kinds = {"added": 0, "removed": 0, "changed": 0}
+    for c in changes:
+        kinds[c.kind] += 1
+    parts = [f"{n} passage{'s' if n > 1 else ''} {kind}" for kind, n in kinds.items() if n]
+    return ", ".join(parts)
+
+
+def _ids(ids: list[str]) -> str:
+    return " or ".join(f"`{i}`" for i in ids)
+
+
+def quote(text: str, c: Change) -> str:
+    """A file's passage for a message: one line, printable, cut to PASSAGE_CHARS."""
+    passage = " ".join(text[c.start:c.end].split())
+    passage = "".join(ch if ch.isprintable() else "?" for ch in passage)
+    if len(passage) > PASSAGE_CHARS:
+        passage = passage[:PASSAGE_CHARS - 1].rstrip() + "…"
+    return f'"{passage}"'
+
+
+def _data(text: str, lic: IdentifiedLicense) -> dict[str, Any]:
+    data: dict[str, Any] = {"license": lic.id, "similarity": lic.confidence}
+    if lic.candidates:
+        data["candidates"] = list(lic.candidates)
+    if lic.restrictions:
+        data["restrictions"] = list(lic.restrictions)
+    data["changes"] = [change_data(text, c) for c in lic.changes]
+    return data
+
+
+def change_data(text: str, c: Change) -> dict[str, Any]:
+    """A change as reports carry it: kind, lines, the file's passage, what it removed."""
+    out: dict[str, Any] = {"kind": c.kind, "line": _line_of(text, c.start),
+                           "end_line": _line_of(text, c.end), "words": c.words,
+                           "removed_words": c.removed_words}
+    if c.kind != "removed":
+        out["passage"] = quote(text, c)[1:-1]
+    if c.sections:
+        out["sections"] = list(c.sections)
+    if c.restrictions:
+        out["restrictions"] = list(c.restrictions)
+    if c.renames:
+        out["renames"] = True
+    return out
