@@ -73,6 +73,16 @@ def test_spdx_tag_gives_the_id_and_its_span():
     assert text[found.start:found.end] == "MIT"
 
 
+@pytest.mark.parametrize("line", [
+    'SPDX-License-Identifier: "MIT"', "SPDX-License-Identifier: 'MIT'",
+    "<!-- SPDX-License-Identifier: MIT -->", "/* SPDX-License-Identifier: MIT */",
+])
+def test_spdx_tag_quotes_and_comment_marks_are_not_part_of_the_id(line):
+    text = f"x\n{line}\n"
+    (found,) = identify_text(text)
+    assert (found.id, text[found.start:found.end]) == ("mit", "MIT")
+
+
 def test_spdx_expression_is_kept_whole():
     (found,) = identify_text("SPDX-License-Identifier: Apache-2.0 OR MIT\n")
     assert found.id == "Apache-2.0 OR MIT"
