@@ -43,6 +43,7 @@ class Job(NamedTuple):
 Result = tuple[int, "TargetOutcome | None"]  # None: skipped (unchanged since the resumed run)
 
 _REGISTRY: Any = None
+LINTED = 0  # targets this process has linted as a worker (a cluster's workers report it)
 
 
 def _registry() -> Any:
@@ -66,7 +67,14 @@ def lint_job(job: Job, options: RunOptions) -> Result:
 
 
 def lint_chunk(jobs: list[Job], options: RunOptions) -> list[Result]:
-    return [lint_job(job, options) for job in jobs]
+    global LINTED
+    results = [lint_job(job, options) for job in jobs]
+    LINTED += len(results)
+    return results
+
+
+def linted_here() -> int:
+    return LINTED
 
 
 def _unchanged(job: Job, options: RunOptions) -> bool:
@@ -243,13 +251,12 @@ def _dask(jobs: Iterable[Job], options: RunOptions, executor: str) -> Iterator[R
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         window = workers * IN_FLIGHT_PER_WORKER
         source = chunked(jobs, CHUNK_LOCAL)
-        futures = as_completed()
-        in_flight = 0
-        for chunk in source:
-            futures.add(client.submit(lint_chunk, chunk, options, pure=False))
-            in_flight += 1
-            if in_flight >= window:
-                break
+        first = [client.submit(lint_chunk, chunk, options, pure=False)
+                 for _, chunk in zip(range(window), source, strict=False)]
+        if not first:
+            return
+        futures = as_completed(first, loop=client.loop)
+        in_flight = len(first)
         while in_flight:
             fut = _next_done(futures)
             in_flight -= 1
