@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from modellint.model import Finding
-from modellint.outcome import LicenseRow
+from modellint.outcome import FALLBACK, LicenseRow
 from modellint.store import RunInfo, Store, StoredTarget
 
 
@@ -98,7 +98,8 @@ def compare_licenses(before: list[LicenseRow], after: list[LicenseRow]) -> list[
     def per_component(rows: list[LicenseRow]) -> dict[str, tuple[str, ...]]:
         out: dict[str, list[str]] = defaultdict(list)
         for r in rows:
-            out[r.component].append(r.license)
+            if not any(e.startswith(FALLBACK) for e in r.evidence):  # said once, at its source
+                out[r.component].append(r.license)
         return {c: tuple(sorted(set(v))) for c, v in out.items()}
 
     a, b = per_component(before), per_component(after)
@@ -276,7 +277,8 @@ def history_rows(store: Store, target: str) -> list[tuple[RunInfo, StoredTarget,
 def _license_text(rows: list[LicenseRow]) -> str:
     per: dict[str, list[str]] = defaultdict(list)
     for r in rows:
-        per[r.component].append(r.license)
+        if not any(e.startswith(FALLBACK) for e in r.evidence):
+            per[r.component].append(r.license)
     return "; ".join(f"{c}: {', '.join(sorted(v))}" for c, v in sorted(per.items())) or "(none)"
 
 

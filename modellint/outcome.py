@@ -12,8 +12,8 @@ from typing import Any, NamedTuple
 
 from modellint.model import Finding, Severity, TargetInfo, ToolError
 
-# Evidence kinds of the card's own metadata, until the license picture names them.
-CARD_EVIDENCE = "card"
+CARD_EVIDENCE = "card"  # the evidence kind of the card's own metadata
+FALLBACK = "fallback:"  # evidence marker: the part follows another part's terms
 
 
 class LicenseRow(NamedTuple):
@@ -66,17 +66,22 @@ def _plain_finding(f: Finding) -> Finding:
 
 
 def license_rows(facts: Any) -> tuple[LicenseRow, ...]:
-    """Licenses per component: from the license picture where the facts carry one, else the
-    card's declared license values for the whole repository."""
+    """Licenses per component, from the license picture: each part's governing licenses with the
+    kinds of evidence for them; a part governed only because nothing narrower was said carries
+    ``fallback:<part>`` among its evidence (diffs report the change once, at that part)."""
     picture = getattr(facts, "licenses", None)
-    if picture is not None and hasattr(picture, "components"):
-        rows: list[LicenseRow] = []
-        for component, terms in picture.components.items():
-            if getattr(terms, "fallback", None):
-                continue  # the repository's terms, not a statement about this part
-            kinds = tuple(dict.fromkeys(e.kind for e in terms.evidence))
-            rows.extend(LicenseRow(component, lic, kinds) for lic in terms.ids)
-        return tuple(rows)
+    if picture is None or not hasattr(picture, "components"):  # facts without a picture
+        return _declared_rows(facts)
+    rows: list[LicenseRow] = []
+    for component, terms in picture.components.items():
+        kinds = tuple(dict.fromkeys(e.kind for e in terms.evidence))
+        if terms.fallback:
+            kinds += (f"{FALLBACK}{terms.fallback}",)
+        rows.extend(LicenseRow(component, lic, kinds) for lic in dict.fromkeys(terms.ids))
+    return tuple(rows)
+
+
+def _declared_rows(facts: Any) -> tuple[LicenseRow, ...]:
     if facts.card is None:
         return ()
     from modellint.licensing import card_license_values
@@ -99,6 +104,9 @@ def outcome_of(target: str, result: Any, notes: Iterable[str] = ()) -> TargetOut
     report = result.report
     settings = result.settings
     info = report.targets[0] if report.targets else result.info
+    hub_id = getattr(getattr(facts, "identity", None), "repo_id", None)
+    if info is not None and info.repo_id is None and hub_id:
+        info = info._replace(repo_id=hub_id)  # a clone whose origin is on the Hub
     return TargetOutcome(
         target=target,
         info=info,

@@ -113,8 +113,8 @@ def test_resume_relints_only_targets_whose_commit_moved(hub, models, tmp_path): 
     with sqlite3.connect(store) as conn:
         after = dict(conn.execute("SELECT target, linted_at || revision FROM targets"))
         licenses = conn.execute("SELECT l.license FROM licenses l JOIN targets t ON "
-                                "t.id = l.target_id WHERE t.target = 'hf://acme/mit-model'"
-                                ).fetchall()
+                                "t.id = l.target_id WHERE t.target = 'hf://acme/mit-model' "
+                                "AND l.component = 'weights'").fetchall()
     assert after["hf://acme/derivative"] == before["hf://acme/derivative"]
     assert after["hf://acme/mit-model"] != before["hf://acme/mit-model"]
     assert licenses == [("cc-by-nc-4.0",)]
@@ -137,8 +137,9 @@ def test_diff_reports_a_new_commit_and_the_license_change(hub, models, tmp_path)
     assert data["totals"]["new_commits"] == 1
     (entry,) = data["targets"]
     assert entry["commit"]["new"] is True and entry["commit"]["before"] != entry["commit"]["after"]
-    assert entry["licenses"] == [{"component": "repository", "before": ["mit"],
-                                  "after": ["cc-by-nc-4.0"]}]
+    assert entry["licenses"] == [
+        {"component": "repository", "before": ["mit"], "after": ["cc-by-nc-4.0"]},
+        {"component": "weights", "before": ["mit"], "after": ["cc-by-nc-4.0"]}]
     history = CliRunner().invoke(main, ["audit", "history", "acme/mit-model", "--store", store])
     assert "new commit " + entry["commit"]["after"][:12] in history.stdout
     assert "repository license mit -> cc-by-nc-4.0" in history.stdout

@@ -45,9 +45,19 @@ def test_store_records_the_run_as_the_json_report_has_it(two_models, tmp_path):
     assert rows(store, "SELECT id, status, total FROM runs") == [(1, "finished", 2)]
     assert rows(store, "SELECT position, target, kind, declared, status FROM targets ORDER BY position") == [
         (0, str(a), "local", "apache-2.0", "ok"), (1, str(b), "local", "mit", "ok")]
+    # per component from the license picture; parts that follow another part's terms say so
     assert rows(store, "SELECT t.target, l.component, l.license, l.evidence FROM licenses l "
-                       "JOIN targets t ON t.id = l.target_id ORDER BY t.position") == [
-        (str(a), "repository", "apache-2.0", "card"), (str(b), "repository", "mit", "card")]
+                       "JOIN targets t ON t.id = l.target_id ORDER BY t.position, l.rowid") == [
+        (str(a), "repository", "apache-2.0", "card"),
+        (str(a), "weights", "apache-2.0", "card"),
+        (str(a), "code", "apache-2.0", "card,fallback:repository"),
+        (str(a), "outputs", "apache-2.0", "card,fallback:weights"),
+        (str(a), "documentation", "apache-2.0", "card,fallback:repository"),
+        (str(b), "repository", "mit", "card,license-file"),
+        (str(b), "weights", "mit", "card,license-file"),
+        (str(b), "code", "mit", "card,license-file,fallback:repository"),
+        (str(b), "outputs", "mit", "card,license-file,fallback:weights"),
+        (str(b), "documentation", "mit", "card,license-file,fallback:repository")]
     assert rows(store, "SELECT model_id, depth, licenses, source FROM bases") == [
         ("meta-llama/Llama-3.1-8B", 1, "llama3.1", "table")]
     stored = rows(store, "SELECT t.target, f.code, f.severity, f.message, f.path, f.line "
@@ -83,22 +93,24 @@ def test_diff_reports_new_fixed_changed_findings_and_license_changes(two_models,
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["totals"] == {"compared": 2, "added": 0, "removed": 0, "new": 1, "fixed": 2,
-                              "changed": 3, "license_changes": 1, "new_commits": 0}
+                              "changed": 3, "license_changes": 2, "new_commits": 0}
     (entry,) = data["targets"]  # b did not change
     assert entry["target"] == str(a)
-    assert entry["licenses"] == [{"component": "repository", "before": ["apache-2.0"],
-                                  "after": ["llama3.1"]}]
+    assert entry["licenses"] == [
+        {"component": "repository", "before": ["apache-2.0"], "after": ["llama3.1"]},
+        {"component": "weights", "before": ["apache-2.0"], "after": ["llama3.1"]}]
     assert [f["code"] for f in entry["new"]] == ["ML403"]
     assert sorted(f["code"] for f in entry["fixed"]) == ["ML306", "ML502"]
     assert sorted(c["after"]["code"] for c in entry["changed"]) == ["ML201", "ML401", "ML402"]
 
     text = invoke("audit", "diff", "--store", store)  # previous -> latest
     assert text.exit_code == 1
-    assert f"\n{a}\n  license repository: apache-2.0 -> llama3.1\n" in text.stdout
+    assert (f"\n{a}\n  license repository: apache-2.0 -> llama3.1\n"
+            "  license weights: apache-2.0 -> llama3.1\n") in text.stdout
     assert "  + ML403 warning README.md:2: llama3.1 restricts use" in text.stdout
     assert "  - ML502 error README.md:2: declared license `apache-2.0` breaks" in text.stdout
     assert text.stdout.endswith("2 targets compared, 0 added, 0 removed: 1 new, 2 fixed, 3 "
-                                "changed findings; 1 license changes; 0 new commits.\n")
+                                "changed findings; 2 license changes; 0 new commits.\n")
 
     same = invoke("audit", "diff", "2", "2", "--store", store)
     assert same.exit_code == 0
@@ -128,10 +140,11 @@ def test_history_shows_each_run_and_what_changed(two_models, tmp_path):
     assert lines[0] == f"history of {a}: 2 run(s)"
     assert lines[2].split() == ["run", "date", "commit", "error", "warning", "info", "licenses"]
     assert lines[3].split()[0::1][2:6] == ["-", "3", "2", "2"]
-    assert lines[3].endswith("repository: apache-2.0")
-    assert lines[4].endswith("repository: llama3.1")
-    assert lines[-1] == ("  run 2: repository license apache-2.0 -> llama3.1; 1 new finding(s) "
-                         "(ML403); 2 fixed (ML306, ML502); 3 changed")
+    assert lines[3].endswith("repository: apache-2.0; weights: apache-2.0")
+    assert lines[4].endswith("repository: llama3.1; weights: llama3.1")
+    assert lines[-1] == ("  run 2: repository license apache-2.0 -> llama3.1; weights license "
+                         "apache-2.0 -> llama3.1; 1 new finding(s) (ML403); 2 fixed (ML306, ML502); "
+                         "3 changed")
     data = json.loads(invoke("audit", "history", str(a), "--store", store, "--format", "json").stdout)
     assert [(r["run"], r["declared"], r["counts"]["error"]) for r in data["runs"]] == [
         (1, "apache-2.0", 3), (2, "llama3.1", 2)]
