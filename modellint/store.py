@@ -26,7 +26,7 @@ from modellint import __version__
 from modellint.model import Finding, Severity, TargetInfo, ToolError
 from modellint.outcome import BaseRow, LicenseRow, TargetOutcome
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BATCH = 500
 BATCH_SECONDS = 1.0
 
@@ -62,6 +62,9 @@ CREATE TABLE IF NOT EXISTS targets (
     suppressed INTEGER NOT NULL,
     notes TEXT NOT NULL,              -- JSON list: what could not be read
     linted_at TEXT NOT NULL,
+    origin TEXT,                      -- where it was read from: a real path, a Hub URL (v2)
+    anchor TEXT,                      -- the file repository-level findings attach to (v2)
+    picture TEXT,                     -- JSON: the license picture, as in the JSON report (v2)
     UNIQUE (run_id, target)
 );
 CREATE INDEX IF NOT EXISTS targets_by_name ON targets (target, run_id);
@@ -102,6 +105,14 @@ CREATE TABLE IF NOT EXISTS errors (
 );
 CREATE INDEX IF NOT EXISTS errors_by_target ON errors (target_id);
 """
+
+
+# Each step brings a store of the version before it up to the next one.
+MIGRATIONS = {
+    1: ("ALTER TABLE targets ADD COLUMN origin TEXT;"
+        "ALTER TABLE targets ADD COLUMN anchor TEXT;"
+        "ALTER TABLE targets ADD COLUMN picture TEXT;"),
+}
 
 
 class StoreError(Exception):
@@ -182,6 +193,8 @@ class Store:
             elif version > SCHEMA_VERSION:
                 raise StoreError(f"{path}: written by a newer modellint (store schema {version}, "
                                  f"this modellint reads up to {SCHEMA_VERSION})")
+            elif version < SCHEMA_VERSION:
+                _migrate(conn, version)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"{path}: not a modellint store ({exc})") from None
@@ -252,15 +265,20 @@ class Store:
         info = outcome.info
         counts = outcome.counts()
         suppressed = sum(1 for f in outcome.findings if f.suppressed_by is not None)
+        picture = getattr(info, "licenses", None)
         cur = c.execute(
             "INSERT INTO targets (run_id, position, target, kind, repo_id, name, revision, "
-            "declared, relation, status, errors, warnings, infos, suppressed, notes, linted_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "declared, relation, status, errors, warnings, infos, suppressed, notes, linted_at, "
+            "origin, anchor, picture) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, position, outcome.target, info.kind if info else None,
              info.repo_id if info else None, info.name if info else None,
              info.revision if info else None, outcome.declared, outcome.relation,
              "failed" if outcome.failed else "ok", counts["error"], counts["warning"],
-             counts["info"], suppressed, json.dumps(list(outcome.notes)), _now()))
+             counts["info"], suppressed, json.dumps(list(outcome.notes)), _now(),
+             info.origin if info else None, info.anchor if info else None,
+             json.dumps(picture.to_json(), ensure_ascii=False, default=str)
+             if picture is not None else None))
         tid = cur.lastrowid
         c.executemany("INSERT OR IGNORE INTO licenses VALUES (?, ?, ?, ?)",
                       [(tid, r.component, r.license, ",".join(r.evidence)) for r in outcome.licenses])
@@ -365,9 +383,12 @@ class Store:
         """A stored target read back as the outcome it was recorded from."""
         card_license = (None if stored.declared == "(no card)" else
                         () if stored.declared == "(none)" else (stored.declared,))
+        origin, anchor, picture = self.conn.execute(
+            "SELECT origin, anchor, picture FROM targets WHERE id = ?", (stored.id,)).fetchone()
         info = None if stored.kind is None else TargetInfo(
-            stored.target, stored.kind, stored.target, stored.revision, stored.name, stored.repo_id,
-            card_license=card_license)
+            stored.target, stored.kind, origin or stored.target, stored.revision, stored.name,
+            stored.repo_id, anchor, card_license,
+            picture_from_json(json.loads(picture)) if picture else None)
         return TargetOutcome(stored.target, info, stored.declared,
                              tuple(self.licenses(stored.id)), stored.relation,
                              tuple(self.bases(stored.id)), tuple(self.findings(stored.id)),
@@ -375,6 +396,39 @@ class Store:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return list(self.conn.execute(sql, params))
+
+
+def picture_from_json(data: dict[str, Any]) -> Any:
+    """The license picture rebuilt from its JSON form (as the store and the JSON report keep it):
+    its parts, evidence, inherited licenses and conflicts, with knowledge-base records where the
+    ids are known, so that every reporter shows it as it showed the live one."""
+    from modellint.facts.picture import Conflict, Evidence, LicensePicture, Terms
+    from modellint.knowledge import load_kb
+
+    kb = load_kb()
+
+    def evidence(e: dict[str, Any]) -> Any:
+        record = kb.resolve(e["license"]) if e.get("known") else None
+        return Evidence(e["kind"], e["component"], e.get("value") or "", record, e.get("path"),
+                        e.get("line"), e.get("method"), e.get("confidence", 1.0), e.get("detail"))
+
+    components = {}
+    for name, t in data.get("components", {}).items():
+        known, unknown = [], []
+        for lic in t.get("licenses", []):
+            record = kb.resolve(lic)
+            if record is not None and record.id == lic:
+                known.append(record)
+            else:
+                unknown.append(lic)
+        components[name] = Terms(name, tuple(known), tuple(unknown),
+                                 tuple(evidence(e) for e in t.get("evidence", [])), t.get("fallback"))
+    conflicts = tuple(Conflict(c["kind"], c["component"], tuple(evidence(e) for e in c["evidence"]),
+                               tuple(evidence(e) for e in c["against"]))
+                      for c in data.get("conflicts", []))
+    all_evidence = tuple(evidence(e) for e in data.get("evidence", [])) + tuple(
+        evidence(e) for e in data.get("inherited", []))
+    return LicensePicture(evidence=all_evidence, components=components, conflicts=conflicts)
 
 
 _TARGET_COLUMNS = ("id, run_id, position, target, kind, repo_id, name, revision, declared, "
@@ -393,6 +447,21 @@ def _repo_id(target: str) -> str:
         if target.startswith(prefix):
             return "/".join(target[len(prefix):].split("/")[:2])
     return target
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    conn.execute("BEGIN")
+    try:
+        while version < SCHEMA_VERSION:
+            for statement in MIGRATIONS[version].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            version += 1
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def _schema_version(conn: sqlite3.Connection) -> int | None:

@@ -211,3 +211,35 @@ def test_a_failed_target_is_recorded_as_failed(tmp_path):
     assert rows(store, "SELECT target, status, kind FROM targets") == [
         (str(tmp_path / "missing"), "failed", None)]
     assert rows(store, "SELECT kind, message FROM errors") == [("source", "no such directory")]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "summary"])
+def test_reports_read_back_from_the_store_are_the_live_ones(two_models, tmp_path, fmt):
+    """--resume reports targets it skipped from the store: the license picture, anchors and
+    origins come back as they were."""
+    a, b = two_models
+    store = str(tmp_path / "audit.sqlite")
+    live = invoke("check", str(a), str(b), "--format", fmt)
+    invoke("check", str(a), str(b), "--store", store)
+    resumed = invoke("check", str(a), str(b), "--store", store, "--resume", "--format", fmt)
+    assert resumed.exit_code == live.exit_code == 1
+    assert resumed.stdout == live.stdout
+    if fmt == "text":
+        assert "  weights, code: apache-2.0 (card)\n  inherited: llama3.1" in resumed.stdout
+
+
+def test_a_version_1_store_is_migrated(two_models, tmp_path):
+    import re
+
+    from modellint.store import SCHEMA
+
+    path = tmp_path / "v1.sqlite"
+    v1 = re.sub(r"\n    (origin|anchor|picture) TEXT,[^\n]*", "", SCHEMA)
+    with sqlite3.connect(path) as conn:
+        conn.executescript(v1)
+        conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    assert "picture" not in [r[1] for r in rows(path, "PRAGMA table_info(targets)")]
+    assert invoke("check", str(two_models[0]), "--store", str(path)).exit_code == 1
+    assert rows(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+    (picture,) = rows(path, "SELECT picture FROM targets")[0]
+    assert json.loads(picture)["components"]["weights"]["licenses"] == ["apache-2.0"]
