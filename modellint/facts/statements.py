@@ -23,29 +23,32 @@ COMPONENT_WORDS = (
     ("repository", r"repository|repo|project|everything|all\s+files|contents?"),
     ("weights", r"models?|weights?|parameters|checkpoints?|adapters?|lora|gguf"),
 )
+# Card prose is matched with ASCII classes (re.A): the words sought are English, and an ASCII
+# case-insensitive pattern compiles several times faster, at every run's start.
 _SUBJECT = re.compile(
-    r"\b(?:" + "|".join(f"(?P<{c}>{w})" for c, w in COMPONENT_WORDS) + r")\b", re.I)
+    r"\b(?:" + "|".join(f"(?P<{c}>{w})" for c, w in COMPONENT_WORDS) + r")\b", re.I | re.A)
 # "licensed under", "released publicly under", "governed by", "subject to", "made available under";
 # a bare "under" right after a part's name ("the code under MIT") is an elliptical statement.
 _VERB = re.compile(
     r"\b(?:licen[cs]ed|released|available|distributed|provided|published|covered|governed|shared"
     r"|offered|subject)\b(?:[^.;:\n]{0,40}?\b(?:under|by|to|as|with)\b)?|\bunder\b"
     r"|\bcompl(?:y|ies|iance)\s+with\b|\b(?:terms|restrictions|licen[cs]e)\s+(?:still\s+)?(?:apply|applies)\b",
-    re.I)
+    re.I | re.A)
 # "Code license: MIT", "**License:** Apache 2.0", "- Model license - CC-BY-NC-4.0"
 _LICENSE_LINE = re.compile(
     r"^[\s>*+\-|]{0,8}(?P<subj>[A-Za-z][A-Za-z ]{0,30}?)?[\s*_]{0,4}licen[cs]e[sd]?(?:\s+type)?[\s*_]{0,4}"
-    r"(?:[:：|]|\s-\s)[\s*_]{0,4}(?P<obj>\S.{0,200})$", re.I)
+    r"(?:[:：|]|\s-\s)[\s*_]{0,4}(?P<obj>\S.{0,200})$", re.I | re.A)
 _TO_BASE = re.compile(
     r"\b(?:base\s+model|original\s+(?:model|license|licen[cs]e\s+terms|terms)|same\s+(?:license|terms)"
-    r"|upstream|parent\s+model)\b", re.I)
-_JOIN = re.compile(r"^\s*(?:,|and|&|/|as\s+well\s+as|plus)\s*(?:the|its|our|all)?\s*$", re.I)
-_LINK_TARGET = re.compile(r"\]\(\s*<?([^()\s<>]{1,500})>?(?:\s+\"[^\"]{0,200}\")?\s*\)")
-_URL = re.compile(r"https?://[^\s()<>\]\"']{1,500}")
+    r"|upstream|parent\s+model)\b", re.I | re.A)
+_JOIN = re.compile(r"^\s*(?:,|and|&|/|as\s+well\s+as|plus)\s*(?:the|its|our|all)?\s*$", re.I | re.A)
+# Only run on a statement's object (OBJECT_WINDOW characters), so unbounded classes stay linear.
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_URL = re.compile(r"https?://[^\s()<>\]\"']+")
 _CHUNK = re.compile(r"[^\s,;()\[\]{}*`\"'<>|]{1,80}")
 _SENTENCE_END = re.compile(r"[.!?;]\s+")
 _BLOCK_START = re.compile(r"^\s{0,3}(?:[-*+>|#]|\d{1,3}[.)])")
-_FILE_WORD = re.compile(r"^[\w./-]{0,80}licen[cs]e[\w./-]{0,80}$|^copying[\w.-]{0,20}$", re.I)
+_FILE_WORD = re.compile(r"^[\w./-]{0,80}licen[cs]e[\w./-]{0,80}$|^copying[\w.-]{0,20}$", re.I | re.A)
 
 MAX_SENTENCE = 600  # characters of one sentence examined
 OBJECT_WINDOW = 140  # characters after the verb searched for the license
@@ -227,7 +230,7 @@ _LINKING = frozenset({
 _PRONOUNS = frozenset({"it", "this", "they", "these", "we", "which"})
 # "in this repository" / "of this project" qualify a part; they are not the subject.
 _PLACE = re.compile(
-    r"\b(?:in|of|from|within|inside)\s+(?:this|the|our)\s+(?:repository|repo|project|folder)\b", re.I)
+    r"\b(?:in|of|from|within|inside)\s+(?:this|the|our)\s+(?:repository|repo|project|folder)\b", re.I | re.A)
 
 
 def _named(window: str, namer: Namer, files: dict[str, str]) -> tuple[list[str], list[str]]:
