@@ -93,6 +93,28 @@ def _other(value: str, metadata: Mapping[str, Any]) -> DeclaredLicense:
     return DeclaredLicense(value, "license", OTHER, None)
 
 
+def named_beside(metadata: Mapping[str, Any]) -> License | None:
+    """The license ``license_name`` names when ``license`` is a license of its own rather than
+    ``other`` (``license: mit`` with ``license_name: microsoft-research-license``): a second
+    statement of terms the card makes, which a reader cannot ignore. None when it names the same
+    license, a family member of it, nothing known, or when ``license`` is ``other`` (where the name
+    is the license)."""
+    values = [v.lower() for v in card_license_values(metadata)]
+    name = metadata.get("license_name")
+    if not values or "other" in values or not isinstance(name, str) or not name.strip():
+        return None
+    kb = load_kb()
+    named = kb.resolve(name)
+    if named is None or named.kind == "meta":
+        return None
+    for value in values:
+        own = kb.resolve(value)
+        if own is not None and (own.id == named.id or "family" in (own.kind, named.kind)
+                                and own.family == named.family):
+            return None
+    return named
+
+
 def is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://", "ftp://", "www."))
 
@@ -157,4 +179,4 @@ def _parse_expression(value: str, alias_hit: License | None) -> list[DeclaredLic
 
 
 __all__ = ["ALIAS", "HUB_ID", "INVALID", "OTHER", "SPDX", "UNKNOWN", "DeclaredLicense",
-           "card_license_values", "declared", "license_from_link", "parse_value"]
+           "card_license_values", "declared", "license_from_link", "named_beside", "parse_value"]

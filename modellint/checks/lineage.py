@@ -145,7 +145,10 @@ def base_license_incompatible(facts: Facts) -> Iterator[Violation]:
         return
     own = own_licenses(facts)
     known = [rec for _, rec in own if rec is not None and "unknown" not in categories(rec)]
-    if not own or len(known) < len(own) and not known:
+    # `license: unknown` grants nothing: a base whose terms must travel with the derivative is
+    # not honoured by it (ML107 reports the missing grant itself).
+    grants_none = bool(own) and all(rec is not None and rec.id == "unknown" for _, rec in own)
+    if not own or len(known) < len(own) and not known and not grants_none:
         return  # no usable own license: ML102 / ML103 speak for it
     base_kb = kb()
     where = card_location(facts, "license")
@@ -155,7 +158,8 @@ def base_license_incompatible(facts: Facts) -> Iterator[Violation]:
         if record is None:
             continue
         entry = compat_entry(record)
-        if entry is None or any(may_carry(entry, record, o) for o in known):
+        if entry is None or "any" in entry.may_carry or any(
+                may_carry(entry, record, o) for o in known):
             continue
         if not entry.may_carry:
             what = "no derivative of it may be shared at all"

@@ -240,6 +240,15 @@ def _card_evidence(card: Any, declared: Sequence[DeclaredLicense], part: str) ->
             continue
         lic = d.license if d.license is not None and d.license.kind != "meta" else None
         out.append(Evidence("card", part, value, lic, card.path, line, d.form, 1.0, d.field))
+    from modellint.licensing import named_beside
+
+    beside = named_beside(card.metadata)
+    if beside is not None:
+        # `license: mit` with `license_name: microsoft-research-license`: the card states both;
+        # the stricter terms must not drop out of the picture (ML109 reports the contradiction).
+        out.append(Evidence("card", part, str(card.metadata["license_name"]).strip(), beside,
+                            card.path, _card_line(card, "license_name"), "license-name", 1.0,
+                            "license_name"))
     return out
 
 
