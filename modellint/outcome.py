@@ -91,6 +91,16 @@ def _declared_rows(facts: Any) -> tuple[LicenseRow, ...]:
                  for value in dict.fromkeys(values) if value.strip())
 
 
+def _withheld_notes(facts: Any) -> tuple[str, ...]:
+    withheld = getattr(facts, "extra", {}).get("withheld") if facts is not None else None
+    if not withheld:
+        return ()
+    shown = list(withheld)[:12]
+    more = f" and {len(withheld) - len(shown)} more" if len(withheld) > len(shown) else ""
+    reasons = ", ".join(sorted(set(withheld.values())))
+    return (f"not read ({reasons}): {', '.join(shown)}{more}",)
+
+
 def base_rows(facts: Any) -> tuple[BaseRow, ...]:
     return tuple(BaseRow(b.model_id, b.depth, tuple(b.licenses), b.source)
                  for b in facts.lineage.bases)
@@ -116,6 +126,6 @@ def outcome_of(target: str, result: Any, notes: Iterable[str] = ()) -> TargetOut
         bases=base_rows(facts) if facts is not None else (),
         findings=tuple(_plain_finding(f) for f in report.findings),
         errors=tuple(report.errors),
-        notes=tuple(notes),
+        notes=tuple(notes) + _withheld_notes(facts),
         fail_on=settings.fail_on if settings is not None else None,
     )

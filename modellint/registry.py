@@ -21,7 +21,7 @@ CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 DOC_KEYS = ("what", "why", "example", "fix")
 SPEC_KEYS = {"code", "name", "severity", "summary", "check", "stage", "params", "docs", "aliases",
-             "settings"}
+             "settings", "public"}
 # When a rule's check runs: "facts" checks are called with the facts; "review" checks run after
 # them, once suppressions are applied, and are also handed that Review (modellint.suppress).
 STAGES = ("facts", "review")
@@ -49,6 +49,10 @@ class Rule(NamedTuple):
     # Check parameters that take a top-level setting's value (`policy = "policy"`: ML601 judges
     # the configured `[tool.modellint.policy]`), so that the engine need not know any by name.
     settings: Mapping[str, str] = EMPTY_MAPPING
+    # The rule decides from what the Hub shows of a gated repository without access (the card's
+    # metadata, the file listing, base models' licenses): it still runs when file contents are
+    # withheld; the others do not, rather than report what was only not readable.
+    public: bool = False
 
     def resolve(self) -> Callable[..., Iterable[Any]]:
         return resolve_check(self.check)
@@ -128,8 +132,11 @@ def parse_spec(data: Mapping[str, Any], where: str, *, module_prefix: str,
     unbound = [k for k in bound if k not in params]
     if unbound:
         raise SpecError(f"{where}: field 'settings': {unbound[0]!r} is not one of the rule's params")
+    public = data.get("public", False)
+    if not isinstance(public, bool):
+        raise SpecError(f"{where}: field 'public' must be true or false")
     return Rule(code, name, severity, need("summary", str).strip(), check, params, docs, origin,
-                where, stage, bound)
+                where, stage, bound, public)
 
 
 def load_spec_dir(directory: Any, *, module_prefix: str, origin: str) -> list[Rule]:

@@ -132,7 +132,10 @@ def lint_target(target: str, options: RunOptions, registry: Registry,
         anchor=_anchor(facts), card_license=_card_license(facts), licenses=facts.licenses,
         name=facts.identity.name, repo_id=facts.identity.repo_id))
     suppressions, errors = load_suppressions(snapshot, facts, settings, registry)
-    run = run_rules(facts, selected_rules(registry, settings), settings, suppressions)
+    rules = selected_rules(registry, settings)
+    if facts.extra.get("withheld"):  # only what the public part of the repository can decide
+        rules = [r for r in rules if r.public]
+    run = run_rules(facts, rules, settings, suppressions)
     report.errors.extend(run.errors + errors)
     report.findings.extend(_baseline(facts, settings, run.findings, options, report))
     for hook in post:

@@ -7,7 +7,8 @@ look the same to everything downstream.
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 from modellint.classify import weight_format
@@ -77,6 +78,10 @@ class Snapshot(ABC):
     # tree: only what was downloaded; a walk cut at the file limit); None when it is complete.
     # Where it is set, a file's absence proves nothing.
     listing_gap: str | None = None
+    # Files listed but not readable, and why (a gated repository without access): facts do not
+    # read them, rules that need their contents are not run, and the report says what was not
+    # read. Empty for a fully readable target.
+    withheld: Mapping[str, str] = MappingProxyType({})
 
     def __init__(self, info: TargetInfo, files: tuple[FileEntry, ...],
                  problems: tuple[SourceProblem, ...] = (), trusted: bool = True,

@@ -6,9 +6,10 @@ ids, ``cardData``, ``gated``), ``/{repo}/resolve/{rev}/{path}`` with ``X-Repo-Co
 ``Content-Length`` and, for LFS files, a redirect to a second port (a "CDN", another origin) with
 ``X-Linked-Size`` / ``X-Linked-ETag``. ``/api/models`` lists models as the Hub's search does
 (``search``, ``author``, ``filter`` tags, ``sort``, ``direction``, ``limit``), in pages of
-``page_size`` linked by a ``Link: <...>; rel="next"`` header. Range requests get 206. Failures are switchable: gated
-(401/403), private, missing repo / revision / file (404 with ``X-Error-Code``), injected 429 / 5xx,
-and a delay for timeouts. Every request and every body byte sent is counted per path, so a test can
+``page_size`` linked by a ``Link: <...>; rel="next"`` header. Range requests get 206. Failures are
+switchable: gated (401/403; ``public_files`` are served all the same, as a public card), private,
+missing repo / revision / file (404 with ``X-Error-Code``), injected 429 / 5xx, and a delay for
+timeouts. Every request and every body byte sent is counted per path, so a test can
 prove that no weight body left the server.
 """
 
@@ -44,6 +45,7 @@ class Repo:
     gated: bool = False
     private: bool = False
     extra: dict = field(default_factory=dict)  # merged into the model_info JSON
+    public_files: set = field(default_factory=set)  # served even when gated (a public card)
 
 
 @dataclass
@@ -75,9 +77,11 @@ class FakeHub:
 
     # -- fixture set-up -------------------------------------------------------------------
     def add_repo(self, repo_id: str, folder: Path, *, revision: str = "main", gated: bool = False,
-                 private: bool = False, extra: dict | None = None) -> str:
+                 private: bool = False, extra: dict | None = None,
+                 public_files: tuple[str, ...] = ()) -> str:
         """Serve ``folder`` as ``revision`` of ``repo_id``; returns the commit sha."""
         repo = self.repos.setdefault(repo_id, Repo(repo_id))
+        repo.public_files.update(public_files)
         repo.gated = repo.gated or gated
         repo.private = repo.private or private
         repo.extra.update(extra or {})
@@ -336,7 +340,7 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             if revision is None:
                 self._error(404, "RevisionNotFound", f"Invalid rev id: {rev}", head)
                 return
-            if repo.gated and token not in hub.granted_tokens:
+            if repo.gated and token not in hub.granted_tokens and file_path not in repo.public_files:
                 self._error(401 if token is None else 403, "GatedRepo",
                             f"Access to model {repo_id} is restricted.", head)
                 return

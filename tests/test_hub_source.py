@@ -194,31 +194,6 @@ def test_private_repo_needs_a_token(hub, tmp_path):
     assert open_target("hf://org/private", SourceOptions(token=TOKEN)).info.name == "private"
 
 
-def test_gated_repo(hub, tmp_path, monkeypatch):
-    hub.add_repo("org/gated", write_repo(tmp_path / "g", FILES), gated=True)
-    assert open_error("hf://org/gated") == (
-        f"gated repository: request access at {hub.url}/org/gated, then set HF_TOKEN, "
-        "pass --token or run `hf auth login`")
-    monkeypatch.setenv("HF_TOKEN", TOKEN)  # a token that has not been granted access: 403
-    assert open_error("hf://org/gated") == (
-        "gated repository and your token has not been granted access; "
-        f"request access at {hub.url}/org/gated")
-    hub.granted_tokens.add(TOKEN)
-    snap = open_target("hf://org/gated", SourceOptions())
-    assert sorted(snap.local) == ["LICENSE", "README.md", "config.json"]
-    assert snap.hub["gated"] == "manual"
-
-
-def test_cli_gated_is_one_line_without_the_token(hub, tmp_path):
-    hub.add_repo("org/gated", write_repo(tmp_path / "g", FILES), gated=True)
-    result = CliRunner().invoke(main, ["check", "hf://org/gated", "--token", TOKEN])
-    assert result.exit_code == 2
-    assert TOKEN not in result.output
-    assert result.stderr == ("modellint: error: hf://org/gated: gated repository and your token "
-                             f"has not been granted access; request access at {hub.url}/org/gated\n")
-    assert "Traceback" not in result.output
-
-
 # -- failures --------------------------------------------------------------------------------
 
 def test_rate_limit_is_retried(hub, demo):

@@ -31,3 +31,22 @@ def license_file_missing(facts: Facts) -> Iterator[Violation]:
 def file_unreadable(facts: Facts) -> Iterator[Violation]:
     for problem in facts.problems:
         yield Violation(f"{problem.reason}", Location(problem.path), {"reason": problem.reason})
+
+
+def partly_read(facts: Facts) -> Iterator[Violation]:
+    withheld = facts.extra.get("withheld") or {}
+    if not withheld:
+        return
+    from modellint import classify as cls
+
+    weights = [p for p in withheld if cls.classify(p).role == cls.WEIGHTS]
+    named = [f"{p} ({why})" if p == "README.md" else p
+             for p, why in withheld.items() if p not in weights]
+    if weights:
+        named.append(f"{len(weights)} weight file(s)")
+    reasons = sorted({why for p, why in withheld.items() if p != "README.md"})
+    what = reasons[0] if len(reasons) == 1 else "not readable"
+    yield Violation(
+        f"{what}: linted from the Hub's public data (card metadata, file listing, base models); "
+        f"not read: {', '.join(named)}",
+        Location(None), {"withheld": sorted(withheld)})

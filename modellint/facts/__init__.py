@@ -108,8 +108,15 @@ def extract(snapshot: Snapshot, options: ExtractOptions | None = None) -> Facts:
     index_files: list[WeightFile] = []
     configs: dict[str, Any] = {}
 
+    withheld = snapshot.withheld
     for entry in snapshot.files:
         kind = cls.classify(entry.path)
+        if entry.path in withheld and kind.role != cls.CARD:
+            # Not readable (a gated repository without access): known by name and size only.
+            if kind.role == cls.WEIGHTS and kind.weight_format:
+                weights.append(WeightFile(entry.path, kind.weight_format, entry.size,
+                                          note=withheld[entry.path]))
+            continue
         if kind.role == cls.CARD:
             card = _read_card(snapshot, entry, problems)
         elif kind.role in groups:
@@ -164,6 +171,7 @@ def extract(snapshot: Snapshot, options: ExtractOptions | None = None) -> Facts:
         lineage=lineage,
         identity=identity,
         licenses=picture,
+        extra={"withheld": dict(withheld)} if withheld else EMPTY_MAPPING,
     )
 
 

@@ -209,6 +209,9 @@ class HubSnapshot(Snapshot):
         self.local = local
         self.offline = offline
         self.hub = hub or {}  # gated, private, safetensors / gguf summaries from model_info
+        # A gated repository without access: files served from the Hub's public data instead
+        # (the card's front matter from its card data), by path.
+        self.synthetic: dict[str, bytes] = {}
         # Lineage reads base models' licenses from their Hub cards; offline, the table serves.
         self.base_model_resolver = None if offline else HubBaseResolver(endpoint, token)
         super().__init__(info, files, problems, trusted=False)
@@ -217,6 +220,8 @@ class HubSnapshot(Snapshot):
         return f"HubSnapshot({self.repo_id}@{self.commit})"
 
     def read_bytes(self, path: str, limit: int) -> bytes:
+        if path in self.synthetic:
+            return self.synthetic[path][:limit]
         if path in self.local:
             return _read_local(self.local[path], path, 0, limit)
         return self.read_range(path, 0, limit)
@@ -230,6 +235,8 @@ class HubSnapshot(Snapshot):
             raise FileReadError(f"{path}: refusing to read {end - start} bytes at once")
         if path in self.local:
             return _read_local(self.local[path], path, start, end)
+        if path in self.withheld:
+            raise FileReadError(f"{path}: {self.withheld[path]}")
         if self.offline:
             raise FileReadError(f"{path}: not in the local cache (offline)")
         try:
@@ -372,18 +379,60 @@ def _open_online(target: str, repo_id: str, revision: str, endpoint: str,
 
     local: dict[str, Path] = {}
     problems: list[SourceProblem] = []
-    for entry in files:
+    withheld: dict[str, str] = {}  # gated without access: what could not be read, and why
+    for entry in sorted(files, key=lambda f: f.path != CARD_PATH):  # the card first
         if not _wants_prefetch(entry, entry.path in lfs_ids):
             continue
-        local_path = _download(hf_hub_download, repo_id, entry.path, commit, endpoint, token,
-                               problems)
+        if withheld and entry.path != CARD_PATH:
+            withheld[entry.path] = GATED_NOTE  # refused once: the others are refused too
+            continue
+        try:
+            local_path = _download(hf_hub_download, repo_id, entry.path, commit, endpoint, token,
+                                   problems)
+        except Exception as exc:
+            if not (info.gated and _is_gated_refusal(exc)):
+                raise
+            withheld[entry.path] = GATED_NOTE
+            continue
         if local_path is not None:
             local[entry.path] = local_path
     hub = {"gated": info.gated, "private": info.private,
            "safetensors": _plain(info.safetensors), "gguf": info.gguf}
-    return HubSnapshot(_info(target, "hf", f"{endpoint}/{repo_id}", commit, repo_id),
-                       tuple(files), problems=tuple(problems), repo_id=repo_id, commit=commit,
-                       endpoint=endpoint, token=token, local=local, offline=False, hub=hub)
+    synthetic: dict[str, bytes] = {}
+    if withheld:
+        for entry in files:  # weight headers and every other file are refused as well
+            if entry.path not in local:
+                withheld.setdefault(entry.path, GATED_NOTE)
+        if CARD_PATH in withheld:
+            # The card's metadata is public (the model page shows it): lint that much of it.
+            data = info.card_data.to_dict() if info.card_data is not None else {}
+            synthetic[CARD_PATH] = _card_from_data(data)
+            withheld[CARD_PATH] = "card text withheld; its metadata read from the Hub's card data"
+    snapshot = HubSnapshot(_info(target, "hf", f"{endpoint}/{repo_id}", commit, repo_id),
+                           tuple(files), problems=tuple(problems), repo_id=repo_id, commit=commit,
+                           endpoint=endpoint, token=token, local=local, offline=False, hub=hub)
+    snapshot.withheld = withheld
+    snapshot.synthetic = synthetic
+    return snapshot
+
+
+CARD_PATH = "README.md"
+GATED_NOTE = "gated repository without access"
+
+
+def _is_gated_refusal(exc: BaseException) -> bool:
+    from huggingface_hub.errors import GatedRepoError
+
+    return isinstance(exc, GatedRepoError) or (
+        _status(exc) in (401, 403) and "gated" in str(exc).lower())
+
+
+def _card_from_data(data: dict[str, Any]) -> bytes:
+    """A README holding only the card data's front matter (no body: it was not served)."""
+    import yaml
+
+    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000)
+    return f"---\n{front}---\n".encode()
 
 
 def _download(hf_hub_download: Callable[..., str], repo_id: str, path: str, commit: str,
