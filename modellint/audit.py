@@ -9,7 +9,6 @@ scheduling. A target that fails is reported as an error and the others go on.
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 
-from modellint.config import Settings
 from modellint.model import Report, ToolError
 from modellint.progress import Progress
 from modellint.registry import Registry, load_registry
@@ -70,7 +69,7 @@ def safe_lint(target: str, options: RunOptions, registry: Registry) -> TargetRes
 
 def lint_many(targets: Sequence[str], options: RunOptions | None = None,
               registry: Registry | None = None, *, jobs: int = 1,
-              progress: Progress | None = None) -> tuple[Report, Settings]:
+              progress: Progress | None = None) -> Report:
     """``runner.lint`` on ``jobs`` threads."""
     options = options or RunOptions()
     registry = registry or load_registry()

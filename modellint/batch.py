@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from modellint.executors import Job, is_cluster_address, run_jobs
-from modellint.model import Report, Severity
+from modellint.model import Report
 from modellint.outcome import TargetOutcome
 from modellint.runner import RunOptions
 from modellint.sources import is_remote
@@ -31,7 +31,6 @@ class AuditRun(NamedTuple):
     interrupted: bool
     linted: int  # targets linted in this invocation
     skipped: int  # targets skipped by --resume
-    threshold: Severity  # the first target's fail-on setting
 
 
 def choose_executor(executor: str, jobs: int, targets: list[str]) -> str:
@@ -74,7 +73,6 @@ def run_audit(targets: Iterable[str], options: RunOptions, *, executor: str = AU
     kept: list[tuple[int, TargetOutcome]] | None = [] if store is None else None
     interrupted = False
     linted = 0
-    first: tuple[int, Severity] | None = None
     workers = jobs if not is_cluster_address(chosen) else 0
     try:
         for position, outcome in run_jobs(jobs_of(), options, chosen, workers):
@@ -82,8 +80,6 @@ def run_audit(targets: Iterable[str], options: RunOptions, *, executor: str = AU
                 skipped += 1
             else:
                 linted += 1
-                if outcome.fail_on is not None and (first is None or position < first[0]):
-                    first = (position, outcome.fail_on)
                 if store is not None and run_id is not None:
                     store.add(run_id, position, outcome)
                 if kept is not None:
@@ -98,8 +94,7 @@ def run_audit(targets: Iterable[str], options: RunOptions, *, executor: str = AU
         if store is not None and run_id is not None:
             store.finish_run(run_id, "interrupted" if interrupted else "finished")
     outcomes = None if kept is None else [o for _, o in sorted(kept, key=lambda item: item[0])]
-    return AuditRun(run_id, outcomes, interrupted, linted, skipped,
-                    first[1] if first else Severity.ERROR)
+    return AuditRun(run_id, outcomes, interrupted, linted, skipped)
 
 
 def stored_outcomes(store: Store, run_id: int) -> Iterator[TargetOutcome]:

@@ -204,9 +204,8 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
             sys.exit(EXIT_ERROR)
         click.echo(f"modellint: wrote {count} finding(s) to baseline {write_baseline}", err=True)
         sys.exit(EXIT_CLEAN)
-    threshold = run.threshold
-    failing = [f for f in report.active() if f.severity.rank >= threshold.rank]
-    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+    # Each finding is judged by the fail-on of its own target (--fail-on, else its configuration).
+    sys.exit(EXIT_FINDINGS if report.failing() and not exit_zero else EXIT_CLEAN)
 
 
 def _hub_targets(query: str, sort: str | None, limit: int | None, token: str | None) -> list[str]:
@@ -236,14 +235,14 @@ def _open_store(path: str) -> Any:
 
 
 def _tally(report: Any, outcome: Any) -> None:
-    """Keep an outcome's errors, and one active finding per severity: all the exit code needs,
-    without holding every finding of a large audit."""
+    """Keep an outcome's errors and, while nothing fails yet, a finding that fails the run with
+    its target (whose fail-on judges it): all the exit code needs, without holding every finding
+    of a large audit."""
     report.errors.extend(outcome.errors)
-    seen = {f.severity for f in report.findings}
-    for f in outcome.findings:
-        if f.suppressed_by is None and f.severity not in seen:
-            report.findings.append(f)
-            seen.add(f.severity)
+    failing = outcome.failing()
+    if failing and outcome.info is not None and not report.findings:
+        report.targets.append(outcome.info)
+        report.findings.append(failing[0])
 
 
 def _render_audit(run: Any, store: Any, registry: Any, fmt: str, out: TextIO, color: bool) -> Any:

@@ -134,14 +134,7 @@ def diff_runs(store: Store, run_a: int, run_b: int) -> Iterator[TargetDiff]:
 
 
 def _loader(store: Store) -> Any:
-    from modellint.store import _TARGET_COLUMNS, _stored_target
-
-    def load(target_id: int) -> StoredTarget:
-        row = store.query(f"SELECT {_TARGET_COLUMNS} FROM targets WHERE id = ?",  # noqa: S608
-                          (target_id,))[0]
-        return _stored_target(row)
-
-    return load
+    return store.target
 
 
 class DiffTotals(NamedTuple):

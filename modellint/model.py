@@ -107,6 +107,9 @@ class TargetInfo(NamedTuple):
     # The license picture (facts.picture.LicensePicture) once the target was read: which terms
     # govern which part. Reporters show it; nothing downstream re-derives it.
     licenses: Any = None
+    # The lowest severity of this target's findings that fails the run: its own settings'
+    # fail-on (the command line's --fail-on, else its configuration's).
+    fail_on: Severity = Severity.ERROR
 
 
 class Report:
@@ -130,6 +133,12 @@ class Report:
 
     def suppressed(self) -> list[Finding]:
         return [f for f in self.findings if f.suppressed_by is not None]
+
+    def failing(self) -> list[Finding]:
+        """Active findings at or above the fail-on of the target each belongs to."""
+        thresholds = {t.target: t.fail_on for t in self.targets}
+        return [f for f in self.active()
+                if f.severity.rank >= thresholds.get(f.target, Severity.ERROR).rank]
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: f.sort_key)

@@ -45,12 +45,17 @@ class TargetOutcome(NamedTuple):
     findings: tuple[Finding, ...]
     errors: tuple[ToolError, ...]
     notes: tuple[str, ...] = ()  # what could not be read (a gated repository's files, ...)
-    fail_on: Severity | None = None  # the target's configured threshold
+    fail_on: Severity | None = None  # the target's fail-on (None: not recorded, judged at error)
 
     @property
     def failed(self) -> str | None:
         """The error that stopped this target, when it could not be linted at all."""
         return self.errors[0].message if self.info is None and self.errors else None
+
+    def failing(self) -> list[Finding]:
+        """Active findings at or above this target's own fail-on: they fail the run."""
+        rank = (self.fail_on or Severity.ERROR).rank
+        return [f for f in self.findings if f.suppressed_by is None and f.severity.rank >= rank]
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}

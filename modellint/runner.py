@@ -130,7 +130,7 @@ def lint_target(target: str, options: RunOptions, registry: Registry,
                                              settings.licensor and trusted))
     report.targets.append(facts.target._replace(
         anchor=_anchor(facts), card_license=_card_license(facts), licenses=facts.licenses,
-        name=facts.identity.name, repo_id=facts.identity.repo_id))
+        name=facts.identity.name, repo_id=facts.identity.repo_id, fail_on=settings.fail_on))
     suppressions, errors = load_suppressions(snapshot, facts, settings, registry)
     rules = selected_rules(registry, settings)
     if facts.extra.get("withheld"):  # only what the public part of the repository can decide
@@ -145,24 +145,20 @@ def lint_target(target: str, options: RunOptions, registry: Registry,
 
 
 def lint(targets: Sequence[str], options: RunOptions | None = None,
-         registry: Registry | None = None) -> tuple[Report, Settings]:
-    """Lint every target into one report. Returns the report and the first target's settings."""
+         registry: Registry | None = None) -> Report:
+    """Lint every target into one report (``Report.failing()`` decides the exit code)."""
     options = options or RunOptions()
     registry = registry or load_registry()
     return merge_results((lint_target(t, options, registry) for t in targets), registry)
 
 
-def merge_results(results: Iterable[TargetResult], registry: Registry) -> tuple[Report, Settings]:
-    """One report of per-target results, in the order given (with the registry's load errors),
-    and the first target's settings."""
+def merge_results(results: Iterable[TargetResult], registry: Registry) -> Report:
+    """One report of per-target results, in the order given (with the registry's load errors)."""
     combined = Report(errors=list(registry.errors))
-    first: Settings | None = None
     for result in results:
         combined.requested.append(result.target)
         combined.targets.extend(result.report.targets)
         combined.findings.extend(result.report.findings)
         combined.errors.extend(result.report.errors)
-        if first is None and result.settings is not None:
-            first = result.settings
     combined.sort()
-    return combined, first or Settings()
+    return combined

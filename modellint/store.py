@@ -26,7 +26,7 @@ from modellint import __version__
 from modellint.model import Finding, Severity, TargetInfo, ToolError
 from modellint.outcome import BaseRow, LicenseRow, TargetOutcome
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BATCH = 500
 BATCH_SECONDS = 1.0
 
@@ -65,6 +65,7 @@ CREATE TABLE IF NOT EXISTS targets (
     origin TEXT,                      -- where it was read from: a real path, a Hub URL (v2)
     anchor TEXT,                      -- the file repository-level findings attach to (v2)
     picture TEXT,                     -- JSON: the license picture, as in the JSON report (v2)
+    fail_on TEXT,                     -- error | warning | info: its own fail-on (v3; NULL: error)
     UNIQUE (run_id, target)
 );
 CREATE INDEX IF NOT EXISTS targets_by_name ON targets (target, run_id);
@@ -112,6 +113,7 @@ MIGRATIONS = {
     1: ("ALTER TABLE targets ADD COLUMN origin TEXT;"
         "ALTER TABLE targets ADD COLUMN anchor TEXT;"
         "ALTER TABLE targets ADD COLUMN picture TEXT;"),
+    2: "ALTER TABLE targets ADD COLUMN fail_on TEXT;",
 }
 
 
@@ -269,8 +271,8 @@ class Store:
         cur = c.execute(
             "INSERT INTO targets (run_id, position, target, kind, repo_id, name, revision, "
             "declared, relation, status, errors, warnings, infos, suppressed, notes, linted_at, "
-            "origin, anchor, picture) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "origin, anchor, picture, fail_on) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, position, outcome.target, info.kind if info else None,
              info.repo_id if info else None, info.name if info else None,
              info.revision if info else None, outcome.declared, outcome.relation,
@@ -278,7 +280,7 @@ class Store:
              counts["info"], suppressed, json.dumps(list(outcome.notes)), _now(),
              info.origin if info else None, info.anchor if info else None,
              json.dumps(picture.to_json(), ensure_ascii=False, default=str)
-             if picture is not None else None))
+             if picture is not None else None, outcome.fail_on.value if outcome.fail_on else None))
         tid = cur.lastrowid
         c.executemany("INSERT OR IGNORE INTO licenses VALUES (?, ?, ?, ?)",
                       [(tid, r.component, r.license, ",".join(r.evidence)) for r in outcome.licenses])
@@ -338,6 +340,12 @@ class Store:
         for row in cur:
             yield _stored_target(row)
 
+    def target(self, target_id: int) -> StoredTarget:
+        """One recorded target by its id."""
+        row = self.conn.execute(f"SELECT {_TARGET_COLUMNS} FROM targets WHERE id = ?",  # noqa: S608
+                                (target_id,)).fetchone()
+        return _stored_target(row)
+
     def target_history(self, target: str) -> list[StoredTarget]:
         rows = self.conn.execute(f"SELECT {_TARGET_COLUMNS} FROM targets WHERE target = ? "  # noqa: S608
                                  "OR repo_id = ? ORDER BY run_id", (target, _repo_id(target)))
@@ -383,16 +391,19 @@ class Store:
         """A stored target read back as the outcome it was recorded from."""
         card_license = (None if stored.declared == "(no card)" else
                         () if stored.declared == "(none)" else (stored.declared,))
-        origin, anchor, picture = self.conn.execute(
-            "SELECT origin, anchor, picture FROM targets WHERE id = ?", (stored.id,)).fetchone()
+        origin, anchor, picture, fail_on = self.conn.execute(
+            "SELECT origin, anchor, picture, fail_on FROM targets WHERE id = ?",
+            (stored.id,)).fetchone()
+        threshold = Severity(fail_on) if fail_on else None  # NULL: recorded before schema 3
         info = None if stored.kind is None else TargetInfo(
             stored.target, stored.kind, origin or stored.target, stored.revision, stored.name,
             stored.repo_id, anchor, card_license,
-            picture_from_json(json.loads(picture)) if picture else None)
+            picture_from_json(json.loads(picture)) if picture else None,
+            threshold or Severity.ERROR)
         return TargetOutcome(stored.target, info, stored.declared,
                              tuple(self.licenses(stored.id)), stored.relation,
                              tuple(self.bases(stored.id)), tuple(self.findings(stored.id)),
-                             tuple(self.errors(stored.id)), stored.notes)
+                             tuple(self.errors(stored.id)), stored.notes, threshold)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return list(self.conn.execute(sql, params))

@@ -53,8 +53,7 @@ def make_facts(make_repo):
 @pytest.fixture
 def run_lint(registry):
     def run(target, **kwargs):
-        report, _ = lint([str(target)], RunOptions(**kwargs), registry)
-        return report
+        return lint([str(target)], RunOptions(**kwargs), registry)
     return run
 
 

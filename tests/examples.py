@@ -34,7 +34,7 @@ if __name__ == "__main__" and "--write" in sys.argv:
     registry = load_registry(include_plugins=False)
     for example in sorted(p for p in EXAMPLES.iterdir() if p.is_dir()):
         os.chdir(ROOT)
-        report, _ = lint([str(example.relative_to(ROOT))], RunOptions(), registry)
+        report = lint([str(example.relative_to(ROOT))], RunOptions(), registry)
         got = [{k: v for k, v in f.items()} for f in findings_of(report)]
         (example / "expected.json").write_text(json.dumps(got, indent=2) + "\n", encoding="utf-8")
         print(example.name, [(f["code"], f["path"], f["line"]) for f in got])

@@ -51,6 +51,41 @@ def test_fail_on_threshold(make_repo):
     assert invoke("check", str(repo), "--select", "ML101", "--fail-on", "warning").exit_code == 1
 
 
+STRICT = 'select = ["ML101"]\nfail-on = "warning"\n'  # a warning fails this target
+LENIENT = 'select = ["ML101"]\n'  # only errors fail it (the default fail-on)
+
+
+@pytest.mark.parametrize("strict_files,lenient_files,expected", [
+    (ONLY_WARNING, ONLY_WARNING, 1),  # the strict target's warning fails the run
+    (CLEAN, ONLY_WARNING, 0),  # the lenient target's warning does not, whoever comes first
+    (ONLY_WARNING, CLEAN, 1),
+])
+def test_each_finding_meets_its_own_targets_fail_on(make_repo, strict_files, lenient_files, expected):
+    strict = make_repo({**strict_files, ".modellint.toml": STRICT}, "strict")
+    lenient = make_repo({**lenient_files, ".modellint.toml": LENIENT}, "lenient")
+    for order in ((strict, lenient), (lenient, strict)):
+        result = invoke("check", "--format", "concise", *map(str, order))
+        assert result.exit_code == expected, (order, result.output)
+    report = lint([str(strict), str(lenient)], RunOptions())
+    assert [(t.target, t.fail_on) for t in report.targets] == [
+        (str(strict), Severity.WARNING), (str(lenient), Severity.ERROR)]
+    assert [f.target for f in report.failing()] == [str(strict)] * expected
+
+
+def test_the_command_line_fail_on_and_exit_zero_apply_to_every_target(make_repo):
+    strict = make_repo({**ONLY_WARNING, ".modellint.toml": STRICT}, "strict")
+    lenient = make_repo({**ONLY_WARNING, ".modellint.toml": LENIENT}, "lenient")
+    for order in ((strict, lenient), (lenient, strict)):
+        targets = list(map(str, order))
+        assert invoke("check", "--fail-on", "error", *targets).exit_code == 0
+        assert invoke("check", "--fail-on", "warning", *targets).exit_code == 1
+        assert invoke("check", "--exit-zero", *targets).exit_code == 0
+    # Only the lenient target has a warning: --fail-on warning makes it fail the run too.
+    (strict / "README.md").write_text(CLEAN["README.md"])
+    assert invoke("check", str(strict), str(lenient)).exit_code == 0
+    assert invoke("check", "--fail-on", "warning", str(strict), str(lenient)).exit_code == 1
+
+
 def test_select_and_ignore(make_repo):
     repo = make_repo({"README.md": "---\nlicense: other\n---\n"})
     out = invoke("check", str(repo), "--format", "concise").output
@@ -128,7 +163,7 @@ def test_crashing_rule_is_isolated(make_repo, registry):
     crashing = Rule("ML999", "always-crashes", Severity.ERROR, "test", "tests.crashing_rule:boom")
     reg = Registry({**registry.rules, "ML999": crashing}, [])
     repo = make_repo({"README.md": "---\nlicense: other\n---\n"})
-    report, _ = lint([str(repo)], RunOptions(), reg)
+    report = lint([str(repo)], RunOptions(), reg)
     assert [e.code for e in report.errors] == ["ML999"]
     assert "crashed: RuntimeError: deliberate failure" in report.errors[0].message
     assert {f.code for f in report.findings} >= {"ML104", "ML201"}

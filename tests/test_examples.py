@@ -25,7 +25,7 @@ def _key(f: dict) -> tuple:
 def example_report(request, registry, monkeypatch):
     monkeypatch.chdir(ROOT)
     example: Path = request.param
-    report, _ = lint([str(example.relative_to(ROOT))], RunOptions(), registry)
+    report = lint([str(example.relative_to(ROOT))], RunOptions(), registry)
     return example, report
 
 

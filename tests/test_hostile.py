@@ -24,7 +24,7 @@ LICENSE = "SPDX-License-Identifier: MIT\n"
 
 
 def _lint(registry, repo, **kw):
-    report, _ = lint([str(repo)], RunOptions(**kw), registry)
+    report = lint([str(repo)], RunOptions(**kw), registry)
     assert not report.errors, report.errors
     return report
 

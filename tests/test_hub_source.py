@@ -109,7 +109,7 @@ def test_parse_target_rejects(target, fragment):
 # -- success ---------------------------------------------------------------------------------
 
 def test_lint_hub_repo_without_weight_body(hub, demo):
-    report, _ = lint(["hf://org/demo"], RunOptions())
+    report = lint(["hf://org/demo"], RunOptions())
     assert report.errors == []
     [info] = report.targets
     assert (info.kind, info.revision, info.name, info.anchor) == ("hf", demo, "demo", "README.md")
@@ -130,7 +130,7 @@ def test_lint_hub_repo_without_weight_body(hub, demo):
 def test_findings_come_from_hub_files(hub, tmp_path):
     hub.add_repo("org/bare", write_repo(tmp_path / "bare", {
         "README.md": "---\nlicense: mit\n---\n# Bare\n", "model.safetensors": b"x" * 64}))
-    report, _ = lint(["hf://org/bare"], RunOptions(select=("ML201", "ML902")))
+    report = lint(["hf://org/bare"], RunOptions(select=("ML201", "ML902")))
     # The bogus weight header is read (by ranged request) and judged like a local one.
     assert codes(report) == [("ML201", None), ("ML902", "model.safetensors")]
     assert {f.target for f in report.findings} == {"hf://org/bare"}
@@ -165,7 +165,7 @@ def test_token_is_sent_to_the_hub_but_not_to_the_cdn(hub, demo):
 def test_revision_pinning(hub, demo, tmp_path):
     old = hub.add_repo("org/demo", write_repo(tmp_path / "demo-v1", {
         "README.md": MIT_CARD}), revision="v1")
-    report, _ = lint(["hf://org/demo@v1"], RunOptions())
+    report = lint(["hf://org/demo@v1"], RunOptions())
     assert report.targets[0].revision == old != demo
     assert codes(report) == [("ML201", None)]
     assert all(old in p for _, p, _ in repo_requests(hub) if "/resolve/" in p)
@@ -239,7 +239,7 @@ def test_failed_file_is_a_finding_not_a_crash(hub, demo):
     # Listed but gone (as after a force-push between listing and download).
     hub.fail(404, path_prefix=f"/org/demo/resolve/{demo}/LICENSE",
              headers={"X-Error-Code": "EntryNotFound"})
-    report, _ = lint(["hf://org/demo"], RunOptions())
+    report = lint(["hf://org/demo"], RunOptions())
     assert report.errors == []
     [finding] = [f for f in report.active() if f.code == "ML901"]
     assert finding.path == "LICENSE"
@@ -249,9 +249,9 @@ def test_failed_file_is_a_finding_not_a_crash(hub, demo):
 # -- offline and the cache -------------------------------------------------------------------
 
 def test_offline_uses_only_the_cache(hub, demo, monkeypatch):
-    online, _ = lint(["hf://org/demo"], RunOptions())
+    online = lint(["hf://org/demo"], RunOptions())
     hub.reset_counts()
-    offline, _ = lint(["hf://org/demo"], RunOptions(source=SourceOptions(offline=True)))
+    offline = lint(["hf://org/demo"], RunOptions(source=SourceOptions(offline=True)))
     assert hub.requests == []
     assert offline.errors == []
     assert offline.targets[0].revision == demo
@@ -275,7 +275,7 @@ def test_cache_folder_is_linted_directly(hub, demo, tmp_path):
     open_target("hf://org/demo", SourceOptions())
     folder = tmp_path / "hf-cache" / "models--org--demo"
     hub.reset_counts()
-    report, _ = lint([str(folder)], RunOptions())
+    report = lint([str(folder)], RunOptions())
     assert hub.requests == []
     assert report.errors == []
     [info] = report.targets
@@ -295,9 +295,9 @@ def test_a_partly_downloaded_cache_folder_does_not_call_shards_missing(tmp_path)
     write_repo(storage / "snapshots" / commit, files)
     (storage / "refs").mkdir()
     (storage / "refs" / "main").write_text(commit)
-    report, _ = lint([str(storage)], RunOptions(select=("ML902",)))
+    report = lint([str(storage)], RunOptions(select=("ML902",)))
     assert report.errors == [] and codes(report) == []
-    plain, _ = lint([str(write_repo(tmp_path / "plain", files))], RunOptions(select=("ML902",)))
+    plain = lint([str(write_repo(tmp_path / "plain", files))], RunOptions(select=("ML902",)))
     [finding] = plain.active()  # the same files as a folder of their own: the shard is missing
     assert (finding.code, finding.path) == ("ML902", "model.safetensors.index.json")
     assert finding.message == ("index lists 1 shard(s) that are not in the repository: "
@@ -409,7 +409,7 @@ def test_base_model_license_is_read_from_the_hub(hub, tmp_path):
     _card_repo(hub, tmp_path, "acme-labs/base-8b", "license: llama3.1\n", license_file=False)
     _card_repo(hub, tmp_path, "org/ft", "license: apache-2.0\nbase_model: acme-labs/base-8b\n")
     _card_repo(hub, tmp_path, "org/orphan", "license: apache-2.0\nbase_model: acme-labs/gone\n")
-    report, _ = lint(["hf://org/ft", "hf://org/orphan"], RunOptions(select=("ML502", "ML504")))
+    report = lint(["hf://org/ft", "hf://org/orphan"], RunOptions(select=("ML502", "ML504")))
     assert report.errors == []
     by_target = {(f.target, f.code): f for f in report.active()}
     assert set(by_target) == {("hf://org/ft", "ML502"), ("hf://org/orphan", "ML504")}
@@ -426,7 +426,7 @@ def test_an_ancestor_whose_license_is_unknown_is_reported_with_its_child(hub, tm
     _card_repo(hub, tmp_path, "acme-labs/mid-8b", "license: apache-2.0\nbase_model: acme-labs/gone-root\n",
                license_file=False)
     _card_repo(hub, tmp_path, "org/leaf", "license: apache-2.0\nbase_model: acme-labs/mid-8b\n")
-    report, _ = lint(["hf://org/leaf"], RunOptions(select=("ML504",)))
+    report = lint(["hf://org/leaf"], RunOptions(select=("ML504",)))
     assert report.errors == []
     [finding] = report.active()
     assert (finding.code, finding.path, finding.line) == ("ML504", "README.md", 3)
@@ -442,7 +442,7 @@ def test_the_license_holders_own_hub_repository_owes_itself_no_notice(hub, tmp_p
     _card_repo(hub, tmp_path, "meta-llama/Llama-3.1-8B", "license: llama3.1\n", license_file=False)
     for repo_id in ("meta-llama/Llama-3.1-8B-Instruct", "acme/Llama-3.1-8B-Instruct"):
         _card_repo(hub, tmp_path, repo_id, front, license_file=False)
-    report, _ = lint(["hf://meta-llama/Llama-3.1-8B-Instruct", "hf://acme/Llama-3.1-8B-Instruct"],
+    report = lint(["hf://meta-llama/Llama-3.1-8B-Instruct", "hf://acme/Llama-3.1-8B-Instruct"],
                      RunOptions(select=("ML401", "ML402")))
     assert report.errors == []
     assert sorted((f.target, f.code) for f in report.active()) == [

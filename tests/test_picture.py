@@ -239,7 +239,7 @@ def test_one_read_per_license_file_and_one_parse_per_card_value(monkeypatch, reg
 
     monkeypatch.setattr(LocalSnapshot, "read_bytes", read_bytes)
     monkeypatch.setattr(licensing, "parse_value", parse_value)
-    report, _ = lint([str(repo)], RunOptions(), registry)
+    report = lint([str(repo)], RunOptions(), registry)
     assert not report.errors
     assert {p: n for p, n in reads.items() if p != "model.safetensors"} == {
         "README.md": 1, "LICENSE": 1, "LICENSE-CODE": 1, "NOTICE": 1, "USE_POLICY.md": 1}

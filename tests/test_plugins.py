@@ -65,7 +65,7 @@ def test_plugin_rules_run_and_broken_plugin_is_named(tmp_path, monkeypatch, make
     assert any("ML prefix is reserved" in m for m in messages)
 
     repo = make_repo({"README.md": "---\nlicense: mit\n---\n", "LICENSE": "x"})
-    report, _ = lint([str(repo)], RunOptions(select=("ACME",)), registry)
+    report = lint([str(repo)], RunOptions(select=("ACME",)), registry)
     assert [(f.code, f.name, f.path, f.severity.value) for f in report.findings] == [
         ("ACME101", "card-lacks-owner", "README.md", "warning")]
 
@@ -109,9 +109,9 @@ def test_a_plugin_review_rule_judges_the_other_rules_suppressed_findings(tmp_pat
     assert registry.errors == [] and registry.rules["ACME901"].stage == "review"
     card = "---\nlicense: mit\n---\n# M\n<!-- modellint: ignore[ML201] reason=\"{}\" -->\n"
     repo = make_repo({"README.md": card.format("later")})
-    report, _ = lint([str(repo)], RunOptions(select=("ML201", "ACME")), registry)
+    report = lint([str(repo)], RunOptions(select=("ML201", "ACME")), registry)
     assert [(f.code, f.suppressed_by, f.message) for f in report.findings] == [
         ("ACME901", None, "ML201 suppressed without a ticket"), ("ML201", "card", report.findings[1].message)]
     (repo / "README.md").write_text(card.format("see #12"))
-    report, _ = lint([str(repo)], RunOptions(select=("ML201", "ACME")), registry)
+    report = lint([str(repo)], RunOptions(select=("ML201", "ACME")), registry)
     assert [(f.code, f.suppressed_by) for f in report.findings] == [("ML201", "card")]

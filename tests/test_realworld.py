@@ -30,6 +30,6 @@ def test_every_real_hub_card_lints_cleanly(registry):
 def test_every_real_repository_lints_without_errors(registry):
     repos = sorted(p for p in shared_path("realworld").iterdir() if p.is_dir())
     assert repos, "the realworld folder holds no repository: nothing would be linted"
-    report, _ = lint([str(p) for p in repos], RunOptions(), registry)
+    report = lint([str(p) for p in repos], RunOptions(), registry)
     assert report.errors == []
     assert len(report.targets) == len(repos)

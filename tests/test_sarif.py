@@ -18,7 +18,7 @@ def sarif(make_repo, registry):
     repo = make_repo({"README.md": "---\nlicense: other\nlicense_link: NOPE\n"
                                    "datasets: [acme/corpus]\n---\n",
                       "NOTICE": b"caf\xe9"})
-    report, _ = lint([str(repo)], RunOptions(), registry)
+    report = lint([str(repo)], RunOptions(), registry)
     buf = io.StringIO()
     render(report, registry.rules, buf)
     return json.loads(buf.getvalue()), registry
@@ -53,7 +53,7 @@ def test_structure(sarif):
 
 def test_repository_level_finding_without_a_card_is_anchored_to_the_license(make_repo, registry):
     repo = make_repo({"LICENSE": "MIT License\n"})
-    report, _ = lint([str(repo)], RunOptions(select=("ML101",)), registry)
+    report = lint([str(repo)], RunOptions(select=("ML101",)), registry)
     buf = io.StringIO()
     render(report, registry.rules, buf)
     [result] = json.loads(buf.getvalue())["runs"][0]["results"]
@@ -67,7 +67,7 @@ def test_fingerprints_are_stable_across_line_moves(make_repo, registry):
 
     def fp(card):
         (repo / "README.md").write_text(card)
-        report, _ = lint([str(repo)], RunOptions(select=("ML104",)), registry)
+        report = lint([str(repo)], RunOptions(select=("ML104",)), registry)
         buf = io.StringIO()
         render(report, registry.rules, buf)
         result = json.loads(buf.getvalue())["runs"][0]["results"][0]

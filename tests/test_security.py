@@ -33,7 +33,7 @@ def test_pickles_are_never_unpickled(make_repo, registry, tmp_path):
     repo = make_repo({"README.md": CARD, "LICENSE": "SPDX-License-Identifier: MIT\n",
                       "model.pkl": payload, "pytorch_model.bin": archive.getvalue(),
                       "model.joblib": payload})
-    report, _ = lint([str(repo)], RunOptions(), registry)
+    report = lint([str(repo)], RunOptions(), registry)
     assert not report.errors
     assert not marker.exists()
     proc = run_cli("facts", str(repo))

@@ -234,12 +234,50 @@ def test_a_version_1_store_is_migrated(two_models, tmp_path):
     from modellint.store import SCHEMA
 
     path = tmp_path / "v1.sqlite"
-    v1 = re.sub(r"\n    (origin|anchor|picture) TEXT,[^\n]*", "", SCHEMA)
+    v1 = re.sub(r"\n    (origin|anchor|picture|fail_on) TEXT,[^\n]*", "", SCHEMA)
     with sqlite3.connect(path) as conn:
         conn.executescript(v1)
         conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
     assert "picture" not in [r[1] for r in rows(path, "PRAGMA table_info(targets)")]
     assert invoke("check", str(two_models[0]), "--store", str(path)).exit_code == 1
-    assert rows(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+    assert rows(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
     (picture,) = rows(path, "SELECT picture FROM targets")[0]
     assert json.loads(picture)["components"]["weights"]["licenses"] == ["apache-2.0"]
+
+
+ONLY_A_WARNING = {"LICENSE": "SPDX-License-Identifier: MIT\n"}  # ML101 (no card), a warning
+CLEAN_CARD = {"README.md": card("mit"), "LICENSE": "SPDX-License-Identifier: MIT\n"}
+
+
+@pytest.mark.parametrize("strict_files,lenient_files,expected", [
+    (ONLY_A_WARNING, ONLY_A_WARNING, 1), (CLEAN_CARD, ONLY_A_WARNING, 0)])
+@pytest.mark.parametrize("fmt", ["summary", "html"])
+def test_exit_code_follows_each_targets_fail_on_through_the_store_and_resume(
+        make_repo, tmp_path, strict_files, lenient_files, expected, fmt):
+    strict = make_repo({**strict_files, ".modellint.toml": 'select = ["ML101"]\nfail-on = "warning"\n'},
+                       "strict")
+    lenient = make_repo({**lenient_files, ".modellint.toml": 'select = ["ML101"]\n'}, "lenient")
+    store = str(tmp_path / "audit.sqlite")
+    for order in ((lenient, strict), (strict, lenient)):
+        targets = [str(t) for t in order]
+        assert invoke("check", *targets, "--format", fmt).exit_code == expected
+        assert invoke("check", *targets, "--format", fmt, "--store", store).exit_code == expected
+        # Everything is done: --resume judges the targets as the store recorded them.
+        assert invoke("check", *targets, "--format", fmt, "--store", store,
+                      "--resume").exit_code == expected
+    assert sorted(rows(store, "SELECT DISTINCT target, fail_on FROM targets")) == [
+        (str(lenient), "error"), (str(strict), "warning")]
+
+
+def test_a_version_2_store_gains_each_targets_fail_on(two_models, tmp_path):
+    a, b = two_models
+    old = tmp_path / "v2.sqlite"
+    assert invoke("check", str(a), "--store", str(old)).exit_code == 1
+    with sqlite3.connect(old) as conn:  # as version 2 wrote it: no fail_on column
+        conn.execute("ALTER TABLE targets DROP COLUMN fail_on")
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    history = invoke("audit", "history", str(a), "--store", str(old), "--format", "json")
+    assert history.exit_code == 0, history.output
+    assert rows(old, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+    assert invoke("check", str(a), "--store", str(old)).exit_code == 1
+    assert rows(old, "SELECT run_id, fail_on FROM targets ORDER BY run_id") == [(1, None), (2, "error")]

@@ -25,7 +25,7 @@ def test_rows_follow_the_requested_order_with_failed_targets_in_place(make_repo,
     make_repo({"README.md": "# no front matter\n"}, "bare")
     make_repo({"LICENSE": "MIT"}, "cardless")
     targets = ["mit", "missing", "named", "listed", "bare", "cardless"]
-    report, _ = lint(targets, RunOptions(select=("ML201",)), load_registry(include_plugins=False))
+    report = lint(targets, RunOptions(select=("ML201",)), load_registry(include_plugins=False))
     assert report.requested == targets
     rows = [line.split("  ") for line in _summary(report)]
     cells = [[cell.strip() for cell in row if cell.strip()] for row in rows]
@@ -47,6 +47,6 @@ def test_long_cells_are_cut(make_repo, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     make_repo({"README.md": "---\nlicense: other\nlicense_name: " + "x" * 40 + "\n---\n"},
                      "m" * 70)
-    report, _ = lint(["m" * 70], RunOptions(select=("ML201",)), load_registry(include_plugins=False))
+    report = lint(["m" * 70], RunOptions(select=("ML201",)), load_registry(include_plugins=False))
     row = _summary(report)[1]
     assert row == "m" * 59 + "…  other (" + "x" * 22 + "…      1        0     0"
