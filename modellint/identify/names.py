@@ -7,10 +7,11 @@ card section points to, without holding its text. Names are matched as whole tok
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any
 
-from modellint.identify.tokens import normalise_phrase, token_at
+from modellint.identify.tokens import normalise_phrase
 
 # Common ways of naming software licenses in prose, beyond the names fingerprints carry.
 _PROSE_NAMES = {
@@ -131,15 +132,21 @@ def _add_name(pairs: dict[str, str], name: str, lid: str) -> None:
 def find_mentions(joined: str) -> list[tuple[str, int, int]]:
     """(license id, first token, last token) for each license name in a joined token string."""
     found: list[tuple[str, int, int]] = []
-    used: list[tuple[int, int]] = []  # character ranges in ``joined`` already claimed
+    # Characters already claimed by a longer name, and the offsets of the spaces between tokens:
+    # a text that repeats a name thousands of times costs each occurrence its own length, not a
+    # scan of every earlier occurrence and of the text before it.
+    claimed = bytearray(len(joined))
+    spaces: list[int] | None = None
     for norm, lid in name_table():
         needle = f" {norm} "
         at = joined.find(needle)
         while at >= 0:
             end = at + len(needle)
-            if not any(a < end and at < b for a, b in used):
-                used.append((at, end))
-                first = token_at(joined, at)
+            if claimed.find(1, at, end) < 0:
+                claimed[at:end] = b"\x01" * (end - at)
+                if spaces is None:
+                    spaces = [i for i, c in enumerate(joined) if c == " "]
+                first = bisect_right(spaces, at) - 1  # the token after the space at ``at``
                 found.append((lid, first, first + len(norm.split()) - 1))
             at = joined.find(needle, end - 1)
     return found
