@@ -45,18 +45,32 @@ _INDEX = re.compile(r"\.(safetensors|bin|pt|pth|ckpt|msgpack|h5)\.index\.json$",
 # Pickle-based formats: never unpickled, they carry no license metadata.
 PICKLE_FORMATS = frozenset({"pytorch", "pickle", "joblib"})
 
-_LICENSE_NAME = re.compile(
-    r"""^(
-        (un)?licen[cs]e(s)?([-_.\s].*)?        # LICENSE, LICENCE, LICENSE.md, LICENSE-MODEL, LICENSES.txt
-      | copying([-_.].*)?                       # COPYING, COPYING.LESSER
-      | .+[-_.\s]licen[cs]e([-_.\s].*)?         # MODEL-LICENSE, llama3_license.txt, apache.license
-      | .*licen[cs]e[-_\s]?agreement.*          # "LICENSE AGREEMENT.txt"
-      | model[-_]?licen[cs]e.*
-      | (.+[-_.\s])?terms[-_.\s]?of[-_.\s]?(use|service)([-_.\s].*)?  # GEMMA_TERMS_OF_USE.txt
-      | (.+[-_.\s])?eula([-_.\s].*)?             # EULA.txt, MODEL_EULA.md
-    )$""",
+# License file names. A name is matched as a whole by `.+[-_.\s]license(...)?$`-style patterns
+# only at a quadratic cost (`.+` backtracks to every "license" in a long name), so the forms
+# are split into a prefix match and a fixed-length search:
+_LICENSE_START = re.compile(
+    r"""(un)?licen[cs]es?(?:[-_.\s]|$)    # LICENSE, LICENCE, LICENSE.md, LICENSE-MODEL, LICENSES.txt
+      | copying(?:[-_.]|$)                # COPYING, COPYING.LESSER
+      | model[-_]?licen[cs]e              # MODEL_LICENSE, ModelLicense.txt
+      | terms[-_.\s]?of[-_.\s]?(?:use|service)(?:[-_.\s]|$)   # TERMS_OF_USE.md
+      | eula(?:[-_.\s]|$)                 # EULA.txt
+    """,
     re.I | re.X | re.A,
 )
+_LICENSE_INSIDE = re.compile(
+    r""".[-_.\s]licen[cs]e(?:[-_.\s]|$)   # MODEL-LICENSE, llama3_license.txt, apache.license
+      | licen[cs]e[-_\s]?agreement        # "LICENSE AGREEMENT.txt"
+      | .[-_.\s]terms[-_.\s]?of[-_.\s]?(?:use|service)(?:[-_.\s]|$)  # GEMMA_TERMS_OF_USE.txt
+      | .[-_.\s]eula(?:[-_.\s]|$)        # MODEL_EULA.md
+    """,
+    re.I | re.X | re.A,
+)
+
+
+def _license_name(name: str) -> bool:
+    return "\n" not in name and bool(_LICENSE_START.match(name) or _LICENSE_INSIDE.search(name))
+
+
 _NOTICE_NAME = re.compile(r"^(notice|notices|attribution|third[-_]party[-_]notices?)([-_.].*)?$", re.I | re.A)
 _POLICY_NAME = re.compile(
     r"(use[-_\s]?policy|acceptable[-_\s]?use|prohibited[-_\s]?use|responsible[-_\s]?use|\baup\b)",
@@ -127,7 +141,7 @@ def classify(path: str) -> Classified:
     suffix = lower[lower.rfind(".") :] if "." in lower else ""
     textual = suffix not in _NOT_TEXT_SUFFIXES
     in_licenses_dir = len(parts) > 1 and parts[-2].lower() in ("licenses", "licences")
-    if in_licenses_dir or (textual and _LICENSE_NAME.match(name)):
+    if in_licenses_dir or (textual and _license_name(name)):
         if _POLICY_NAME.search(name):
             return Classified(POLICY)
         return Classified(LICENSE, scope=license_scope(path))

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import stat
 import tracemalloc
+from contextlib import contextmanager
 
 import pytest
 
@@ -195,3 +197,50 @@ def test_a_tree_past_the_file_limit_is_cut_and_says_so(make_repo, monkeypatch):
     assert index.note == "shards not checked: the listing stopped at 4 files"
     monkeypatch.setattr(local, "MAX_FILES", 7)  # exactly as many files as the tree holds
     assert open_local(str(repo)).listing_gap is None
+
+
+@contextmanager
+def within(seconds: float):
+    """Fail (rather than hang) when the block runs longer than ``seconds``: the regex engine and
+    Python loops both notice the alarm."""
+    def alarm(signum, frame):
+        raise TimeoutError(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+MIB = 1024 * 1024
+# Text shapes that made a pattern backtrack (or a search rescan) quadratically or worse; each
+# took from seconds to hours before. Sizes stay under the 1 MiB read limits.
+BACKTRACKING = {
+    "heading-of-spaces": {"README.md": CARD + "# a" + " " * 20_000 + "b\n", "LICENSE": LICENSE},
+    "spdx-tag-of-spaces": {"README.md": CARD, "LICENSE": "SPDX-License-Identifier:" + " " * 200_000
+                           + "MIT *\n" + LICENSE},
+    "notice-repeating-a-name": {"README.md": CARD, "LICENSE": LICENSE,
+                                "NOTICE": "MIT License. " * (MIB // 13)},
+    "card-of-comment-openers": {"README.md": CARD + "<!--" * ((MIB - len(CARD)) // 4),
+                                "LICENSE": LICENSE},
+    "heading-of-brackets": {"README.md": CARD + "# " + "[" * (MIB // 2) + "\n", "LICENSE": LICENSE},
+    "heading-of-tag-openers": {"README.md": CARD + "# " + "<" * (MIB // 2) + "\n", "LICENSE": LICENSE},
+}
+
+
+@pytest.mark.parametrize("case", sorted(BACKTRACKING))
+def test_backtracking_shapes_are_linted_in_bounded_time(make_repo, case):
+    repo = make_repo(BACKTRACKING[case])
+    with within(5):
+        facts = extract(open_local(str(repo)))
+    assert facts.card is not None and facts.card.metadata == {"license": "mit"}
+    assert [lf.licenses[0].id for lf in facts.license_files if lf.path == "LICENSE"] == ["mit"]
+    if case == "heading-of-spaces":
+        assert facts.card.sections[-1].title == "a" + " " * 20_000 + "b"
+    if case == "card-of-comment-openers":
+        assert facts.card.comments == ()
+    if case == "heading-of-brackets":
+        assert facts.card.sections[-1].title == "[" * (MIB // 2)
