@@ -12,7 +12,7 @@ MAX_YAML_NODES = 200_000
 MAX_YAML_DEPTH = 200
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")  # the closing #s are cut by _atx_title
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t](.*))?$")  # the closing #s are cut by _atx_title
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w.-]*)\s*:")
 # Bounded spans keep these linear on hostile headings (a line of 20,000 `[`).
 _LINK = re.compile(r"!?\[([^\]\[]{0,300})\]\([^()\s]{0,500}\)")

@@ -41,7 +41,8 @@ _LICENSE_LINE = re.compile(
 _TO_BASE = re.compile(
     r"\b(?:base\s+model|original\s+(?:model|license|licen[cs]e\s+terms|terms)|same\s+(?:license|terms)"
     r"|upstream|parent\s+model)\b", re.I | re.A)
-_JOIN = re.compile(r"^\s*(?:,|and|&|/|as\s+well\s+as|plus)\s*(?:the|its|our|all)?\s*$", re.I | re.A)
+# The determiner's spaces belong to it: `\s*(?:the|...)?\s*` splits a run of spaces n ways.
+_JOIN = re.compile(r"^\s*(?:,|and|&|/|as\s+well\s+as|plus)(?:\s*(?:the|its|our|all))?\s*$", re.I | re.A)
 # Only run on a statement's object (OBJECT_WINDOW characters), so unbounded classes stay linear.
 _LINK_TARGET = re.compile(r"\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _URL = re.compile(r"https?://[^\s()<>\]\"']+")
