@@ -228,11 +228,12 @@ def _alarm(signum, frame):  # type: ignore[no-untyped-def]
 
 
 def _cost(compiled: re.Pattern[str], text: str) -> float:
-    """Seconds to run the pattern over ``text``; a run is cut off after CUTOFF seconds (the
-    regex engine checks for signals while it backtracks)."""
-    start = time.perf_counter()
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, CUTOFF)
+    """CPU seconds (of this process: other work on the machine does not count) to run the
+    pattern over ``text``; a run is cut off after CUTOFF seconds (the regex engine checks for
+    signals while it backtracks)."""
+    start = time.process_time()
+    previous = signal.signal(signal.SIGVTALRM, _alarm)
+    signal.setitimer(signal.ITIMER_VIRTUAL, CUTOFF)
     try:
         for _ in compiled.finditer(text):
             pass
@@ -240,9 +241,9 @@ def _cost(compiled: re.Pattern[str], text: str) -> float:
     except _TooSlow:
         return float("inf")
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    return time.perf_counter() - start
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
+    return time.process_time() - start
 
 
 def _super_linear(pattern: str, flags: int) -> str | None:

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from modellint.identify.fingerprint import Entry, FingerprintMatch
 
 _SPDX_TAG = re.compile(r"SPDX-License-Identifier:[ \t]{0,64}([^\n\r*]{1,400})", re.M)
-_TAG_END = re.compile(r"[ \t]{0,64}(?:-->|\*/)?[ \t]{0,64}$")
 
 # Texts past this many characters are matched on their start only (license files are far smaller).
 MAX_IDENTIFY_CHARS = 512 * 1024
@@ -250,9 +249,13 @@ def _by_phrases(joined: str, tokens) -> IdentifiedLicense | None:  # type: ignor
 def _spdx_tags(text: str) -> tuple[IdentifiedLicense, ...]:
     out = []
     for m in _SPDX_TAG.finditer(text):
-        raw = m.group(1)
-        tail = _TAG_END.search(raw)
-        value = raw[:tail.start()] if tail else raw
+        # The closing `-->` or `*/` and the spaces around it are cut in code: searched for with
+        # a pattern, a run of tabs before the end costs every start position the whole run.
+        value = m.group(1).rstrip(" \t")
+        for closer in ("-->", "*/"):
+            if value.endswith(closer):
+                value = value[: -len(closer)].rstrip(" \t")
+                break
         lead = len(value) - len(value.lstrip(" \t\"'`("))
         value = value.strip(" \t\"'`()")
         if not value:
