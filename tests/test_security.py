@@ -72,3 +72,59 @@ def test_run_options_never_show_the_token():
     assert "hf_secret_value" not in repr(options)
     assert "token='***'" in repr(options.source)
     assert options.source.token == "hf_secret_value"  # still there for the Hub client
+
+
+# Every hook git knows; each writes its name to the marker file if it ever runs.
+_HOOKS = ("applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit",
+          "prepare-commit-msg", "commit-msg", "post-commit", "pre-rebase", "post-checkout",
+          "post-merge", "pre-push", "pre-receive", "update", "proc-receive", "post-receive",
+          "post-update", "reference-transaction", "push-to-checkout", "pre-auto-gc",
+          "post-rewrite", "sendemail-validate", "fsmonitor-watchman", "p4-changelist",
+          "p4-prepare-changelist", "p4-post-changelist", "p4-pre-submit", "post-index-change")
+# Configuration that makes git run a command: fixed keys, and drivers that .gitattributes name.
+_COMMAND_KEYS = ("core.fsmonitor", "core.sshCommand", "core.askPass", "core.editor", "core.pager",
+                 "core.gitProxy", "core.alternateRefsCommand", "diff.external", "sequence.editor",
+                 "pager.diff", "pager.cat-file", "pager.merge-base", "gpg.program",
+                 "gpg.ssh.program", "gpg.x509.program", "gpg.ssh.defaultKeyCommand",
+                 "credential.helper", "uploadpack.packObjectsHook", "diff.evil.command",
+                 "diff.evil.textconv", "filter.evil.clean", "filter.evil.smudge",
+                 "filter.evil.process", "merge.evil.driver", "interactive.diffFilter",
+                 "remote.origin.uploadpack", "remote.origin.receivepack")
+
+
+def test_git_never_runs_a_command_the_target_configures(git_repo, tmp_path):
+    """A cloned repository's .git/config and hooks are the repository author's: no git call
+    modellint makes may run what they name (`check --staged` ran core.fsmonitor)."""
+    from tests.weight_writers import safetensors_bytes
+
+    marker = tmp_path / "ran"
+    script = tmp_path / "evil.sh"
+    script.write_text(f"#!/bin/sh\necho \"$0 $*\" >> {marker}\ncat\n")
+    script.chmod(0o755)
+    big = safetensors_bytes({"license": "mit"}, {"w": ("F32", [2 * 1024 * 1024], 8 * 1024 * 1024)})
+    base = git_repo.commit({"README.md": CARD, "LICENSE": "SPDX-License-Identifier: MIT\n",
+                            ".gitattributes": "* diff=evil filter=evil merge=evil\n"})
+    git_repo.commit({"model.safetensors": big, "NOTICE": "n\n"})
+    git_repo.stage({"README.md": CARD + "\nmore\n", "model.safetensors": big + b"x"})
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    for name in _HOOKS:
+        for folder in (hooks, git_repo.root / ".git" / "hooks"):
+            (folder / name).write_text(f"#!/bin/sh\necho {name} >> {marker}\n")
+            (folder / name).chmod(0o755)
+    for key in _COMMAND_KEYS:
+        git_repo.git("config", key, str(script))
+    git_repo.git("config", "core.hooksPath", str(hooks))
+    git_repo.git("config", "log.showSignature", "true")
+    git_repo.git("config", "submodule.recurse", "true")
+    (git_repo.root / ".git" / "info").mkdir(exist_ok=True)
+    (git_repo.root / ".git" / "info" / "attributes").write_text("* diff=evil filter=evil\n")
+    git_repo.write({"README.md": "dirty working tree\n"})  # the index differs from the tree
+    for args in (["--staged"], ["--rev", "HEAD"], ["--since", base], ["--staged", "--since", base],
+                 ["--rev", base, "--since", base]):
+        proc = run_cli("check", str(git_repo.root), "--format", "json", *args,
+                       env={**os.environ, "HOME": str(tmp_path)})
+        assert proc.returncode in (0, 1), (args, proc.stderr)
+        assert not marker.exists(), (args, marker.read_text())
+    proc = run_cli("facts", str(git_repo.root), "--staged", env={**os.environ, "HOME": str(tmp_path)})
+    assert proc.returncode == 0 and not marker.exists()

@@ -40,6 +40,34 @@ PREFIX_MAX = 64 * 1024 * 1024
 SKIP_MAX = 512 * 1024 * 1024
 _CHUNK = 1024 * 1024
 
+# A scanned repository's .git/config and hooks are its author's, not the user's (a clone, an
+# unpacked archive): every git call modellint makes on it turns off each setting that makes git
+# run a program. `git diff --cached` runs core.fsmonitor; hooks run where the index is written;
+# signatures run gpg; transports run ssh, askpass and credential helpers (and protocol.allow=never
+# stops any transport at all). Drivers that .gitattributes name (diff.<driver>.command and
+# textconv, filter.<driver>.clean/smudge/process, merge.<driver>.driver) are out of reach of the
+# commands used: `diff --name-only --no-ext-diff --no-textconv`, `cat-file` without --filters or
+# --textconv, `merge-base`. tests/test_security.py sets all of them to a marker script.
+SAFE_CONFIG = (
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",  # a device: no hook can exist under it
+    "core.sshCommand=",
+    "core.askPass=",
+    "core.alternateRefsCommand=",
+    "credential.helper=",  # an empty value clears the list of helpers
+    "protocol.allow=never",
+    "diff.external=",
+    "gpg.program=",
+    "gpg.ssh.program=",
+    "gpg.x509.program=",
+    "gpg.ssh.defaultKeyCommand=",
+    "log.showSignature=false",
+    "submodule.recurse=false",
+    "gc.auto=0",
+    "maintenance.auto=false",
+)
+_DIFF_SAFE = ("--no-ext-diff", "--no-textconv", "--ignore-submodules=all")
+
 
 class GitSnapshot(Snapshot):
     """Files are blobs named by sha; reads go through git, bounded in time and memory."""
@@ -134,6 +162,8 @@ def _open_repo(git: Any, target: str) -> tuple[Any, str]:
         repo = git.Repo(path, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise SourceError("not inside a git repository") from None
+    # On the repository's command wrapper, which its object database and every call share.
+    repo.git.set_persistent_git_options(no_pager=True, c=list(SAFE_CONFIG))
     top = repo.working_tree_dir
     if top is None:  # a bare repository: the target is the whole repository
         return repo, ""
@@ -230,7 +260,7 @@ def _blob_head(repo: Any, binsha: bytes, n: int) -> bytes:
 
 def _diff_names(repo: Any, args: list[str], prefix: str) -> tuple[str, ...]:
     pathspec = ["--", prefix] if prefix else []
-    out = repo.git.diff("--name-only", "-z", "--no-renames", *args, *pathspec)
+    out = repo.git.diff("--name-only", "-z", "--no-renames", *_DIFF_SAFE, *args, *pathspec)
     names = (_strip(p, prefix) for p in out.split("\0") if p)
     return tuple(sorted({n for n in names if n}))
 
