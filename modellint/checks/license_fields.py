@@ -92,7 +92,7 @@ def _members(family: Any, kb: Any) -> list[str]:
 
 def _newest_first(hub_id: str) -> tuple[float, str]:
     """Latest versions first (`cc-by-4.0` before `cc-by-2.0`): those are the ones to pick."""
-    m = re.search(r"(\d+(?:\.\d+)?)$", hub_id)
+    m = re.search(r"(?<![\d.])(\d+(?:\.\d+)?)$", hub_id)  # starts a digit run: linear
     return (-float(m.group(1)) if m else 0.0, hub_id)
 
 
