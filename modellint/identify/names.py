@@ -113,7 +113,9 @@ def name_table() -> tuple[tuple[str, str], ...]:
         for lic in kb.all():
             _add_name(pairs, lic.name, lic.id)
         for lic in kb.all():  # after every record's own name: an alias never takes a name
-            for alias in lic.aliases:
+            # Aliases written as prose ("qwen research license agreement"), not as ids
+            # ("cc-by-nc-4.0"): an id in prose is a value, not a name.
+            for alias in (a for a in lic.aliases if " " in a.strip()):
                 words = normalise_phrase(alias).split()
                 if words[:1] == ["the"]:
                     words = words[1:]  # "the MIT license": the name is what follows
