@@ -489,6 +489,53 @@ def license_command(license_ids: tuple[str, ...], compare: bool, fmt: str) -> No
     click.echo(describe(found[0]))
 
 
+@main.command(name="identify")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def identify_command(files: tuple[str, ...], fmt: str) -> None:
+    """Say which license each FILE holds, how sure, by which method, and what differs from the
+    license's canonical text ("-" reads standard input)."""
+    from modellint.classify import classify
+    from modellint.facts.text import MAX_TEXT_BYTES, decode
+    from modellint.identify import identify_file
+    from modellint.identify.explain import describe, license_json
+
+    results: list[dict[str, Any]] = []
+    failed = False
+    for path in files:
+        try:
+            if path == "-":
+                data = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
+            else:
+                with open(path, "rb") as fh:
+                    data = fh.read(MAX_TEXT_BYTES + 1)
+        except OSError as exc:
+            fail(f"{_printable(path)}: {exc.strerror or exc}")
+            failed = True
+            continue
+        text, problem = decode(data[:MAX_TEXT_BYTES], len(data) > MAX_TEXT_BYTES)
+        name = "stdin" if path == "-" else path.replace(os.sep, "/")
+        role = classify(name.rsplit("/", 1)[-1]).role
+        found = identify_file(name, text, role if role in ("notice", "policy", "changelog") else "license")
+        if fmt == "json":
+            entry: dict[str, Any] = {"path": path, "licenses": [license_json(text, f) for f in found]}
+            if problem:
+                entry["problem"] = problem
+            results.append(entry)
+        else:
+            for line in describe(_printable(path), text, found):
+                click.echo(_printable(line))
+            if problem:
+                click.echo(f"  note: {problem}")
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(results, indent=2, ensure_ascii=False))
+    if failed:
+        sys.exit(EXIT_ERROR)
+
+
 def _report_registry_errors(errors: Sequence[Any]) -> None:
     for err in errors:
         fail(err.message)

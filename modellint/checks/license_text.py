@@ -8,9 +8,8 @@ from typing import Any
 from modellint.facts import Facts
 from modellint.identify import IdentifiedLicense
 from modellint.identify.compare import Change
+from modellint.identify.explain import change_data, quote
 from modellint.model import Location, Violation
-
-PASSAGE_CHARS = 160  # a passage quoted in a message is cut to this many characters
 
 
 def _line_of(text: str, offset: int) -> int:
@@ -107,15 +106,6 @@ def _ids(ids: list[str]) -> str:
     return " or ".join(f"`{i}`" for i in ids)
 
 
-def quote(text: str, c: Change) -> str:
-    """A file's passage for a message: one line, printable, cut to PASSAGE_CHARS."""
-    passage = " ".join(text[c.start:c.end].split())
-    passage = "".join(ch if ch.isprintable() else "?" for ch in passage)
-    if len(passage) > PASSAGE_CHARS:
-        passage = passage[:PASSAGE_CHARS - 1].rstrip() + "…"
-    return f'"{passage}"'
-
-
 def _data(text: str, lic: IdentifiedLicense) -> dict[str, Any]:
     data: dict[str, Any] = {"license": lic.id, "similarity": lic.confidence}
     if lic.candidates:
@@ -124,19 +114,3 @@ def _data(text: str, lic: IdentifiedLicense) -> dict[str, Any]:
         data["restrictions"] = list(lic.restrictions)
     data["changes"] = [change_data(text, c) for c in lic.changes]
     return data
-
-
-def change_data(text: str, c: Change) -> dict[str, Any]:
-    """A change as reports carry it: kind, lines, the file's passage, what it removed."""
-    out: dict[str, Any] = {"kind": c.kind, "line": _line_of(text, c.start),
-                           "end_line": _line_of(text, c.end), "words": c.words,
-                           "removed_words": c.removed_words}
-    if c.kind != "removed":
-        out["passage"] = quote(text, c)[1:-1]
-    if c.sections:
-        out["sections"] = list(c.sections)
-    if c.restrictions:
-        out["restrictions"] = list(c.restrictions)
-    if c.renames:
-        out["renames"] = True
-    return out
