@@ -113,3 +113,16 @@ def test_a_template_under_an_unknown_name_is_never_the_known_license():
     assert "chatglm-6b-license" in found.candidates
     assert found.changes and all(c.renames for c in found.changes)
     assert {text[c.start:c.end] for c in found.changes} == {"NovaLM-9B"}
+
+
+def test_a_template_under_another_name_with_a_clause_of_its_own_is_not_sure_either():
+    """ChatGLM-6B's template renamed, with a non-commercial clause added (as CharacterGLM-6B's
+    license is built): a sibling, so below the rules' threshold whatever else it changed."""
+    text = realworld("THUDM__ChatGLM-6B", "MODEL_LICENSE").replace("ChatGLM-6B", "NovaLM-9B")
+    text = text.replace("royalty-free copyright license to use the Software.",
+                        "royalty-free copyright license to use the Software solely for your "
+                        "non-commercial research purposes.")
+    found = one(text)
+    assert (found.id, found.modified) == ("chatglm-6b-license", True)
+    assert found.confidence < 0.5
+    assert any(c.renames for c in found.changes) and not all(c.renames for c in found.changes)

@@ -56,9 +56,10 @@ def _message(text: str, lic: IdentifiedLicense, key: Change | None) -> str:
     if key is None:
         return (f"the text resembles `{lic.id}` but differs from it (similarity "
                 f"{lic.confidence:.2f}){hedge}: the terms may not be the ones the name suggests")
-    if all(c.renames for c in lic.changes):
+    if any(c.renames for c in lic.changes):
+        renamed = next((c for c in lic.changes if c.renames and c.kind != "removed"), key)
         return (f"the text follows the template of `{lic.id}` under another name "
-                f"({quote(text, key)} at line {_line_of(text, key.start)}): it is probably a "
+                f"({quote(text, renamed)} at line {_line_of(text, renamed.start)}): it is probably a "
                 f"different license built from the same template{hedge}; read it before "
                 f"relying on `{lic.id}`'s terms")
     where = f"line {_line_of(text, key.start)}"

@@ -168,7 +168,7 @@ def _decide(m: "FingerprintMatch", view: "FileView", lo: int, hi: int) -> Identi
         return IdentifiedLicense(lid, 1.0, start, end, "fingerprint",
                                  candidates=(lid, *close) if close else ())
     restrictions = tuple(dict.fromkeys(k for c in best.changes for k in c.restrictions))
-    if best.renamed_only:
+    if best.renames:  # the text names itself otherwise: another license from this template
         named = _named_in_changes(view, best.changes, lid)
         if named is not None:
             return IdentifiedLicense(named, RENAMED_KNOWN, start, end, "fingerprint",

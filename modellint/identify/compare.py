@@ -56,10 +56,10 @@ class Comparison(NamedTuple):
     changes: tuple[Change, ...] = ()
 
     @property
-    def renamed_only(self) -> bool:
-        """Every change replaces the license's own name: the same template under another
-        name (a sibling license), not an edited copy."""
-        return bool(self.changes) and all(c.renames for c in self.changes)
+    def renames(self) -> bool:
+        """A change replaces the license's own name: the template under another name (a
+        sibling license, perhaps with clauses of its own), not an edited copy."""
+        return any(c.renames for c in self.changes)
 
     @property
     def size(self) -> int:

@@ -47,7 +47,7 @@ def change_data(text: str, c: Change) -> dict[str, Any]:
 
 def verdict(lic: IdentifiedLicense) -> str:
     """exact | altered | renamed (a sibling under another name) | uncertain | found"""
-    if lic.changes and all(c.renames for c in lic.changes):
+    if any(c.renames for c in lic.changes):
         return "renamed"
     if lic.modified:
         return "altered"
