@@ -34,6 +34,9 @@ MAX_IDENTIFY_CHARS = 512 * 1024
 # The SPDX template detector runs on license files that fingerprints do not explain at all, when
 # they have at least this many tokens (shorter ones hold no full license text).
 DETECTOR_MIN_TOKENS = 40
+# An altered copy this close to its license, with no rival, is not worth the SPDX templates'
+# second opinion (~3-30 ms a text): only weaker or contested matches get it.
+DETECTOR_BELOW = 0.9
 # Phrase evidence counts only in texts this long (a full license, not a pointer or an index).
 PHRASE_MIN_TOKENS = 300
 # A license file that holds no known text may still only point at a license by name.
@@ -113,7 +116,7 @@ def identify_text(text: str, license_file: bool = False) -> tuple[IdentifiedLice
         ident = _decide(m, view, lo, hi)
         found.append(ident)
         taken.append((m.first, m.last))
-        if ident.modified or ident.candidates:
+        if ident.candidates or (ident.modified and ident.confidence < DETECTOR_BELOW):
             inexact.append((len(found) - 1, m))
 
     if license_file and len(tokens) >= DETECTOR_MIN_TOKENS:

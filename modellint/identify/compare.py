@@ -148,6 +148,9 @@ def _align(entry: Entry, view: FileView, lo: int, hi: int) -> list[Change]:
     ops = SequenceMatcher(None, seq, region, autojunk=False).get_opcodes()
     optional = entry.optional_mask()
     names = frozenset(entry.layout.names)
+    from modellint.identify.names import canonical_id, own_words
+
+    own = own_words(canonical_id(entry.id, entry.scancode, entry.spdx) or entry.id, entry.names)
     headings = entry.layout.headings
     out = []
     for k, (tag, i1, i2, j1, j2) in enumerate(ops):
@@ -161,7 +164,6 @@ def _align(entry: Entry, view: FileView, lo: int, hi: int) -> list[Change]:
         cb = min(cb, len(optional) - 1)
         removed = sum(1 for i in range(ca, cb + 1) if not optional[i])
         kept = [i for i in range(fa, fb + 1) if not view.neutral[i]]
-        renames = any(i in names for i in range(ca, cb + 1))
         if kept and not removed and (not pre or not post):
             # Text before the license starts or after it ends: a title, a preamble, another
             # document. It counts only when it restricts use.
@@ -169,6 +171,12 @@ def _align(entry: Entry, view: FileView, lo: int, hi: int) -> list[Change]:
             if edge is not None:
                 out.append(edge)
             kept = []
+        # The license's own name replaced by other words: what was replaced is mostly the name
+        # (not a sentence that mentions it), it was not merely cut, and the new words do not
+        # keep it (a later version that still says "Gemma" is not another license).
+        named = sum(1 for i in range(ca, cb + 1) if i in names)
+        renames = (bool(kept) and named * 2 >= max(1, cb - ca + 1)
+                   and not own.intersection(view.tokens.words[i] for i in kept))
         if not renames and _trivial(view, kept, removed, ca, cb, optional):
             continue
         if not kept and not removed:

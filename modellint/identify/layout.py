@@ -111,11 +111,13 @@ def name_positions(words: list[str], names: tuple[str, ...]) -> list[int]:
     cores: set[tuple[str, ...]] = set()
     for name in names:
         parts = normalise_phrase(name).split()
-        while parts and parts[0] in GENERIC:
+        # Versions and shared words are not the name: "Creative Commons Attribution 4.0" has
+        # none of its own (CC siblings differ by clauses), "ChatGLM-6B License" has "chatglm 6b".
+        while parts and (parts[0] in GENERIC or parts[0].isdigit()):
             parts.pop(0)
-        while parts and parts[-1] in GENERIC:
+        while parts and (parts[-1] in GENERIC or parts[-1].isdigit()):
             parts.pop()
-        if parts:
+        if parts and any(p not in GENERIC and not p.isdigit() and len(p) > 1 for p in parts):
             cores.add(tuple(parts))
             if len(parts[0]) >= 4 and not parts[0].isdigit():
                 cores.add((parts[0],))

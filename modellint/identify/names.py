@@ -173,6 +173,15 @@ def kb_phrases() -> tuple[tuple[str, tuple[str, ...], int, tuple[bool, ...]], ..
     return tuple(out)
 
 
+@lru_cache(maxsize=512)
+def own_words(lid: str, names: tuple[str, ...] = ()) -> frozenset[str]:
+    """The distinctive words of a license's names: ``names`` and the knowledge base's."""
+    kb = knowledge_base()
+    lic = kb.resolve(lid) if kb is not None else None
+    extra = (lic.name, *lic.aliases) if lic is not None else ()
+    return name_words(*names, *extra)
+
+
 def name_words(*names: str) -> frozenset[str]:
     """The distinctive words of a license's names ("llama", "gemma", "qwen"): what is left
     once the words every license shares are taken out."""

@@ -50,6 +50,7 @@ HUB_ID = {
     "qwen-2024": "qwen-license",
     "flux-1-nc": "flux-1-dev-non-commercial-license",
     "gemma-tou-2024-04-01": "gemma",
+    "gemma-tou-2025-03-24": "gemma",  # a later version of the same terms: not fingerprinted
     "nvidia-open-model-2025-04-28": "nvidia-open-model",
     "nosl-3.0": "nposl-3.0",
     "wtfpl-2.0": "wtfpl",
@@ -101,6 +102,23 @@ PUBLIC_SOURCES: dict[str, tuple[str, str, str, list[str]]] = {
                          "37e85d5dcd2559844e762bacafc2c2f00be364d4",
                          ["Seamless Licensing Agreement"]),
 }
+
+
+# Public model-license files kept only to test against (never fingerprinted), in HELDOUT_CACHE
+# under the same naming: file -> (repository, path, commit, expected ids; () when the knowledge
+# base does not know the license, so that the right answer is no confident id).
+HELDOUT_CACHE = Path(os.environ.get("MODELLINT_HELDOUT_TEXTS",
+                                    Path.home() / ".cache" / "modellint-bench" / "heldout"))
+HELDOUT_SOURCES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    # The ChatGLM-6B/CodeGeeX template under other names, with clauses of their own.
+    "THUDM__CodeGeeX4__MODEL_LICENSE": ("THUDM/CodeGeeX4", "MODEL_LICENSE",
+                                        "9e364eec5d87ecb9cb07c84bad09328bbf6bca5c", ()),
+    "thu-coai__CharacterGLM-6B__MODEL_LICENSE": ("thu-coai/CharacterGLM-6B", "MODEL_LICENSE",
+                                                 "4a814e632916c57684fd5a19ccabbeb2b556ebee", ()),
+    "Lionelpang__codegeex2-6b__MODEL_LICENSE": ("Lionelpang/codegeex2-6b", "MODEL_LICENSE",
+                                                "711c7bf95f20d638494d51c8b7d997b65986668e", ()),
+}
+HELDOUT = {name: expected for name, (_, _, _, expected) in HELDOUT_SOURCES.items()}
 
 
 def public_copy(repo: str, path: str) -> Path:
