@@ -110,6 +110,9 @@ class TargetInfo(NamedTuple):
     # The lowest severity of this target's findings that fails the run: its own settings'
     # fail-on (the command line's --fail-on, else its configuration's).
     fail_on: Severity = Severity.ERROR
+    # What a bill of materials lists (modellint.export.inventory.Inventory): the card's model
+    # fields, the files of each part, the base models.
+    inventory: Any = None
 
 
 class Report:

@@ -128,9 +128,12 @@ def lint_target(target: str, options: RunOptions, registry: Registry,
     trusted = snapshot.trusted
     facts = extract(snapshot, ExtractOptions(settings.repo_id if trusted else None,
                                              settings.licensor and trusted))
+    from modellint.export.inventory import inventory_of
+
     report.targets.append(facts.target._replace(
         anchor=_anchor(facts), card_license=_card_license(facts), licenses=facts.licenses,
-        name=facts.identity.name, repo_id=facts.identity.repo_id, fail_on=settings.fail_on))
+        name=facts.identity.name, repo_id=facts.identity.repo_id, fail_on=settings.fail_on,
+        inventory=inventory_of(facts)))
     suppressions, errors = load_suppressions(snapshot, facts, settings, registry)
     rules = selected_rules(registry, settings)
     if facts.extra.get("withheld"):  # only what the public part of the repository can decide
