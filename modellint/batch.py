@@ -44,7 +44,9 @@ def choose_executor(executor: str, jobs: int, targets: list[str]) -> str:
 
 def run_audit(targets: Iterable[str], options: RunOptions, *, executor: str = AUTO,
               jobs: int = 1, store: Store | None = None, run_id: int | None = None,
-              resume: bool = False, progress: Progress | None = None) -> AuditRun:
+              resume: bool = False, progress: Progress | None = None, keep: bool = False) -> AuditRun:
+    """Lint ``targets``; the outcomes are kept for the report unless a store holds them (``keep``:
+    also with a store, for formats that need more of each target than the store records)."""
     source = iter(targets)
     head = [t for _, t in zip(range(PEEK), source, strict=False)]
     chosen = choose_executor(executor, jobs, head)
@@ -70,7 +72,7 @@ def run_audit(targets: Iterable[str], options: RunOptions, *, executor: str = AU
             else:
                 yield Job(position, target)
 
-    kept: list[tuple[int, TargetOutcome]] | None = [] if store is None else None
+    kept: list[tuple[int, TargetOutcome]] | None = [] if store is None or keep else None
     interrupted = False
     linted = 0
     workers = jobs if not is_cluster_address(chosen) else 0

@@ -63,10 +63,12 @@ def main() -> None:
 @main.command()
 @click.argument("targets", nargs=-1)
 @click.option("--format", "fmt",
-              type=click.Choice(["text", "concise", "json", "sarif", "github", "summary", "html"]),
+              type=click.Choice(["text", "concise", "json", "sarif", "github", "summary", "html",
+                                 "cyclonedx", "cyclonedx-1.7", "cyclonedx-1.6", "spdx3"]),
               default="text", show_default=True,
               help="Output format (summary: one line per target with license and counts; "
-                   "html: a self-contained audit report).")
+                   "html: a self-contained audit report; cyclonedx: a CycloneDX 1.7 ML-BOM, "
+                   "cyclonedx-1.6 in CycloneDX 1.6; spdx3: an SPDX 3.0.1 AI-BOM).")
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
 @click.option("--targets-file", metavar="FILE",
               help="Read more targets from FILE, one per line ('-' for stdin; '#' comments).")
@@ -120,6 +122,9 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
 
     if resume and not store_path:
         raise click.UsageError("--resume needs --store FILE")
+    if resume and fmt in _DOCUMENT_FORMATS:
+        raise click.UsageError(f"--resume cannot write --format {fmt}: the store does not keep the "
+                               "files and card fields of the targets it skips")
     if executor not in ("auto", "threads", "processes"):
         from modellint.executors import is_cluster_address
 
@@ -175,7 +180,7 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
             store.add_run_errors(run_id, registry.errors)
         run = run_audit(chain(all_targets, file_targets[1]), options, executor=executor,
                         jobs=jobs, store=store, run_id=run_id, resume=resume,
-                        progress=stderr_progress(total))
+                        progress=stderr_progress(total), keep=fmt in _DOCUMENT_FORMATS)
         color = out is sys.stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         report = _render_audit(run, store, registry, fmt, out, color)
     finally:
@@ -206,6 +211,11 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
         sys.exit(EXIT_CLEAN)
     # Each finding is judged by the fail-on of its own target (--fail-on, else its configuration).
     sys.exit(EXIT_FINDINGS if report.failing() and not exit_zero else EXIT_CLEAN)
+
+
+# Formats that describe each target's files and card: the store does not record those, so an
+# audit with --store keeps its outcomes for them.
+_DOCUMENT_FORMATS = frozenset({"cyclonedx", "cyclonedx-1.7", "cyclonedx-1.6", "spdx3", "openness"})
 
 
 def _hub_targets(query: str, sort: str | None, limit: int | None, token: str | None) -> list[str]:

@@ -17,7 +17,8 @@ from tests.conftest import run_cli
 from tests.weight_writers import safetensors_bytes, torch_zip_bytes
 
 HEAVY = ("pathlib", "tomllib", "tomli", "dataclasses", "difflib", "importlib.metadata",
-         "huggingface_hub", "git", "license_expression", "hashlib")
+         "huggingface_hub", "git", "license_expression", "hashlib", "cyclonedx",
+         "spdx_python_model", "packageurl", "jsonschema")
 
 # Drop the heavy modules the interpreter (or an editable install's import hook) already loaded, so
 # that an import by modellint brings them back and shows; then run the CLI as the console script.

@@ -9,7 +9,10 @@ from typing import Protocol, TextIO
 from modellint.model import Finding, Report
 from modellint.registry import Rule
 
-FORMATS = ("text", "concise", "json", "sarif", "github", "summary")
+FORMATS = ("text", "concise", "json", "sarif", "github", "summary", "cyclonedx", "cyclonedx-1.7",
+           "cyclonedx-1.6", "spdx3")
+# Format name -> (module, function) where they are not `<name>_format.render`.
+_RENDERERS = {"cyclonedx-1.7": ("cyclonedx", "render"), "cyclonedx-1.6": ("cyclonedx", "render_1_6")}
 
 
 class Render(Protocol):
@@ -20,8 +23,9 @@ class Render(Protocol):
 def get(fmt: str) -> Render:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    module = importlib.import_module(f"modellint.reporters.{fmt}_format")
-    return module.render  # type: ignore[no-any-return]
+    name, function = _RENDERERS.get(fmt, (fmt, "render"))
+    module = importlib.import_module(f"modellint.reporters.{name}_format")
+    return getattr(module, function)  # type: ignore[no-any-return]
 
 
 def display_path(finding: Finding) -> str:
