@@ -35,7 +35,7 @@ def example_reports(registry):
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        return {p.name: lint([str(p.relative_to(ROOT))], RunOptions(), registry)[0] for p in EXAMPLES}
+        return {p.name: lint([str(p.relative_to(ROOT))], RunOptions(), registry) for p in EXAMPLES}
     finally:
         os.chdir(cwd)
 
