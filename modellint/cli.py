@@ -64,11 +64,13 @@ def main() -> None:
 @click.argument("targets", nargs=-1)
 @click.option("--format", "fmt",
               type=click.Choice(["text", "concise", "json", "sarif", "github", "summary", "html",
-                                 "cyclonedx", "cyclonedx-1.7", "cyclonedx-1.6", "spdx3"]),
+                                 "cyclonedx", "cyclonedx-1.7", "cyclonedx-1.6", "spdx3",
+                                 "openness"]),
               default="text", show_default=True,
               help="Output format (summary: one line per target with license and counts; "
                    "html: a self-contained audit report; cyclonedx: a CycloneDX 1.7 ML-BOM, "
-                   "cyclonedx-1.6 in CycloneDX 1.6; spdx3: an SPDX 3.0.1 AI-BOM).")
+                   "cyclonedx-1.6 in CycloneDX 1.6; spdx3: an SPDX 3.0.1 AI-BOM; openness: the parts "
+                   "the Open Source AI Definition and the Model Openness Framework ask for).")
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
 @click.option("--targets-file", metavar="FILE",
               help="Read more targets from FILE, one per line ('-' for stdin; '#' comments).")

@@ -20,7 +20,8 @@ from typing import Any
 
 COMPONENTS = ("weights", "code", "data")
 LIST_KEYS = ("allow", "deny")
-CATEGORIES = ("non-commercial", "use-restricted", "copyleft", "permissive", "custom", "unknown")
+# `open`: open terms for the component, as the openness judgement decides (modellint/openness.py).
+CATEGORIES = ("non-commercial", "use-restricted", "copyleft", "permissive", "custom", "unknown", "open")
 
 
 def validate_policy(table: Mapping[str, Any], where: str) -> dict[str, Any]:

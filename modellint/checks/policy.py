@@ -36,6 +36,13 @@ def component_licenses(facts: Facts) -> dict[str, list[tuple[str, Any, Location,
     return out
 
 
+def _open(component: str, record: Any) -> frozenset[str]:
+    """The category ``open`` when the openness judgement calls ``record`` open for ``component``."""
+    from modellint.openness import is_open
+
+    return frozenset({"open"}) if is_open(component, record) else frozenset()
+
+
 def license_denied(facts: Facts, policy: Mapping[str, Any] | None = None) -> Iterator[Violation]:
     if not policy:
         return
@@ -48,7 +55,7 @@ def license_denied(facts: Facts, policy: Mapping[str, Any] | None = None) -> Ite
             if (lic_id, how) in seen:
                 continue
             seen.add((lic_id, how))
-            reason = judge(policy, component, lic_id, categories(record))
+            reason = judge(policy, component, lic_id, categories(record) | _open(component, record))
             if reason:
                 yield Violation(
                     f"{component}: license `{lic_id}` ({how}) is denied by the policy: {reason}",

@@ -209,7 +209,7 @@ class _TargetBuilder:
         from cyclonedx.model.component import Component, ComponentType
 
         out = []
-        terms = {part: self.part(part) for part in ("weights", "code", "data")}
+        terms = {part: self.part(part) for part in ("weights", "code", "data", "documentation")}
         for item in self.inventory.files:
             props = [Property(name=f"{PROPERTY}:part", value=item.part),
                      Property(name=f"{PROPERTY}:size", value=str(item.size))]

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from modellint.model import EMPTY_MAPPING
 
-PARTS = ("weights", "code", "data")
+PARTS = ("weights", "code", "data", "documentation")
 MAX_FILES = 500  # per part; the number left out is recorded
 MAX_LIST = 64  # datasets, tags, languages, metrics
 MAX_EXCERPT = 1500  # characters of a card section kept
@@ -34,6 +34,9 @@ SECTIONS = {
     "evaluation": (r"\bevaluation\b", r"\bresults?\b", r"\bbenchmarks?\b"),
     "environment": (r"\benvironmental impact\b", r"\bcarbon\b", r"\bemissions?\b"),
 }
+# Documents beside the card: a paper or technical report shipped in the repository.
+_DOCUMENT = re.compile(r"(paper|report|whitepaper|model[-_ ]?card|data[-_ ]?card|datasheet)[^/]*\.(pdf|md)$",
+                       re.I | re.A)
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.A)
 
 
@@ -41,7 +44,7 @@ class FileItem(NamedTuple):
     """A file of one part of the release."""
 
     path: str
-    part: str  # weights | code | data
+    part: str  # weights | code | data | documentation
     size: int
     sha256: str | None = None  # from a git-lfs pointer; files are never hashed here
     format: str | None = None  # the weight format (safetensors, gguf, ...)
@@ -128,7 +131,8 @@ def _files(facts: Any) -> tuple[tuple[FileItem, ...], dict[str, int]]:
         if entry.path in weights:
             continue
         suffix = _suffix(entry.path)
-        part = "code" if suffix in CODE_SUFFIXES else "data" if suffix in DATA_SUFFIXES else None
+        part = ("code" if suffix in CODE_SUFFIXES else "data" if suffix in DATA_SUFFIXES
+                else "documentation" if _DOCUMENT.search(entry.path) else None)
         if part is None:
             continue
         count[part] += 1

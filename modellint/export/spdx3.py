@@ -30,7 +30,7 @@ from modellint.export.inventory import Inventory
 from modellint.export.licenses import LicenseIndex, PartLicenses, expression_of
 from modellint.model import Finding, Report, TargetInfo
 
-PURPOSE = {"weights": "model", "code": "source", "data": "data"}
+PURPOSE = {"weights": "model", "code": "source", "data": "data", "documentation": "documentation"}
 PARTS = ("weights", "code", "data", "outputs", "documentation")
 
 

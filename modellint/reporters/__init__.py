@@ -10,7 +10,7 @@ from modellint.model import Finding, Report
 from modellint.registry import Rule
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "summary", "cyclonedx", "cyclonedx-1.7",
-           "cyclonedx-1.6", "spdx3")
+           "cyclonedx-1.6", "spdx3", "openness")
 # Format name -> (module, function) where they are not `<name>_format.render`.
 _RENDERERS = {"cyclonedx-1.7": ("cyclonedx", "render"), "cyclonedx-1.6": ("cyclonedx", "render_1_6")}
 
