@@ -96,8 +96,8 @@ def _judge(kind: str, licenses: Sequence[tuple[str, Any]]) -> tuple[str, str]:
     """(status, reason) of material of ``kind`` under ``licenses`` [(id, record or None)]."""
     if not licenses:
         return UNJUDGED, "no license is stated for it"
-    reasons = []
-    unknown = []
+    reasons: list[str] = []
+    unknown: list[str] = []
     for lid, record in licenses:
         why = open_for(kind, record)
         if why is None:
@@ -233,7 +233,7 @@ def assess(target: Any) -> Openness:
         _part("parameters (intermediate checkpoints)", "parameters", _shown(intermediate),
               _terms(picture, "weights", inherited=True)),
     )
-    mof = []
+    mof: list[ClassResult] = []
     required: tuple[Part, ...] = ()
     for name, parts in (("Class III (Open Model)", class_three), ("Class II (Open Tooling)", class_two),
                         ("Class I (Open Science)", class_one)):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
@@ -12,7 +11,6 @@ from modellint.config import Settings, load_profile
 from modellint.knowledge import load_kb
 from modellint.openness import COMPONENT_KIND, assess, is_open, open_for
 from modellint.policy import judge
-from modellint.reporters import get as get_reporter
 from tests.conftest import run_cli
 from tests.examples import ROOT
 
