@@ -149,3 +149,23 @@ def test_ml204_message_names_the_removed_section(make_repo, run_lint):
     assert finding.message.startswith(
         'the text is `apache-2.0` with section "3. Grant of Patent License" removed (')
     assert finding.message.endswith(f"words, at line {line}); its patent grant is gone")
+
+
+def test_the_license_picture_carries_an_added_non_commercial_clause(make_facts, make_repo, run_lint):
+    mit = reference("mit.LICENSE")
+    text = "Copyright (c) 2024 Acme\n\n" + mit.replace(
+        "the following conditions:\n", f"the following conditions:\n\n{NC}\n", 1)
+    files = {"README.md": "---\nlicense: mit\n---\n# acme\n\nLicensed under the MIT license.\n",
+             "LICENSE": text}
+    weights = make_facts(files).licenses.terms("weights")
+    (lic,) = weights.licenses
+    assert (lic.id, lic.obligations.non_commercial) == ("mit", True)
+    assert [e.detail for e in weights.evidence if e.kind == "license-file"] == [
+        "altered text: non-commercial"]
+    report = run_lint(make_repo(files, "lint"), select=("ML404",))
+    assert [(f.code, f.message) for f in report.active()] == [
+        ("ML404", "mit allows no commercial use: the model cannot be used in commercial products "
+                  "or services")]
+    # The unaltered text is plain MIT: nothing for ML404.
+    plain = {**files, "LICENSE": "Copyright (c) 2024 Acme\n\n" + mit}
+    assert run_lint(make_repo(plain, "plain"), select=("ML404",)).active() == []

@@ -275,9 +275,37 @@ def _file_evidence(lf: Any, kb: Any) -> list[Evidence]:
         if key in seen:
             continue
         seen.add(key)
+        detail = None
+        if lic is not None and ident.restrictions:
+            lic, detail = as_altered(lic, ident.restrictions)
         out.append(Evidence("license-file", lf.scope or REPOSITORY, ident.id, lic, lf.path,
-                            _line_of(lf.text, ident.start), ident.method, ident.confidence))
+                            _line_of(lf.text, ident.start), ident.method, ident.confidence,
+                            detail))
     return out
+
+
+# ---- altered license texts (the identification's `restrictions`) ------------------------------
+# A license file that is a known license with a restriction added (or its patent section cut) is
+# governed by the text as it stands: every rule reads the record below, which keeps the license's
+# id (the card and the file still name the same license; ML204 reports the alteration) but carries
+# the added restriction in its obligations.
+
+def as_altered(lic: Any, restrictions: Sequence[str]) -> tuple[Any, str]:
+    """The knowledge-base record as the altered text has it, and how it was altered."""
+    ob = lic.obligations
+    if "non-commercial" in restrictions:
+        ob = ob._replace(non_commercial=True)
+    if "research-only" in restrictions:
+        ob = ob._replace(research_only=True)
+    if "field-of-use" in restrictions:
+        ob = ob._replace(use_restrictions=True)
+    rights = lic.rights
+    if "patent-grant-removed" in restrictions:
+        rights = tuple(r for r in rights if r != "patent")
+    what = ", ".join(restrictions)
+    altered = lic._replace(obligations=ob, rights=rights,
+                           name=f"{lic.name} (altered: {what})")
+    return altered, f"altered text: {what}"
 
 
 def _line_of(text: str | None, offset: int) -> int | None:
@@ -483,7 +511,10 @@ def _terms(part: str, evidence: Sequence[Evidence]) -> Terms:
     unknown: list[str] = []
     for e in evidence:
         if e.license is not None:
-            known.setdefault(e.license.id, e.license)
+            # The file's text as altered outranks the same license named elsewhere: its terms
+            # are the ones in force.
+            if e.license.id not in known or (e.detail or "").startswith("altered text"):
+                known[e.license.id] = e.license
         elif e.value and e.value not in unknown:
             unknown.append(e.value)
     return Terms(part, tuple(known.values()), tuple(unknown), tuple(evidence))
