@@ -6,9 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from modellint.facts import Facts
-from modellint.identify import IdentifiedLicense
-from modellint.identify.compare import Change
-from modellint.identify.explain import change_data, quote
+from modellint.identify import Change, IdentifiedLicense
 from modellint.model import Location, Violation
 
 
@@ -51,6 +49,8 @@ def _key_change(lic: IdentifiedLicense) -> Change | None:
 
 
 def _message(text: str, lic: IdentifiedLicense, key: Change | None) -> str:
+    from modellint.identify.explain import quote
+
     others = [c for c in lic.candidates if c != lic.id]
     hedge = f" (it may also be {_ids(others)})" if others else ""
     if key is None:
@@ -83,6 +83,8 @@ def _message(text: str, lic: IdentifiedLicense, key: Change | None) -> str:
 
 
 def _describe(text: str, c: Change) -> str:
+    from modellint.identify.explain import quote
+
     if c.kind == "removed":
         return f"{c.removed_words} words of the license removed"
     if c.kind == "added":
@@ -108,6 +110,8 @@ def _ids(ids: list[str]) -> str:
 
 
 def _data(text: str, lic: IdentifiedLicense) -> dict[str, Any]:
+    from modellint.identify.explain import change_data
+
     data: dict[str, Any] = {"license": lic.id, "similarity": lic.confidence}
     if lic.candidates:
         data["candidates"] = list(lic.candidates)

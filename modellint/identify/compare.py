@@ -13,11 +13,12 @@ alignment run) only for a text that differs, so common texts stay cheap.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from modellint.identify.layout import COPYRIGHT_LINE
+from modellint.identify import Change
 from modellint.identify.tokens import SHINGLE, Tokens
 
 if TYPE_CHECKING:
@@ -31,23 +32,19 @@ HEADING_TOKENS = 4  # a heading line restyled ("Section I" / "一、定义") is 
 # README, another license), not an edit of this one.
 OUTSIDE_MAX_TOKENS = 120
 
-# File lines and spans that are never changes: copyright and rights lines, link addresses.
-_RIGHTS_LINE = re.compile(r"^[ \t#*>-]{0,40}all rights reserved\.?[ \t]{0,10}$", re.I | re.M)
-_LINK_TARGET = re.compile(r"\]\([^()\s]{0,2000}\)")
-_ENUMERATOR = re.compile(r"^(?:\d{1,3}|[a-z]|[ivx]{1,5})$")
+# "Copyright (c) 2024 Acme", "Copyright [yyyy] [name]", "(c) 2023 ...", "© ...": not "Copyright
+# notice". Patterns are compiled on first use: only a text that differs from its license needs them.
+COPYRIGHT_LINE = (r"^[ \t#*>-]{0,40}(?:copyright[ \t]{0,4}(?:\(c\)|©|\d|<|\[|\{)"
+                  r"|\(c\)[ \t]{0,4}\d|©)")
 
 
-class Change(NamedTuple):
-    """One difference between a file and the canonical text of the license it holds."""
-
-    kind: str  # added | removed | changed
-    start: int  # characters of the file's passage (for removed: where the passage would be)
-    end: int
-    words: int  # words of the file's passage (0 for removed)
-    removed_words: int  # words of the license's text that the passage removed or replaced
-    sections: tuple[str, ...] = ()  # headings of the license's sections removed or replaced
-    restrictions: tuple[str, ...] = ()  # kinds of restriction the file's passage adds
-    renames: bool = False  # the passage replaces the license's own name
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(copyright line, rights line, link address, list marker); all linear."""
+    return (re.compile(COPYRIGHT_LINE, re.I),
+            re.compile(r"^[ \t#*>-]{0,40}all rights reserved\.?[ \t]{0,10}$", re.I | re.M),
+            re.compile(r"\]\([^()\s]{0,2000}\)"),
+            re.compile(r"^(?:\d{1,3}|[a-z]|[ivx]{1,5})$"))
 
 
 class Comparison(NamedTuple):
@@ -204,7 +201,7 @@ def _trivial(view: FileView, kept: list[int], removed: int, ca: int, cb: int,
         return True  # the license's optional part (or nothing) replaced by a few words
     words = view.tokens.words
     if (removed <= ENUMERATOR_TOKENS and len(kept) <= ENUMERATOR_TOKENS
-            and all(_ENUMERATOR.match(words[i]) and _starts_line(view, i) for i in kept)):
+            and all(_patterns()[3].match(words[i]) and _starts_line(view, i) for i in kept)):
         return True
     # A heading worded or numbered another way ("Section I Definitions" / "一、定义"): a short
     # line of its own that limits nothing.
@@ -312,13 +309,14 @@ def _neutral_mask(text: str, tokens: Tokens) -> bytearray:
     """1 for each token of a copyright or rights line, or of a link's address."""
     from bisect import bisect_left, bisect_right
 
+    copyright_line, rights_line, link_target, _ = _patterns()
     mask = bytearray(len(tokens) + SHINGLE)
     spans = []
     for line_start, line in _line_starts(text):
-        if COPYRIGHT_LINE.match(line):
+        if copyright_line.match(line):
             spans.append((line_start, line_start + len(line)))
-    spans += [(m.start(), m.end()) for m in _RIGHTS_LINE.finditer(text)]
-    spans += [(m.start(), m.end()) for m in _LINK_TARGET.finditer(text)]
+    spans += [(m.start(), m.end()) for m in rights_line.finditer(text)]
+    spans += [(m.start(), m.end()) for m in link_target.finditer(text)]
     for start, end in spans:
         a, b = bisect_left(tokens.ends, start + 1), bisect_right(tokens.starts, end - 1)
         mask[a:b] = b"\x01" * max(0, b - a)

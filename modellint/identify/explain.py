@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from modellint.identify import IdentifiedLicense
-from modellint.identify.compare import Change
+from modellint.identify import Change, IdentifiedLicense
 
 PASSAGE_CHARS = 160  # a passage quoted in a message is cut to this many characters
 
