@@ -216,8 +216,9 @@ def base_model_table() -> dict[str, tuple[TableEntry, ...]]:
     for e in data.get("model", []):
         entry = TableEntry(e["family"], tuple(e["match"]), e["license"], str(e.get("as_of", "")),
                            e.get("source", ""), bool(e.get("verified", False)))
-        for org in {p.split("/", 1)[0].lower() for p in entry.patterns}:
-            by_org.setdefault(org, []).append(entry)
+        for org in dict.fromkeys(p.split("/", 1)[0].lower() for p in entry.patterns):
+            own = tuple(p for p in entry.patterns if p.split("/", 1)[0].lower() == org)
+            by_org.setdefault(org, []).append(entry._replace(patterns=own))
     return {org: tuple(entries) for org, entries in by_org.items()}
 
 
