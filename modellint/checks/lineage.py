@@ -51,13 +51,26 @@ def own_licenses(facts: Facts) -> list[tuple[str, Any]]:
     return [(d.value, d.license) for d in facts.licenses.declared]
 
 
+_SOURCES = {
+    "hub": "the base's card on the Hub",
+    "batch": "the base's card among this audit's targets",
+    "index": "the base's card in the local card index",
+    "local": "the base's card in its folder",
+}
+
+
 def _table_note(bases: list[BaseModel]) -> str:
+    """Which source gave the bases' licenses (and what weaker evidence they rest on)."""
+    notes = []
+    sources = list(dict.fromkeys(b.source for b in bases if b.source and b.source != "table"))
+    if sources:
+        notes.append("base license from " + " and ".join(_SOURCES.get(s, s) for s in sources))
     used = [b for b in bases if b.source == "table"]
-    if not used:
-        return ""
-    dates = ", ".join(sorted({b.table_as_of for b in used if b.table_as_of}))
-    return (f" (base license taken from modellint's offline table of well-known models"
-            f"{', as of ' + dates if dates else ''}; the base card was not read)")
+    if used:
+        dates = ", ".join(sorted({b.table_as_of for b in used if b.table_as_of}))
+        notes.append(f"base license taken from modellint's offline table of well-known models"
+                     f"{', as of ' + dates if dates else ''}; the base card was not read")
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def base_location(facts: Facts, base: BaseModel) -> Location:
@@ -67,18 +80,39 @@ def base_location(facts: Facts, base: BaseModel) -> Location:
     return card_location(facts, "base_model")
 
 
-def _by_license(facts: Facts) -> dict[str, list[BaseModel]]:
-    """Every resolved base license (any depth) -> the bases that carry it, direct bases first."""
+def _by_license(facts: Facts, declared_only: bool = True) -> dict[str, list[BaseModel]]:
+    """Every resolved base license (any depth) -> the bases that carry it, direct bases first.
+    Bases that only the card's prose or the repository's name names count only when
+    ``declared_only`` is off (ML502); the duty rules judge declared lineage alone."""
     out: dict[str, list[BaseModel]] = {}
     for base in facts.lineage.bases:
+        if declared_only and not base.declared:
+            continue
         for lic in base.licenses:
             out.setdefault(lic, []).append(base)
     return out
 
 
+def rests_on(base: BaseModel) -> str:
+    """What a base that base_model does not declare rests on, for a finding's message."""
+    said = f': "{base.said}"' if base.said and base.evidence != "name" else ""
+    if base.evidence == "name":
+        return f"inferred from the repository's name {base.said!r}" if base.said else \
+            "inferred from the repository's name"
+    where = f"line {base.line}" if base.line else "its text"
+    if base.evidence == "license-statement":
+        return f"the card says it is bound by that license, {where}{said}"
+    return f"named in the card's prose, {where}{said}"
+
+
 def _names(bases: list[BaseModel]) -> str:
-    shown = [b.model_id if b.depth == 1 else f"{b.model_id} (via {b.declared_in[5:]})"
-             for b in bases]
+    shown = []
+    for b in bases:
+        if not b.declared and b.depth == 1:
+            label = b.model_id if b.family is None else f"{b.family} (family)"
+            shown.append(f"{label} ({rests_on(b)}; not declared in base_model)")
+        else:
+            shown.append(b.model_id if b.depth == 1 else f"{b.model_id} (via {b.declared_in[5:]})")
     return ", ".join(shown)
 
 
@@ -153,7 +187,7 @@ def base_license_incompatible(facts: Facts) -> Iterator[Violation]:
     base_kb = kb()
     where = card_location(facts, "license")
     declared = ", ".join(f"`{raw}`" for raw, _ in own)
-    for lic_id, bases in _by_license(facts).items():
+    for lic_id, bases in _by_license(facts, declared_only=False).items():
         record = base_kb.resolve(lic_id)
         if record is None:
             continue
@@ -291,8 +325,8 @@ def modifications_undocumented(facts: Facts) -> Iterator[Violation]:
 def base_model_unresolved(facts: Facts) -> Iterator[Violation]:
     """Direct bases and, where a base names its own bases, ancestors whose license is unknown."""
     for base in facts.lineage.bases:
-        if base.resolved:
-            continue
+        if base.resolved or not base.declared:
+            continue  # an undeclared base that cannot be resolved is ML506's to report
         child = base.declared_in.removeprefix("base:") if base.depth > 1 else None
         which = f"{base.model_id!r} (the base of {child!r})" if child else repr(base.model_id)
         yield Violation(
@@ -351,3 +385,60 @@ def _references_policy(facts: Facts, use_policy: str | None) -> bool:
         return True
     texts = [card_text(facts)] + [tf.text or "" for tf in (*facts.license_files, *facts.notice_files)]
     return any(references_use_policy(text, use_policy) for text in texts)
+
+
+# ---------------------------------------------------------------------------------------------
+# ML506 base-model-undeclared
+
+
+def base_model_undeclared(facts: Facts) -> Iterator[Violation]:
+    """A base the card's prose or the repository's name makes evident, that ``base_model`` does
+    not declare: the Hub's model tree, its license inheritance and every tool that reads the
+    metadata miss it."""
+    lineage = facts.lineage
+    if not lineage.undeclared or facts.card is None or facts.card.metadata_error:
+        return
+    declared = lineage.declared_bases
+    for m in lineage.undeclared:
+        if m.kind == "name" and not _tags_agree(facts, m):
+            continue  # a name alone is weak ("distilgpt2-stable-diffusion" is a prompt writer)
+        base = next((b for b in lineage.bases if not b.declared and b.depth == 1
+                     and (b.model_id == m.model_id or b.family == m.family and m.family)), None)
+        lic = f", licensed `{base.licenses[0]}`" if base is not None and base.licenses else ""
+        if m.model_id is not None:
+            what, advice = m.model_id, f"`base_model: {m.model_id}`"
+        else:
+            fam = _family_hint(m.family)
+            what = f"{m.family} (family)"
+            advice = (f"the exact base's Hub id as `base_model` (for example `{fam}`)" if fam
+                      else "the exact base's Hub id as `base_model`")
+        rest = rests_on(BaseModel(what, "card-text", None, m.line, evidence=m.kind, said=m.text))
+        if declared:
+            listed = ", ".join(b.model_id for b in declared if b.depth == 1)
+            message = (f"the card names {what} as a base ({rest}), but `base_model` lists only "
+                       f"{listed}: when it is a parent (a merge lists all of its parents), add it")
+        else:
+            message = (f"this model is evidently a derivative of {what}{lic} ({rest}), but the "
+                       f"card declares no `base_model`: the Hub builds its model tree, and tools "
+                       f"their license inheritance, from `base_model` only; add {advice}")
+        where = Location(facts.card.path, m.line) if m.line else card_location(facts, "base_model")
+        yield Violation(message, where, {"base": m.model_id or m.family, "evidence": m.kind})
+
+
+def _tags_agree(facts: Facts, mention: Any) -> bool:
+    """Do the card's tags name the family the repository's name names (`stable-diffusion-xl`
+    beside `...-sdxl`, `llama-3` beside `Llama-3-...`)?"""
+    from modellint.facts.lineage_text import family_in
+
+    tags = facts.metadata.get("tags")
+    if not isinstance(tags, list):
+        return False
+    joined = " ".join(str(t) for t in tags[:200] if isinstance(t, str))
+    found = family_in(joined, names_only=True)
+    return found is not None and found[0].family == mention.family
+
+
+def _family_hint(family: str | None) -> str | None:
+    from modellint.facts.lineage_text import families
+
+    return next((f.hub_id for f in families() if f.family == family and f.hub_id), None)

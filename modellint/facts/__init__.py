@@ -94,6 +94,7 @@ class ExtractOptions(NamedTuple):
 
     repo_id: str | None = None  # `repo-id`: the Hub repository this folder is
     licensor: bool = False  # `licensor = true`: the license holder's own release
+    batch_index: str | None = None  # the audit's card index (modellint.cardindex), if any
 
 
 def extract(snapshot: Snapshot, options: ExtractOptions | None = None) -> Facts:
@@ -150,7 +151,9 @@ def extract(snapshot: Snapshot, options: ExtractOptions | None = None) -> Facts:
     from modellint.facts.picture import Inputs, build
 
     identity = identify_repository(snapshot.info, options.repo_id, options.licensor)
-    lineage = resolve_lineage(card, configs, weights, default_resolver(snapshot), name=identity.name)
+    lineage = resolve_lineage(card, configs, weights,
+                              default_resolver(snapshot, options.batch_index), name=identity.name,
+                              repo_id=identity.repo_id)
     picture = build(Inputs(card, groups[cls.LICENSE], groups[cls.NOTICE],
                            _embedded(tuple(weights) + tuple(index_files)), lineage))
     return Facts(

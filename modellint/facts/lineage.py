@@ -6,6 +6,26 @@ resolved to its license here, during fact extraction, so that checks stay pure: 
 snapshot's resolver (the Hub source provides one; a local folder resolves bases given as local
 paths), then, when that cannot answer, through the offline table `rules/data/base-models.toml`.
 Resolution walks the base's own bases too, depth-limited and cycle-safe, cached for the run.
+
+Beyond ``base_model``, the card's prose and the repository's name are read for bases they name
+(``facts.lineage_text``: "fine-tuned from X", "a Llama 2 13B fine-tune", a repository named
+``Llama-2-7b-chat-ft``). Declared bases stay the strongest evidence: when there are any, prose
+only adds the Hub ids it names that the declared bases do not account for (``undeclared``, for
+ML506); when there are none, the strongest prose or name evidence gives the bases, each marked
+with what it rests on (``BaseModel.evidence``).
+
+The lineage facts, for rules and for the audit's supply-chain table:
+
+- ``Lineage.relation``: adapter | merge | quantized | finetune, declared (``base_model_relation``)
+  or inferred (``relation_inferred``): several bases make a merge, an adapter config an adapter,
+  a quantized name, tag or weight format a quantization, a prose phrase what it says;
+- ``Lineage.bases``: every base (``depth`` 1 = a parent), with ``licenses`` (knowledge-base ids),
+  ``source`` (which source gave the license: ``hub``, ``batch`` (another target of the same
+  audit), ``index`` (the local card index), ``local`` (a folder next to the target), ``table``
+  (the offline table)), and ``evidence`` (``declared``, or what a base not declared rests on:
+  ``prose-link``, ``prose-name``, ``license-statement``, ``name``);
+- ``Lineage.mentions``: every base the prose or the name names, declared or not;
+- ``Lineage.undeclared``: the mentions that ``base_model`` does not declare.
 """
 
 import os
@@ -13,6 +33,8 @@ import re
 from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import Any, NamedTuple, Protocol
+
+from modellint.facts.lineage_text import BaseMention
 
 RELATIONS = ("adapter", "merge", "quantized", "finetune")
 # Parents, grandparents, great-grandparents: enough for quantized fine-tunes of merges.
@@ -55,10 +77,19 @@ class BaseModel(NamedTuple):
     table_family: str | None = None  # the offline-table entry used
     table_as_of: str | None = None
     note: str | None = None  # why the license is unknown
+    # What the base rests on: "declared" (base_model, an adapter config, GGUF metadata, or an
+    # ancestor a resolved base declares), else the kind of the prose or name mention.
+    evidence: str = "declared"
+    family: str | None = None  # the family a prose or name mention named (no Hub id)
+    said: str | None = None  # the phrase a prose mention was read from
 
     @property
     def resolved(self) -> bool:
         return bool(self.licenses) and self.source is not None
+
+    @property
+    def declared(self) -> bool:
+        return self.evidence == "declared"
 
 
 class Lineage(NamedTuple):
@@ -68,6 +99,8 @@ class Lineage(NamedTuple):
     relation_inferred: bool = False
     bases: tuple[BaseModel, ...] = ()
     notes: tuple[str, ...] = ()
+    mentions: tuple[BaseMention, ...] = ()  # bases the card's prose or the repository's name names
+    undeclared: tuple[BaseMention, ...] = ()  # of those, the ones base_model does not declare
 
     @property
     def direct(self) -> tuple[BaseModel, ...]:
@@ -76,6 +109,10 @@ class Lineage(NamedTuple):
     @property
     def is_derivative(self) -> bool:
         return bool(self.bases)
+
+    @property
+    def declared_bases(self) -> tuple[BaseModel, ...]:
+        return tuple(b for b in self.bases if b.declared)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -319,17 +356,48 @@ def kb_ids(values: tuple[str, ...], license_name: str | None = None,
 
 def resolve_lineage(card: Any, configs: Mapping[str, Any], weights: Any,
                     resolver: BaseModelResolver | None, max_depth: int = MAX_DEPTH,
-                    name: str | None = None) -> Lineage:
+                    name: str | None = None, repo_id: str | None = None) -> Lineage:
     direct = declared_bases(card, configs, weights)
-    if not direct:
-        return Lineage()
+    mentions = tuple(_mentions(card, name, repo_id, len(direct)))
     has_adapter = any(p.rsplit("/", 1)[-1] == "adapter_config.json" for p in configs)
-    relation, inferred = relation_of(card, len(direct), has_adapter, looks_quantized(name, weights))
+    quantized = looks_quantized(name, weights)
+    if direct:
+        relation, inferred = relation_of(card, len(direct), has_adapter, quantized)
+        walked = _walk([(mid, where, path, line, 1) for mid, where, path, line in direct],
+                       resolver, max_depth)
+        # Only prose about a merge adds parents beside the declared ones ("a merge of A and B"
+        # with base_model: A): elsewhere a base named in prose is mostly an ancestor the offline
+        # table cannot see (Zephyr-Gemma's card names google/gemma-7b, its SFT base's base), or
+        # a quantization's copy of its original's text.
+        beside = _beside_declared(mentions, walked) if relation != "quantized" else ()
+        return Lineage(relation, inferred, tuple(walked), mentions=mentions, undeclared=beside)
+    evident = _evident(mentions)
+    if not evident:
+        return Lineage(mentions=mentions)
+    relation, inferred = relation_of(card, len(evident), has_adapter, quantized)
+    said = next((m.relation for m in evident if m.relation), None)
+    if inferred and relation == "finetune" and said:
+        relation = said  # the prose says which kind of derivative ("a merge of", "GGUF files for")
     bases: list[BaseModel] = []
-    seen: set[str] = set()
-    # Breadth-first: direct parents first, then their parents, never a model twice (cycle-safe).
-    queue: list[tuple[str, str, str | None, int | None, int]] = [
-        (mid, where, path, line, 1) for mid, where, path, line in direct]
+    for m in evident:
+        where = "name" if m.kind == "name" else "card-text"
+        path = card.path if card is not None and m.line is not None else None
+        if m.model_id is not None:
+            walked = _walk([(m.model_id, where, path, m.line, 1)], resolver, max_depth,
+                           {b.model_id.lower() for b in bases})
+            bases.extend(b._replace(evidence=m.kind, said=m.text) if b.depth == 1 else b
+                         for b in walked)
+        else:
+            bases.append(_family_base(m, where, path))
+    return Lineage(relation, inferred, tuple(bases), mentions=mentions, undeclared=evident)
+
+
+def _walk(queue: list[tuple[str, str, str | None, int | None, int]],
+          resolver: BaseModelResolver | None, max_depth: int,
+          seen: set[str] | None = None) -> list[BaseModel]:
+    """Breadth-first: direct parents first, then their parents, never a model twice (cycle-safe)."""
+    seen = set() if seen is None else seen
+    bases: list[BaseModel] = []
     while queue:
         model_id, where, path, line, depth = queue.pop(0)
         if model_id.lower() in seen:
@@ -339,7 +407,110 @@ def resolve_lineage(card: Any, configs: Mapping[str, Any], weights: Any,
         bases.append(base)
         if depth < max_depth:
             queue.extend((p, f"base:{model_id}", None, None, depth + 1) for p in parents)
-    return Lineage(relation, inferred, tuple(bases))
+    return bases
+
+
+# Words without which a card's prose names no base, and stems without which a name names no
+# family (tests/test_lineage_sources.py holds the families to them): most scans of a small card
+# never compile the lineage patterns at all.
+_PROSE_TRIGGERS = ("tun", "based on", "built", "merge", "quant", "gguf", "ggml", "gptq", "awq",
+                   "exl2", "mlx", "lora", "adapter", "derived", "trained", "initiali", "compl",
+                   "subject to", "governed", "bound by", "inherit", "follow", "model:",
+                   "model base", "model**:")
+NAME_STEMS = re.compile(r"llama|gemma|mi[sx]tral|codestral|qwen|flux|sdxl|stable|sd|solar|phi"
+                        r"|falcon|starcoder", re.I | re.A)
+
+
+def _mentions(card: Any, name: str | None, repo_id: str | None,
+              declared: int = 0) -> list[BaseMention]:
+    """Bases the prose and the name name, minus the repository itself: its own Hub id, and the
+    family it is itself a release of (Meta's Llama 2 card names Llama 2). With one declared base,
+    only a merge's prose could add one: the prose is read only when it speaks of a merge."""
+    found: list[BaseMention] = []
+    if card is not None and not card.metadata_error and card.prose:
+        low = card.prose.lower()
+        wanted = ("merge",) if declared else _PROSE_TRIGGERS
+        if any(word in low for word in wanted):
+            from modellint.facts.lineage_text import prose_mentions
+
+            found.extend(prose_mentions(card.prose, card.body_line))
+    if name and not declared and NAME_STEMS.search(name):
+        from modellint.facts.lineage_text import name_mention
+
+        by_name = name_mention(name)
+        if by_name is not None:
+            found.append(by_name)
+    own = (repo_id or "").lower()
+    own_name = own.rsplit("/", 1)[-1] if own else (name or "").lower()
+    holder_of = _held_licenses(repo_id)
+    out = []
+    for m in found:
+        if m.model_id is not None and (m.model_id.lower() == own or (
+                own_name and m.model_id.lower().rsplit("/", 1)[-1] == own_name and m.kind != "name")):
+            continue  # a card's link to itself (or to its own original, for a mirror)
+        if m.license is not None and m.license in holder_of:
+            continue
+        out.append(m)
+    return out
+
+
+def _held_licenses(repo_id: str | None) -> set[str]:
+    """Licenses whose holder this repository is (its organisation is among the record's holders),
+    or that the table gives this very repository: their families are its own, not its bases."""
+    if not repo_id or "/" not in repo_id:
+        return set()
+    from modellint.facts.lineage_text import families
+    from modellint.knowledge import load_kb
+
+    org = repo_id.split("/", 1)[0].lower()
+    held = {lic.id for lic in load_kb().all() if org in lic.holders}
+    entry = table_lookup(repo_id)
+    if entry is not None:
+        held.add(entry.license)
+    # A family's own publisher (Stability AI naming SDXL in `sdxl-vae`) releases, not derives.
+    held.update(f.license for f in families() if f.hub_id and f.hub_id.split("/")[0].lower() == org)
+    return held
+
+
+def _evident(mentions: tuple[BaseMention, ...]) -> tuple[BaseMention, ...]:
+    """The bases a model without ``base_model`` evidently has: the Hub ids the prose names; else
+    the families the prose names (by a relation phrase or a license statement); else the family
+    its name names. A weaker kind is used only when no stronger one speaks."""
+    for kinds in (("prose-link",), ("prose-name", "license-statement"), ("name",)):
+        chosen = [m for m in mentions if m.kind in kinds]
+        if chosen:
+            families = {m.family for m in chosen if m.family}
+            by_name = next((m.family for m in mentions if m.kind == "name"), None)
+            if len(families) > 1 and by_name in families:
+                # "ChatQA-1.5 is built on Llama-3, ChatQA-1.0 on Llama-2" in Llama3-ChatQA-1.5's
+                # card: the repository's name says which of the families is its own.
+                chosen = [m for m in chosen if m.family in (None, by_name)]
+            # One family named several ways (prose and a license statement) is one base.
+            out: dict[str, BaseMention] = {}
+            for m in chosen:
+                out.setdefault((m.model_id or m.family or "").lower(), m)
+            return tuple(out.values())[:MAX_BASES]
+    return ()
+
+
+def _beside_declared(mentions: tuple[BaseMention, ...],
+                     bases: list[BaseModel]) -> tuple[BaseMention, ...]:
+    """Hub ids the prose names as bases that the declared bases do not account for: not one of
+    them or their ancestors, not a copy of one (same name under another organisation)."""
+    known = {b.model_id.lower() for b in bases}
+    names = {k.rsplit("/", 1)[-1] for k in known}
+    return tuple(m for m in mentions if m.kind == "prose-link" and m.model_id is not None
+                 and m.relation == "merge"
+                 and m.model_id.lower() not in known
+                 and m.model_id.lower().rsplit("/", 1)[-1] not in names)
+
+
+def _family_base(m: BaseMention, where: str, path: str | None) -> BaseModel:
+    """A base known only by its family's name: its license is the family's, from the table."""
+    return BaseModel(model_id=m.family or "?", declared_in=where, path=path, line=m.line,
+                     licenses=(m.license,) if m.license else (), source="table" if m.license else None,
+                     table_family=m.family, evidence=m.kind, family=m.family, said=m.text,
+                     note=None if m.license else "the family's license is not known")
 
 
 def _resolve_one(model_id: str, where: str, path: str | None, line: int | None, depth: int,
@@ -366,11 +537,60 @@ def _resolve_one(model_id: str, where: str, path: str | None, line: int | None, 
     return unresolved._replace(note=note), parents
 
 
-def default_resolver(snapshot: Any) -> BaseModelResolver | None:
-    """The snapshot's own resolver (Hub sources provide ``base_model_resolver``), else one for
-    bases given as local paths next to a scanned folder."""
-    resolver = getattr(snapshot, "base_model_resolver", None)
-    if resolver is not None:
-        return resolver  # type: ignore[no-any-return]
-    root = getattr(snapshot, "root", None)
-    return LocalPathResolver(str(root)) if root is not None else None
+class ChainResolver:
+    """Resolvers asked in order (the snapshot's own, the audit's batch, the local card index): the
+    first that knows the base's license answers. A base none of them knows keeps the first answer
+    given (a missing or gated repository, a card without a license), else None, and lineage falls
+    back to the offline table."""
+
+    def __init__(self, resolvers: list[Any]) -> None:
+        self.resolvers = resolvers
+        self.kind = getattr(resolvers[0], "kind", "hub") if resolvers else "none"
+        self.cache_key = "|".join(getattr(r, "cache_key", type(r).__name__) for r in resolvers)
+
+    def license_of(self, model_id: str) -> ResolvedBase | None:
+        first: ResolvedBase | None = None
+        for resolver in self.resolvers:
+            found = _lookup(resolver, model_id)
+            if found is not None and found.error is None and found.license:
+                return found
+            if first is None and found is not None:
+                first = found
+        return first
+
+
+def default_resolver(snapshot: Any, batch_index: str | None = None) -> BaseModelResolver | None:
+    """The snapshot's own resolver (Hub sources provide ``base_model_resolver``; a local folder
+    resolves bases given as paths next to it), then the audit's batch of targets, then the local
+    card index when the user built one (``modellint index build``)."""
+    resolvers: list[Any] = []
+    own = getattr(snapshot, "base_model_resolver", None)
+    if own is not None:
+        resolvers.append(own)
+    else:
+        root = getattr(snapshot, "root", None)
+        if root is not None:
+            resolvers.append(LocalPathResolver(str(root)))
+    from modellint.cardindex import default_index_path
+
+    if batch_index:
+        resolvers.append(_index(batch_index, "batch"))
+    local = default_index_path()
+    if local and os.path.isfile(local):
+        resolvers.append(_index(local, "index"))
+    if not resolvers:
+        return None
+    return resolvers[0] if len(resolvers) == 1 else ChainResolver(resolvers)
+
+
+_INDEXES: dict[tuple[str, str], Any] = {}
+
+
+def _index(path: str, kind: str) -> Any:
+    """One CardIndex per file and kind in a process (it keeps a connection per thread)."""
+    from modellint.cardindex import CardIndex
+
+    key = (path, kind)
+    if key not in _INDEXES:
+        _INDEXES[key] = CardIndex(path, kind)
+    return _INDEXES[key]

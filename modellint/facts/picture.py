@@ -450,6 +450,8 @@ def _inherited_evidence(card: Any, lineage: Any, kb: Any) -> list[Evidence]:
     """Every resolved base license (any depth), once, with the bases that carry it."""
     by_license: dict[str, list[Any]] = {}
     for base in lineage.bases:
+        if not getattr(base, "declared", True):
+            continue  # a base only the prose or the name names: ML502 / ML506 speak for it
         for lic in base.licenses:
             by_license.setdefault(lic, []).append(base)
     out = []

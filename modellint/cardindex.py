@@ -1,0 +1,294 @@
+"""Card indexes: base models' license fields by Hub id, read from cards the user already has.
+
+Two sources of base licenses sit between the Hub and the offline table (``facts.lineage``):
+
+- **the audit's batch**: an audit of many targets is a supply chain, and a base that is one of the
+  targets resolves from that target's own card. Before linting, ``build_batch`` reads every local
+  target's card front matter once (a folder, a clone, or a Hub cache folder; the Hub id from the
+  clone's ``origin`` or the cache folder's name) into an index file that every worker, thread,
+  forked process or Dask worker on the same machine, opens read-only by path
+  (``RunOptions.batch_index``). The file lives in modellint's cache directory and goes when the
+  audit ends; an index of a million cards is a few hundred MB of SQLite, not memory.
+- **the local card index**: ``modellint index build FOLDER... [--hub-cache]`` reads a folder of
+  cards (``org_name.md`` files, or ``org/name/README.md`` clones) or the Hugging Face cache
+  (``models--org--name`` snapshots) into ``card-index.sqlite`` in modellint's cache directory,
+  which every later scan consults, online or not.
+
+SQLite (from the standard library) because lookups by key must not load the whole index, and
+several processes read it at once. Only the license fields and ``base_model`` are kept: that is
+all lineage needs, and a card's prose never leaves the machine it was read on.
+"""
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import sqlite3
+
+INDEX_FILE = "card-index.sqlite"
+SCHEMA_VERSION = 1
+MAX_CARD_BYTES = 256 * 1024  # front matter lives at the top; that is all that is read
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cards (
+    id TEXT PRIMARY KEY,          -- the Hub id, lower-cased
+    repo_id TEXT NOT NULL,        -- as spelt
+    license TEXT NOT NULL,        -- JSON list of the card's license values
+    license_name TEXT,
+    license_link TEXT,
+    base_models TEXT NOT NULL,    -- JSON list of the card's base_model entries
+    path TEXT                     -- where the card was read
+);
+"""
+
+
+class CardEntry(NamedTuple):
+    """What an index keeps of one card."""
+
+    repo_id: str
+    license: tuple[str, ...]
+    license_name: str | None
+    license_link: str | None
+    base_models: tuple[str, ...]
+    path: str | None
+
+
+def default_index_path() -> str | None:
+    from modellint.cachedir import cache_dir
+
+    folder = cache_dir()
+    return os.path.join(folder, INDEX_FILE) if folder else None
+
+
+def front_matter(text: str) -> dict[str, Any]:
+    """A card's front matter as a mapping (empty when it has none or it is broken): only the
+    lines between the fences are parsed, never the body."""
+    from modellint.facts.card import parse_front_matter
+
+    lines = text.split("\n", 2000)
+    if not lines or lines[0].strip() != "---":
+        return {}
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        return {}
+    value, error, _ = parse_front_matter("\n".join(lines[1:end]))
+    return value if error is None and isinstance(value, dict) else {}
+
+
+def entry_from_card(repo_id: str, text: str, path: str | None) -> CardEntry:
+    from modellint.facts.lineage import resolved_from_metadata
+
+    found = resolved_from_metadata(repo_id, front_matter(text), "index")
+    return CardEntry(repo_id, found.license, found.license_name, found.license_link,
+                     found.base_models, path)
+
+
+def write_index(path: str, entries: Iterable[CardEntry]) -> int:
+    """Write (or replace) an index at ``path``; returns the number of cards kept. Later entries
+    for the same id win (a newer snapshot of a cache folder, the second of two copies)."""
+    import sqlite3
+
+    tmp = f"{path}.{os.getpid()}.tmp"
+    if os.path.exists(tmp):
+        os.unlink(tmp)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    db = sqlite3.connect(tmp)
+    try:
+        db.executescript(_SCHEMA)
+        db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        db.executemany(
+            "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((e.repo_id.lower(), e.repo_id, json.dumps(list(e.license)), e.license_name,
+              e.license_link, json.dumps(list(e.base_models)), e.path) for e in entries))
+        db.commit()
+        count = int(db.execute("SELECT count(*) FROM cards").fetchone()[0])
+    finally:
+        db.close()
+    os.replace(tmp, path)
+    return count
+
+
+class CardIndex:
+    """A read-only index; a lookup is one indexed query. Safe to share between threads (one
+    connection each) and to open in forked or remote workers by path."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        self.path = path
+        self.kind = kind  # "batch" or "index": the source lineage records
+        self.cache_key = f"{kind}:{path}"
+        import threading
+
+        self._local = threading.local()
+
+    def __repr__(self) -> str:
+        return f"CardIndex({self.kind}, {self.path})"
+
+    def _db(self) -> "sqlite3.Connection | None":
+        import sqlite3  # only when a base is looked up: a scan without one never pays for it
+
+        db = getattr(self._local, "db", None)
+        if db is None:
+            try:
+                db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+                db.execute("SELECT 1 FROM cards LIMIT 1")
+            except sqlite3.Error:
+                return None
+            self._local.db = db
+        return db  # type: ignore[no-any-return]
+
+    def get(self, model_id: str) -> CardEntry | None:
+        import sqlite3
+
+        db = self._db()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT repo_id, license, license_name, license_link, base_models, "
+                             "path FROM cards WHERE id = ?", (model_id.lower(),)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None:
+            return None
+        return CardEntry(row[0], tuple(json.loads(row[1])), row[2], row[3],
+                         tuple(json.loads(row[4])), row[5])
+
+    def license_of(self, model_id: str) -> Any:
+        """A ``ResolvedBase`` for a base this index holds a card of, else None."""
+        entry = self.get(model_id)
+        if entry is None:
+            return None
+        from modellint.facts.lineage import ResolvedBase
+
+        return ResolvedBase(entry.repo_id, entry.license, entry.license_name, entry.license_link,
+                            entry.base_models, self.kind)
+
+    def __len__(self) -> int:
+        db = self._db()
+        return int(db.execute("SELECT count(*) FROM cards").fetchone()[0]) if db else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading cards where they are
+
+
+def read_card(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(MAX_CARD_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def target_card(target: str) -> tuple[str, str] | None:
+    """(Hub id, card path) of a local target with a card and a known Hub id: a clone whose
+    ``origin`` is on the Hub, or a Hub cache folder (its newest snapshot). Hub targets (``hf://``)
+    are left to the Hub itself."""
+    from modellint.sources import is_remote
+
+    if is_remote(target) or not os.path.isdir(target):
+        return None
+    real = os.path.realpath(target)
+    base = os.path.basename(real)
+    if base.startswith("models--"):
+        card = _cache_card(real)
+        repo_id = base[len("models--"):].replace("--", "/", 1)
+        return (repo_id, card) if card else None
+    card = os.path.join(real, "README.md")
+    if not os.path.isfile(card):
+        return None
+    from modellint.sources.local import clone_of
+
+    clone = clone_of(real)
+    return (clone, card) if clone else None
+
+
+def _cache_card(folder: str) -> str | None:
+    """README.md of the newest snapshot of a Hub cache folder (``models--org--name``)."""
+    snapshots = os.path.join(folder, "snapshots")
+    try:
+        names = os.listdir(snapshots)
+    except OSError:
+        return None
+    found = [os.path.join(snapshots, n, "README.md") for n in names]
+    found = [p for p in found if os.path.isfile(p)]
+    return max(found, key=os.path.getmtime) if found else None
+
+
+def cards_in(folder: str) -> Iterator[tuple[str, str]]:
+    """(Hub id, card path) for every card under ``folder``: ``org_name.md`` files (the layout of
+    card collections), ``org/name/README.md`` folders (clones; their ``origin`` wins when it is
+    on the Hub), and Hub cache folders (``models--org--name``)."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        rel = os.path.relpath(dirpath, folder)
+        if os.path.basename(dirpath).startswith("models--"):
+            card = _cache_card(dirpath)
+            if card:
+                yield os.path.basename(dirpath)[len("models--"):].replace("--", "/", 1), card
+            dirnames[:] = []
+            continue
+        if "README.md" in filenames and rel != ".":
+            found = target_card(dirpath)
+            if found is None and rel.count(os.sep) == 1:
+                found = (rel.replace(os.sep, "/"), os.path.join(dirpath, "README.md"))
+            if found is not None:
+                yield found
+            continue
+        for name in sorted(filenames):
+            stem, ext = os.path.splitext(name)
+            if ext.lower() == ".md" and "_" in stem and stem.lower() != "readme":
+                org, _, model = stem.partition("_")
+                if org and model:
+                    yield f"{org}/{model}", os.path.join(dirpath, name)
+
+
+def hub_cache_dir() -> str:
+    """The Hugging Face cache folder, as huggingface_hub finds it (without importing it)."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return os.environ["HF_HUB_CACHE"]
+    home = os.environ.get("HF_HOME") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+        "huggingface")
+    return os.path.join(home, "hub")
+
+
+def entries(found: Iterable[tuple[str, str]]) -> Iterator[CardEntry]:
+    for repo_id, path in found:
+        text = read_card(path)
+        if text is not None:
+            yield entry_from_card(repo_id, text, path)
+
+
+# ---------------------------------------------------------------------------------------------
+# The audit's batch
+
+
+def build_batch(targets: Iterable[str], folder: str | None = None) -> str | None:
+    """Index the cards of an audit's local targets; returns the index path, or None when no
+    target has a card with a Hub id (then there is nothing a base could resolve from)."""
+    if folder is None:
+        from modellint.cachedir import cache_dir
+
+        folder = cache_dir()
+    if folder is None:
+        import tempfile
+
+        folder = tempfile.gettempdir()
+    path = os.path.join(folder, "batches", f"batch-{os.getpid()}-{id(targets):x}.sqlite")
+    found = (hit for hit in map(target_card, targets) if hit is not None)
+    count = write_index(path, entries(found))
+    if count == 0:
+        os.unlink(path)
+        return None
+    return path
+
+
+def drop_batch(path: str | None) -> None:
+    if path:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass

@@ -1,0 +1,348 @@
+"""Lineage evidence beyond ``base_model``: bases that the card's prose or the repository's name names.
+
+The Hub builds its model tree from ``base_model`` alone, but many derivatives say what they derive
+from only in words: "This model is a fine-tuned version of [meta-llama/Llama-2-7b-hf](...)",
+"- **Finetuned from model:** mistralai/Mistral-7B-v0.1", "a Llama 2 13B fine-tune", "Must comply
+with license of Llama2", or a repository named ``Llama-2-7b-chat-finetune``. Each such mention is
+kept with where it was found and how strong it is (``STRENGTH``, strongest first):
+
+- ``prose-link``: a Hub model id (a huggingface.co link, or an ``org/name`` id in backticks or
+  right after a "Base model:" style label) named by a relation phrase;
+- ``prose-name``: a well-known family name (the ``[[family]]`` entries of
+  ``rules/data/base-models.toml``: Llama 2, Mistral 7B, SDXL, FLUX.1 [dev] ...) named by a
+  relation phrase, or right before "fine-tune";
+- ``license-statement``: the card says the model must comply with, or is subject to, a family's
+  license;
+- ``name``: a family name in the repository's own name.
+
+Relation phrases say what kind of derivative it is: "quantized version of" / "GGUF format model
+files for" (quantized), "merge of" (merge), "LoRA for" (adapter), "fine-tuned from" / "based on"
+(finetune). Every pattern is anchored on literal words and bounded, so the scan is linear in the
+card's size; family patterns run only on short windows next to a relation phrase and on the name.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import NamedTuple
+
+STRENGTH = {"declared": 1.0, "prose-link": 0.9, "prose-name": 0.7, "license-statement": 0.7,
+            "name": 0.5}
+WINDOW = 160  # characters after a relation phrase searched for what it names
+BEFORE = 48  # characters before "fine-tune" searched for a family name ("a Llama 2 13B fine-tune")
+MAX_MENTIONS = 16
+NEAR = 40  # the base a phrase names starts within this many characters after it
+
+
+class BaseMention(NamedTuple):
+    """A base model named outside ``base_model``, with where and how strongly."""
+
+    kind: str  # prose-link | prose-name | license-statement | name
+    model_id: str | None  # the Hub id, when one is named
+    family: str | None  # the family label, when a family name is named
+    license: str | None  # the family's license (knowledge-base id), for family mentions
+    relation: str | None  # finetune | merge | quantized | adapter | None (not said)
+    line: int | None  # card line (None for the repository's name)
+    text: str  # the phrase as written, shortened
+
+    @property
+    def strength(self) -> float:
+        return STRENGTH[self.kind]
+
+    @property
+    def shown(self) -> str:
+        return self.model_id or self.family or "?"
+
+
+class Family(NamedTuple):
+    """A well-known base model family, recognised by name."""
+
+    family: str
+    pattern: re.Pattern[str]
+    license: str
+    hub_id: str | None  # a representative Hub id (for "add base_model: ..." advice)
+    in_names: bool  # also recognised in a repository's name (not only in prose)
+    case: str | None  # the spelling the name must have as written ("LLaMA": LLaMA 1, not Llama)
+
+
+@lru_cache(maxsize=1)
+def families() -> tuple[Family, ...]:
+    from modellint.registry import rules_data
+
+    out = []
+    for e in rules_data("base-models.toml").get("family", []):
+        pattern = re.compile("|".join(f"(?:{p})" for p in e["names"]), re.A)
+        out.append(Family(e["family"], pattern, e["license"], e.get("hub_id"),
+                          bool(e.get("in_names", True)), e.get("case")))
+    return tuple(out)
+
+
+def _normal(text: str) -> str:
+    """Lower-case, with runs of spaces, underscores and hyphens as one hyphen: family patterns are
+    written once for "Llama 2", "llama_2" and "Llama-2". Keeps the length (offsets stay valid)."""
+    return _SEPARATORS.sub(lambda m: "-" * len(m.group(0)), text.lower())
+
+
+_SEPARATORS = re.compile(r"[\s_-]+")
+
+
+def family_in(text: str, names_only: bool = False) -> tuple[Family, int, int] | None:
+    """The family named earliest in ``text`` (first entry wins at the same place)."""
+    low = _normal(text)
+    best: tuple[Family, int, int] | None = None
+    for fam in families():
+        if names_only and not fam.in_names:
+            continue
+        m = fam.pattern.search(low)
+        if m and fam.case and not text.startswith(fam.case, m.start()):
+            continue
+        if m and (best is None or m.start() < best[1]):
+            best = (fam, m.start(), m.end())
+    return best
+
+
+# ---------------------------------------------------------------------------------------------
+# Relation phrases
+
+_RELATION = re.compile(
+    r"\b(?:"
+    r"(?P<quantized>quanti[sz]ed\s+(?:versions?|models?|variants?)\s+of|quanti[sz]ations?\s+of"
+    r"|quants?\s+of|(?:gguf|ggml|gptq|awq|exl2|mlx)\s+(?:format\s+)?(?:model\s+)?"
+    r"(?:files|quants?|quanti[sz]ations?|versions?|conversions?|weights)\s+(?:for|of))"
+    r"|(?P<merge>merge\s+of|merged\s+(?:from|with))"
+    r"|(?P<adapter>(?:q?lora|adapter)s?\s+(?:adapter\s+)?(?:for|of))"
+    r"|(?P<finetune>fine-?\s?tun(?:ed|ing)\s+(?:version\s+of|versions\s+of|from|of|on(?:\s+top\s+of)?)"
+    r"|fine-?\s?tunes?\s+of|(?:further\s+|continued\s+)?(?:pre-?)?trained\s+(?:on\s+top\s+of|from)"
+    r"|continued\s+pre-?training\s+(?:of|from|on)|initiali[sz]ed\s+(?:from|with)"
+    r"|derived\s+from|based\s+on|built\s+(?:up)?on(?:\s+top\s+of)?)"
+    r")\b", re.I | re.A)
+# "- **Finetuned from model:** x", "Base model: x", "Original model: [x](...)"
+_LABEL = re.compile(
+    r"^[\s>*+|-]{0,6}(?:\*\*|__)?\s{0,2}(?P<label>fine-?\s?tuned\s+from(?:\s+model)?|base\s+model"
+    r"|original\s+model|parent\s+model|model\s+base|quanti[sz]ed\s+from|merged?\s+from)"
+    r"(?:\s{0,2}\[optional\])?\s{0,2}(?:\*\*|__)?\s{0,2}[:：]\s{0,2}(?:\*\*|__)?", re.I | re.A)
+# "a Llama 2 13B fine-tune", "Mistral-7B finetune": the family stands before the noun.
+_NOUN = re.compile(r"\bfine-?\s?tunes?\b(?!\s*(?:d\b|of\b|on\b|from\b))", re.I | re.A)
+# "Must comply with license of Llama2", "subject to the Llama 2 Community License".
+_LICENSE_OF = re.compile(
+    r"\b(?:compl(?:y|ies|iance)\s+with|subject\s+to|governed\s+by|bound\s+by|inherits?|follows?)"
+    r"\s+(?:the\s+)?(?:original\s+)?(?:(?:licen[cs]es?|terms(?:\s+of\s+use)?)\s+of\s+(?:the\s+)?)?",
+    re.I | re.A)
+_LICENSE_WORD = re.compile(r"^[\s\w.()-]{0,24}?\b(?:licen[cs]e|agreement|terms)\b", re.I | re.A)
+_MERGE_LIST = re.compile(
+    r"\bmodels?\s+(?:were\s+|was\s+)?(?:included|used)\s+in\s+the\s+merge\b", re.I | re.A)
+_HUB_LINK = re.compile(
+    r"https?://(?:www\.)?huggingface\.co/(?!datasets/|spaces/|docs/|blog/|papers/|api/|collections/)"
+    r"(?P<id>[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96})", re.A)
+_TICKED_ID = re.compile(r"`(?P<id>[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96})`", re.A)
+_BARE_ID = re.compile(r"^[\s\[*_`(]{0,4}(?P<id>[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96})", re.A)
+_URL = re.compile(r"https?://[^\s)\]>\"']{1,500}", re.A)
+# "this model", "our model", "it": the phrase speaks of the card's own model (the reverse relation).
+_SELF = re.compile(r"^\W{0,4}(?:this|our|the\s+present|it|itself)\b", re.I | re.A)
+# Markdown links to something that is not a model (a dataset, a Space, a model card) and what
+# they show: "[`OpenAssistant/oasst1`](https://huggingface.co/datasets/...)", "[DALL-E Mini model
+# card](...)".
+_NOT_A_MODEL = re.compile(
+    r"\[[^\[\]\n]{0,200}\]\(\s*https?://(?:www\.)?huggingface\.co/(?:datasets|spaces)/[^)\s]{0,300}\)"
+    r"|https?://(?:www\.)?huggingface\.co/(?:datasets|spaces)/[^\s)\]]{0,300}"
+    r"|\[[^\[\]\n]{0,200}\bmodel\s+card\]\([^)\s]{0,300}\)", re.I | re.A)
+_ARCHITECTURE = re.compile(r"^[\w\s.-]{0,24}\barchitecture", re.I | re.A)
+_SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
+
+
+def _clean_id(model_id: str) -> str | None:
+    model_id = model_id.rstrip(".,;:)")
+    for cut in ("/tree/", "/blob/", "/resolve/", "/discussions", "#", "?"):
+        model_id = model_id.split(cut, 1)[0]
+    parts = model_id.split("/")
+    if len(parts) != 2 or not all(re.search(r"[A-Za-z]", p) for p in parts):
+        return None
+    return model_id.removesuffix(".git")
+
+
+def _first_object(window: str, labelled: bool, ticked: bool = True
+                  ) -> tuple[str | None, Family | None]:
+    """The first base a phrase names in ``window``: a Hub id (a link, a ticked id, or, after a
+    label, a bare id) or a family name, whichever comes first. A phrase about the card's own
+    model ("a quantized version of this model can be found at ...") names no base of it, and
+    links to datasets, Spaces or another model's card are no base either."""
+    if _SELF.match(window):
+        return None, None
+    window = _NOT_A_MODEL.sub(lambda m: " " * len(m.group(0)), window)
+    candidates: list[tuple[int, str | None, Family | None]] = []
+    m = _HUB_LINK.search(window)
+    if m:
+        candidates.append((_link_start(window, m.start()), _clean_id(m.group("id")), None))
+    m = _TICKED_ID.search(window) if ticked else None
+    if m:
+        candidates.append((m.start(), _clean_id(m.group("id")), None))
+    if labelled:
+        m = _BARE_ID.match(window)
+        if m and not window[m.end():m.end() + 1].startswith(("(", "]")):
+            candidates.append((m.start("id"), _clean_id(m.group("id")), None))
+    blanked = _URL.sub(lambda u: " " * len(u.group(0)), window)
+    found = family_in(blanked)
+    if found is not None and not _ARCHITECTURE.match(blanked[found[2]:]):
+        candidates.append((found[1], None, found[0]))
+    # What a phrase names stands right after it ("a fine-tuned version of [X]", "based on the
+    # Llama 2 7B model"), not at the end of a long clause.
+    candidates = [c for c in candidates if (c[1] is not None or c[2] is not None)
+                  and c[0] <= NEAR]
+    if not candidates:
+        return None, None
+    _, model_id, fam = min(candidates, key=lambda c: c[0])
+    return model_id, fam
+
+
+def _link_start(window: str, url_start: int) -> int:
+    """Where the markdown link around a URL starts ("[text](url)": at its "["), so that a link's
+    text and target count as one place."""
+    if url_start >= 2 and window[url_start - 2:url_start] == "](":
+        opening = window.rfind("[", 0, url_start)
+        return opening if opening >= 0 else url_start
+    return url_start
+
+
+def _cut(window: str) -> str:
+    """The window up to the end of its sentence (a URL's dots do not end it)."""
+    blanked = _URL.sub(lambda u: "x" * len(u.group(0)), window)
+    m = _SENTENCE_END.search(blanked)
+    return window[:m.start()] if m else window
+
+
+def _shown(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
+    """Bases the card's prose names, in the order they appear, each Hub id or family once."""
+    out: list[BaseMention] = []
+    seen: set[str] = set()
+
+    def add(kind: str, model_id: str | None, fam: Family | None, relation: str | None,
+            line: int, text: str) -> None:
+        key = (model_id or (fam.family if fam else "")).lower()
+        if key and key not in seen and len(out) < MAX_MENTIONS:
+            seen.add(key)
+            out.append(BaseMention(kind, model_id, fam.family if fam else None,
+                                   fam.license if fam else None, relation, line, _shown(text)))
+
+    lines = prose.split("\n")
+    merge_list_until = -1
+    for offset, raw in enumerate(lines):
+        lineno = first_line + offset
+        if len(raw) > 4000:
+            raw = raw[:4000]  # a wall of text on one line: its start is enough
+        if offset <= merge_list_until:
+            m = _HUB_LINK.search(raw) or _TICKED_ID.search(raw) or _BARE_ID.match(raw.lstrip("*-+ "))
+            if m:
+                add("prose-link", _clean_id(m.group("id")), None, "merge", lineno, raw)
+                continue
+        if _MERGE_LIST.search(raw):
+            merge_list_until = offset + 16
+            continue
+        label = _LABEL.match(raw)
+        if label:
+            model_id, fam = _first_object(_cut(raw[label.end():label.end() + WINDOW]), True)
+            relation = _label_relation(label.group("label"))
+            if model_id or fam:
+                add("prose-link" if model_id else "prose-name", model_id, fam, relation, lineno, raw)
+                continue
+        for m in _RELATION.finditer(raw):
+            if _about_others(raw, m.start()):
+                continue
+            window = _cut(raw[m.end():m.end() + WINDOW])
+            phrase = m.group(0).lower()
+            # "fine-tuned on `org/data`" names data more often than a model: only a link to a
+            # model or a family name counts there.
+            loose = phrase.startswith(("fine-tuned on", "finetuned on", "fine tuned on",
+                                       "fine-tuning on", "finetuning on"))
+            model_id, fam = _first_object(window, False, ticked=not loose)
+            relation = m.lastgroup
+            if model_id or fam:
+                add("prose-link" if model_id else "prose-name", model_id, fam, relation, lineno,
+                    raw[max(0, m.start() - 40):m.end() + 100])
+        for m in _NOUN.finditer(raw):
+            before = _URL.sub(lambda u: " " * len(u.group(0)), raw[max(0, m.start() - BEFORE):m.start()])
+            found = family_in(before)
+            # The family stands right before the noun, with at most a size between ("Llama 2
+            # 13B fine-tune"), never "the python split of StarCoder to finetune".
+            if found is not None and _ADJACENT.match(before[found[2]:]) and not _about_others(
+                    raw, m.start()):
+                add("prose-name", None, found[0], "finetune", lineno,
+                    raw[max(0, m.start() - BEFORE):m.end()])
+        for m in _LICENSE_OF.finditer(raw):
+            window = _cut(raw[m.end():m.end() + 80])
+            found = family_in(window)
+            if found is None or found[1] > 12:
+                continue
+            # "the license of Llama 2" names it already; "the Llama 2 license" needs the word.
+            if m.group(0).lower().rstrip().endswith(" of") or _LICENSE_WORD.match(window[found[2]:]):
+                add("license-statement", None, found[0], None, lineno,
+                    raw[max(0, m.start() - 20):m.end() + 60])
+    return out
+
+
+_ADJACENT = re.compile(r"^(?:[\s.-]{0,3}[0-9.]{1,6}[bm]?(?:[\s-]{0,3}(?:chat|instruct|base|hf|model))?)?"
+                       r"[\s-]{0,3}$", re.I | re.A)
+# A sentence that speaks of other models: news ("GuoFeng4 based on SDXL has been released"),
+# a plural subject ("Domain-Specific Models Pre-Trained from Llama3-8B", "versions based on"), or
+# a linked subject ("new [rerankers](...), built upon ... GEMMA").
+_OTHERS = re.compile(
+    r"\b(?:released?|releasing|coming\s+soon|models|versions|variants|checkpoints|rerankers"
+    r"|embeddings)\b|\]\(|https?://", re.I | re.A)
+_SENTENCE_START = re.compile(r"(?:^|[.!?;]\s|:\s)(?=[^.!?;]*$)", re.A)
+
+
+def _about_others(line: str, at: int) -> bool:
+    """Does the sentence around a relation phrase speak of another model: its subject before
+    the phrase, or news after it ("... based on SDXL has been released")?"""
+    head = line[max(0, at - 160):at]
+    head = _URL.sub("url", head) if "](" not in head else head
+    m = _SENTENCE_START.search(head)
+    subject = head[m.end():] if m else head
+    if _OTHERS.search(subject):
+        return True
+    tail = _cut(line[at:at + WINDOW])
+    return bool(_NEWS.search(tail))
+
+
+# News of a release ("has been released", "is now out"), not a license statement ("is released
+# under Apache-2.0", which is just what ML502 must see).
+_NEWS = re.compile(r"\b(?:has|have)\s+been\s+released\b|\b(?:is|are)\s+now\s+(?:out|released|available)\b"
+                   r"|\bcoming\s+soon\b", re.I | re.A)
+
+
+def _label_relation(label: str) -> str | None:
+    low = label.lower()
+    if low.startswith("quanti"):
+        return "quantized"
+    if low.startswith("merge"):
+        return "merge"
+    if low.startswith("fine"):
+        return "finetune"
+    return None
+
+
+# Test models with random weights and configuration-only copies carry a family's name but not
+# its weights ("tiny-random-LlamaForCausalLM", "tiny-random-Llama-3").
+_NOT_A_DERIVATIVE_NAME = re.compile(r"(?:^|[-_.])(?:tiny-?)?random(?:$|[-_.])", re.I | re.A)
+
+
+def name_mention(name: str | None) -> BaseMention | None:
+    """A family named in the repository's name (``Llama-2-7b-chat-finetune``)."""
+    if not name:
+        return None
+    if _NOT_A_DERIVATIVE_NAME.search(name):
+        return None
+    found = family_in(name, names_only=True)
+    if found is None:
+        return None
+    fam = found[0]
+    return BaseMention("name", None, fam.family, fam.license, None, None, name)
+
+
+def strongest(mentions: Iterable[BaseMention]) -> Iterator[BaseMention]:
+    """Mentions ordered strongest first, keeping the card's order within a kind."""
+    return iter(sorted(mentions, key=lambda m: -m.strength))
