@@ -169,6 +169,8 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
     total = len(all_targets) + file_targets[0]
     out = _open_output(output)  # before linting: an unwritable path must not cost a whole audit
     store = _open_store(store_path) if store_path else None
+    batch = _batch_index(all_targets, targets_file) if total > 1 else None
+    options = options._replace(batch_index=batch)
     try:
         from itertools import chain
 
@@ -190,6 +192,10 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
             out.close()
         if store is not None:
             store.close()
+        if batch is not None:
+            from modellint.cardindex import drop_batch
+
+            drop_batch(batch)
     # One line per error on stderr, unless the summary table on the terminal already lists them.
     if not (fmt == "summary" and not output):
         for err in report.errors:
@@ -213,6 +219,22 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
         sys.exit(EXIT_CLEAN)
     # Each finding is judged by the fail-on of its own target (--fail-on, else its configuration).
     sys.exit(EXIT_FINDINGS if report.failing() and not exit_zero else EXIT_CLEAN)
+
+
+def _batch_index(targets: list[str], targets_file: str | None) -> str | None:
+    """An audit is a supply chain: index its local targets' cards first, so that a base which is
+    one of them resolves from its own card (modellint/cardindex.py)."""
+    from itertools import chain
+
+    from modellint.audit import iter_targets_file
+    from modellint.cardindex import build_batch
+
+    listed = chain(targets, iter_targets_file(targets_file)) if targets_file else iter(targets)
+    try:
+        return build_batch(listed)
+    except OSError as exc:  # no room for the index: the audit goes on without it
+        fail(f"warning: bases will not resolve from the audit's own targets: {exc}")
+        return None
 
 
 # Formats that describe each target's files and card: the store does not record those, so an
@@ -365,6 +387,56 @@ def audit_diff(run_a: str, run_b: str, store_path: str, fmt: str) -> None:
     finally:
         store.close()
     sys.exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
+
+
+@main.group(name="index")
+def index_group() -> None:
+    """The local card index: base models' licenses from cards you already have."""
+
+
+@index_group.command(name="build")
+@click.argument("folders", nargs=-1, type=click.Path(exists=True, file_okay=False))
+@click.option("--hub-cache", is_flag=True,
+              help="Also index the cards in the Hugging Face cache (models--org--name snapshots).")
+def index_build(folders: tuple[str, ...], hub_cache: bool) -> None:
+    """Index the cards in FOLDERS (org_name.md files, org/name/README.md clones, Hub cache
+    folders) so that later scans resolve base models from them, online or not."""
+    from itertools import chain
+
+    from modellint.cardindex import cards_in, default_index_path, entries, hub_cache_dir, write_index
+
+    sources = list(folders) + ([hub_cache_dir()] if hub_cache else [])
+    if not sources:
+        raise click.UsageError("give FOLDERS to index, or --hub-cache")
+    path = default_index_path()
+    if path is None:
+        fail("modellint's cache folder is turned off (MODELLINT_CACHE_DIR is empty): nowhere to "
+             "keep the index")
+        sys.exit(EXIT_ERROR)
+    found = chain.from_iterable(cards_in(f) for f in sources if os.path.isdir(f))
+    try:
+        count = write_index(path, entries(found))
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+        sys.exit(EXIT_ERROR)
+    click.echo(f"modellint: indexed {count} card(s) in {path}", err=True)
+
+
+@index_group.command(name="show")
+@click.argument("model_id")
+def index_show(model_id: str) -> None:
+    """What the local card index holds for MODEL_ID (org/name), as JSON."""
+    import json
+
+    from modellint.cardindex import CardIndex, default_index_path
+
+    path = default_index_path()
+    entry = CardIndex(path, "index").get(model_id) if path and os.path.isfile(path) else None
+    if entry is None:
+        fail(f"{_printable(model_id)} is not in the local card index"
+             + ("" if path and os.path.isfile(path) else " (none was built: modellint index build)"))
+        sys.exit(EXIT_FINDINGS)
+    click.echo(json.dumps(entry._asdict(), indent=2))
 
 
 @main.command(name="rules")

@@ -28,6 +28,9 @@ class RunOptions(NamedTuple):
     extend_ignore: tuple[str, ...] = ()
     fail_on: str | None = None
     baseline: str | None = None  # --baseline FILE (else the config's `baseline`, if any)
+    # An audit's card index (modellint.cardindex.build_batch): bases that are targets resolve
+    # from their own cards.
+    batch_index: str | None = None
 
 
 def known_rule_names(registry: Registry) -> dict[str, str]:
@@ -127,7 +130,7 @@ def lint_target(target: str, options: RunOptions, registry: Registry,
     # A remote target is someone else's: the user's settings do not say who it is.
     trusted = snapshot.trusted
     facts = extract(snapshot, ExtractOptions(settings.repo_id if trusted else None,
-                                             settings.licensor and trusted))
+                                             settings.licensor and trusted, options.batch_index))
     from modellint.export.inventory import inventory_of
 
     report.targets.append(facts.target._replace(
