@@ -620,6 +620,60 @@ def identify_command(files: tuple[str, ...], fmt: str) -> None:
         sys.exit(EXIT_ERROR)
 
 
+def _question_options(command: Any) -> Any:
+    """One option per `init` question (``--commercial yes``), from the question list."""
+    from modellint.chooser.questions import QUESTIONS
+
+    for question in reversed(QUESTIONS):
+        flag = "--" + question.key.replace("_", "-")
+        kind = click.Choice(question.choices) if question.choices and not question.multiple else None
+        command = click.option(flag, question.key, type=kind, default=None,
+                               metavar="" if kind else "TEXT", help=question.help)(command)
+    return command
+
+
+@main.command()
+@click.argument("target", default=".")
+@click.option("--answers", "answers_file", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Read the answers from a TOML file (question keys; `license` to pick one).")
+@click.option("--license", "wanted", metavar="ID",
+              help="Take this license (still checked against the base models' terms).")
+@click.option("--license-file", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Copy the license text from FILE (it must read as the chosen license).")
+@click.option("--diff", is_flag=True, help="Show the edits as a unified diff; write nothing.")
+@click.option("-y", "--yes", is_flag=True, help="Write without asking for confirmation.")
+@click.option("--interactive/--no-interactive", default=None,
+              help="Ask the unanswered questions (default: when stdin is a terminal).")
+@click.option("--offline", is_flag=True, help="Look for license texts in the local Hub cache only.")
+@_question_options
+def init(target: str, answers_file: str | None, wanted: str | None, license_file: str | None,
+         diff: bool, yes: bool, interactive: bool | None, offline: bool, **questions: Any) -> None:
+    """Choose a license for the model in TARGET and write what releasing under it takes."""
+    from modellint.chooser.questions import AnswerError, read_answers_file
+    from modellint.chooser.run import InitError, Session, run
+
+    given: dict[str, Any] = {}
+    if answers_file:
+        try:
+            given.update(read_answers_file(answers_file))
+        except AnswerError as exc:
+            raise click.UsageError(str(exc)) from None
+        wanted = wanted or given.pop("license", None)
+    given.update({k: v for k, v in questions.items() if v is not None})
+    if interactive is None:
+        interactive = sys.stdin.isatty()
+    session = Session(
+        target, given, wanted=wanted, license_file=license_file, offline=offline, diff=diff,
+        yes=yes, interactive=interactive, echo=click.echo,
+        ask=lambda text, default: click.prompt(text, default=default, show_default=bool(default)),
+        confirm=lambda text: click.confirm(text, default=True))
+    try:
+        sys.exit(run(session))
+    except InitError as exc:
+        fail(str(exc))
+        sys.exit(EXIT_ERROR)
+
+
 def _report_registry_errors(errors: Sequence[Any]) -> None:
     for err in errors:
         fail(err.message)

@@ -18,6 +18,9 @@ COMPONENTS = ("code", "weights", "architecture", "data", "documentation", "outpu
 OUTPUTS = ("silent", "no-claim", "restricted", "licensed")
 # Intellectual-property rights a grant can name; `other-ip` is a catch-all ("any other IP rights").
 RIGHTS = ("copyright", "patent", "database", "trade-secret", "other-ip")
+# What hosting the model as a service (API, web) triggers: nothing (`not-addressed`: duties attach to
+# copies), the same duties as distribution, fewer duties than distribution, or a source offer.
+HOSTED = ("not-addressed", "as-distribution", "lighter", "source-offer")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
 
@@ -89,6 +92,7 @@ class License(NamedTuple):
     # the IP rights it names, its patent terms, the languages of its official text and the law it
     # chooses. Empty where the record does not say (not "none").
     rights: tuple[str, ...] = ()
+    hosted: str | None = None  # one of HOSTED; hosted_note says it in words
     patent_note: str | None = None
     languages: tuple[str, ...] = ()  # ISO 639 codes of the official text(s)
     language_note: str | None = None  # which text prevails, when there are several
@@ -173,8 +177,8 @@ _TOP: dict[str, tuple[Any, bool]] = {
     "outputs": (str, True), "outputs_note": (str, False), "hosted_note": (str, False),
     "use_policy": (str, False), "identify": (dict, False), "sources": (list, True),
     "verified": (bool, True), "notes": (str, False), "url": (str, False), "holders": (list, False),
-    "rights": (list, False), "patent_note": (str, False), "languages": (list, False),
-    "language_note": (str, False), "governing_law": (str, False),
+    "rights": (list, False), "hosted": (str, False), "patent_note": (str, False),
+    "languages": (list, False), "language_note": (str, False), "governing_law": (str, False),
 }
 _OBLIGATION_FIELDS = {f: (bool if isinstance(getattr(Obligations(), f), bool)
                           else list if isinstance(getattr(Obligations(), f), tuple) else str)
@@ -239,6 +243,8 @@ def validate_record(data: Mapping[str, Any], where: str) -> None:
     bad = [r for r in v["rights"] or () if r not in RIGHTS]
     if bad:
         raise fail("rights", f"{bad[0]!r} is not one of {', '.join(RIGHTS)}")
+    if v["hosted"] is not None and v["hosted"] not in HOSTED:
+        raise fail("hosted", f"{v['hosted']!r} is not one of {', '.join(HOSTED)}")
     bad = [lang for lang in v["languages"] or () if not _LANG.match(lang)]
     if bad:
         raise fail("languages", f"{bad[0]!r} is not a lowercase ISO 639 code (en, zh)")
@@ -277,7 +283,7 @@ def build_record(data: Mapping[str, Any], where: str) -> License:
         identify=Identification(tuple(ident.get("phrases") or ()), ident.get("min_phrases") or 1),
         sources=tuple(data["sources"]), verified=data["verified"], notes=_flat(get("notes")),
         url=get("url"), holders=tuple(h.lower() for h in get("holders") or ()),
-        rights=tuple(get("rights") or ()), patent_note=_flat(get("patent_note")),
+        rights=tuple(get("rights") or ()), hosted=get("hosted"), patent_note=_flat(get("patent_note")),
         languages=tuple(get("languages") or ()), language_note=_flat(get("language_note")),
         governing_law=_flat(get("governing_law")), path=where)
 
@@ -324,5 +330,5 @@ def load_kb() -> KnowledgeBase:
     return load_dir(os.path.join(rules_data_dir(), "licenses"))
 
 
-__all__ = ["COMPONENTS", "KINDS", "OUTPUTS", "RIGHTS", "Identification", "KBError", "KnowledgeBase",
-           "License", "Obligations", "load_dir", "load_kb", "parse_record"]
+__all__ = ["COMPONENTS", "HOSTED", "KINDS", "OUTPUTS", "RIGHTS", "Identification", "KBError",
+           "KnowledgeBase", "License", "Obligations", "load_dir", "load_kb", "parse_record"]
