@@ -55,7 +55,8 @@ def plan_init(root: str, facts: Any, lic: License, answers: Answers, text: Licen
         card.set("license_name", lic.id, after="license")
         card.set("license_link", license_path, after="license_name")
     if old is not None and str(old) != str(card.get("license")):
-        messages.append(f"{CARD}: license changes from {old} to {card.get('license')}")
+        new = lic.hub_id or f"other ({lic.id})"
+        messages.append(f"{CARD}: license changes from {old} to {new}")
 
     # License text
     placeholder = False

@@ -35,6 +35,7 @@ class Fit(NamedTuple):
     tradeoffs: tuple[str, ...]  # what it costs or lacks against the answers
     conflicts: tuple[str, ...]  # answers it cannot meet at all
     forced_by: tuple[str, ...] = ()  # base models whose terms make it the only choice
+    caveats: tuple[str, ...] = ()  # facts worth knowing that no answer asked about (ids, tooling)
 
 
 class Recommendation(NamedTuple):
@@ -84,7 +85,7 @@ def recommend(answers: Answers, bases: list[BaseTerms], kb: KnowledgeBase,
     allowed = {lid: lic for lid, lic in pool.items()
                if all(may_carry(entry, base, lic) for entry, base, _ in rules)}
     if len(forced) > 1:
-        names = "; ".join(f"{', '.join(ids)} require {lid}" for lid, ids in forced.items())
+        names = "; ".join(f"{', '.join(ids)} requires {lid}" for lid, ids in forced.items())
         return Recommendation(None, (), tuple(notes), (
             f"The base models' terms cannot be met together ({names}): a derivative of them "
             "cannot be shared under any one license. Ask the licensors, or drop a base.",))
@@ -97,7 +98,7 @@ def recommend(answers: Answers, bases: list[BaseTerms], kb: KnowledgeBase,
     fits = [_fit(lic, answers, tuple(forced.get(lid, ()))) for lid, lic in allowed.items()]
     order = {lid: n for n, lid in enumerate(CANDIDATES)}
     fits.sort(key=lambda f: (not f.forced_by, len(f.conflicts), len(f.tradeoffs),
-                             order.get(f.license.id, -1)))
+                             len(f.caveats), order.get(f.license.id, -1)))
     if wanted is not None:
         chosen = next((f for f in fits if wanted.lower() in f.license.ids), None)
         if chosen is None:
@@ -138,7 +139,7 @@ def _fit(lic: License, a: Answers, forced_by: tuple[str, ...]) -> Fit:
         else:
             costs.append("Does not name data: license the training data you release separately.")
     if a.familiar and lic.kind != "software":
-        costs.append("Less familiar to users than Apache-2.0 or MIT.")
+        conflicts.append("Not Apache-2.0 or MIT, which you prefer.")
 
     verdict = commercial(lic)
     if a.commercial and verdict.startswith("no"):
@@ -184,24 +185,25 @@ def _fit(lic: License, a: Answers, forced_by: tuple[str, ...]) -> Fit:
     if a.patents and "patent" in lic.rights:
         reasons.append(f"Patents: {lic.patent_note}" if lic.patent_note else "Grants patent rights.")
     elif a.patents:
-        costs.append(f"No express patent grant{': ' + lic.patent_note if lic.patent_note else '.'}")
+        costs.append(f"Patents: {lic.patent_note}" if lic.patent_note else "No express patent grant.")
     if "trade-secret" in lic.rights:
         reasons.append("Also grants database and trade-secret rights embodied in the materials.")
 
     if a.bilingual and "zh" not in lic.languages:
         conflicts.append("Its text is not authoritative in Chinese.")
     elif a.bilingual:
-        reasons.append(f"Language: {lic.language_note or 'Chinese and English'}")
-    elif len(lic.languages) > 1 and lic.language_note:
-        costs.append(f"Bilingual: {lic.language_note}")
+        reasons.append(f"Language: Chinese and English. {lic.language_note or ''}".strip())
+    caveats: list[str] = []
+    if not a.bilingual and len(lic.languages) > 1 and lic.language_note:
+        caveats.append(f"Bilingual: {lic.language_note}")
     if not lic.hub_id:
-        costs.append("No Hub license id: the card says `license: other` with license_name and "
-                     "license_link.")
+        caveats.append("No Hub license id: the card says `license: other` with license_name and "
+                       "license_link.")
     if not lic.spdx:
-        costs.append("No SPDX id yet, so SBOM and compliance tools may not recognise it.")
+        caveats.append("No SPDX id yet, so SBOM and compliance tools may not recognise it.")
     if not lic.verified:
-        costs.append("Parts of modellint's record rest on secondary sources.")
-    return Fit(lic, tuple(reasons), tuple(costs), tuple(conflicts), forced_by)
+        caveats.append("Parts of modellint's record rest on secondary sources.")
+    return Fit(lic, tuple(reasons), tuple(costs), tuple(conflicts), forced_by, tuple(caveats))
 
 
 __all__ = ["CANDIDATES", "BaseTerms", "Fit", "Recommendation", "recommend"]

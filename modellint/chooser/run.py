@@ -198,23 +198,24 @@ def show_recommendation(rec: Recommendation, echo: Echo) -> None:
     def items(mark: str, lines: tuple[str, ...] | list[str], indent: int = 4) -> None:
         for line in lines:
             echo(textwrap.fill(line, 96, initial_indent=" " * indent + mark + " ",
-                               subsequent_indent=" " * (indent + 2)))
+                               subsequent_indent=" " * (indent + 2), break_on_hyphens=False))
 
     for note in rec.notes:
-        echo(textwrap.fill(note, 96, subsequent_indent="  "))
+        echo(textwrap.fill(note, 96, subsequent_indent="  ", break_on_hyphens=False))
     if rec.best is None:
         for line in rec.blocked:
-            echo(textwrap.fill(f"No license can be recommended: {line}", 96, subsequent_indent="  "))
+            echo(textwrap.fill(f"No license can be recommended: {line}", 96, subsequent_indent="  ",
+                               break_on_hyphens=False))
         return
     best = rec.best
     echo("")
     echo(f"Recommended: {best.license.id} ({best.license.name})")
     echo("  Why:")
     items("+", best.reasons)
-    if best.conflicts or best.tradeoffs:
+    if best.conflicts or best.tradeoffs or best.caveats:
         echo("  Trade-offs:")
         items("!", best.conflicts)
-        items("-", best.tradeoffs)
+        items("-", best.tradeoffs + best.caveats)
     echo("  What those who share the model owe:")
     items("*", [o.replace("\n", " ") for o in owed(best.license)])
     if rec.alternatives:
@@ -231,7 +232,7 @@ def _alternative(alt: Fit, items: Callable[..., None], echo: Echo) -> None:
     echo(f"  {alt.license.id} ({alt.license.name})")
     items("+", alt.reasons[:2])
     items("!", alt.conflicts)
-    items("-", alt.tradeoffs[:3])
+    items("-", (alt.tradeoffs + alt.caveats)[:3])
 
 
 __all__ = ["BY_KEY", "InitError", "Session", "check_target", "run"]
