@@ -18,7 +18,7 @@ from tests.weight_writers import safetensors_bytes, torch_zip_bytes
 
 HEAVY = ("pathlib", "tomllib", "tomli", "dataclasses", "difflib", "importlib.metadata",
          "huggingface_hub", "git", "license_expression", "hashlib", "cyclonedx",
-         "spdx_python_model", "packageurl", "jsonschema")
+         "spdx_python_model", "packageurl", "jsonschema", "ruamel.yaml")
 
 # Drop the heavy modules the interpreter (or an editable install's import hook) already loaded, so
 # that an import by modellint brings them back and shows; then run the CLI as the console script.
