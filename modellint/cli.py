@@ -674,6 +674,31 @@ def init(target: str, answers_file: str | None, wanted: str | None, license_file
         sys.exit(EXIT_ERROR)
 
 
+@main.command()
+@click.argument("target", default=".")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Fix only these codes, prefixes or rule names.")
+@click.option("--diff", is_flag=True, help="Show the edits as a unified diff; write nothing.")
+@click.option("--license-file", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Where a missing license text can be copied from (checked to be that license).")
+@click.option("--offline", is_flag=True, help="Look for license texts in the local Hub cache only.")
+@click.option("--rev", metavar="REV", hidden=True)
+@click.option("--staged", is_flag=True, hidden=True)
+def fix(target: str, select: tuple[str, ...], diff: bool, license_file: str | None,
+        offline: bool, rev: str | None, staged: bool) -> None:
+    """Fix what `check` reports in TARGET's working tree, where the fix is mechanical."""
+    from modellint.fix.run import FixError, run_fix
+
+    if rev or staged:
+        raise click.UsageError("fix edits the working tree; it cannot edit a git revision or the "
+                               "index (--rev, --staged)")
+    try:
+        sys.exit(run_fix(target, _split(select), diff, offline, license_file, click.echo))
+    except FixError as exc:
+        fail(str(exc))
+        sys.exit(EXIT_ERROR)
+
+
 def _report_registry_errors(errors: Sequence[Any]) -> None:
     for err in errors:
         fail(err.message)

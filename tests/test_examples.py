@@ -84,3 +84,28 @@ def test_readme_shows_the_first_example_as_it_prints(monkeypatch):
     result = CliRunner().invoke(main, command.split()[1:])
     assert result.exit_code == 1
     assert result.output.strip() in readme
+
+
+def test_readme_shows_fix_and_init_on_bundled_examples_as_they_print(monkeypatch):
+    """The README quotes `fix --diff` and `init --diff` on bundled examples: keep them true."""
+    from click.testing import CliRunner
+
+    from modellint.cli import main
+
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "modellint fix --diff examples/llama31-finetune-relicensed" in readme.split("\n## ", 1)[0]
+    shown = readme.split("$ modellint fix examples/llama31-finetune-relicensed --select "
+                         "ML401,ML402 --diff\n", 1)[1].split("\n```", 1)[0]
+    result = CliRunner().invoke(main, ["fix", "examples/llama31-finetune-relicensed", "--select",
+                                       "ML401,ML402", "--diff"])
+    assert result.exit_code == 1
+    assert result.output.strip() == shown.strip()
+    shown = readme.split("$ modellint init examples/mit-weights --language zh+en --no-interactive "
+                         "--diff\n", 1)[1].split("\n```", 1)[0]
+    result = CliRunner().invoke(main, ["init", "examples/mit-weights", "--language", "zh+en",
+                                       "--no-interactive", "--offline", "--diff"])
+    assert result.exit_code == 0
+    for part in shown.split("    ...\n"):
+        for chunk in part.split("  ...\n"):
+            assert chunk.strip() in result.output, chunk

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from collections.abc import Callable
 from typing import Any
@@ -49,16 +48,13 @@ class Session:
 
 
 def check_target(target: str) -> None:
-    """init and fix edit a working tree: refuse what is not one."""
-    from modellint.sources import is_hf_cache_folder, is_remote
+    """init edits a working tree: refuse what is not one."""
+    from modellint.edit import EditError, check_working_tree
 
-    if is_remote(target):
-        raise InitError(f"{target}: a Hub repository cannot be edited in place; clone it "
-                        "(git clone) and run this in the clone")
-    if is_hf_cache_folder(target):
-        raise InitError(f"{target}: a Hub cache folder is not a working tree; not edited")
-    if not os.path.isdir(target):
-        raise InitError(f"{target}: no such folder")
+    try:
+        check_working_tree(target)
+    except EditError as exc:
+        raise InitError(str(exc)) from None
 
 
 def bases_of(facts: Any) -> list[BaseTerms]:

@@ -22,6 +22,19 @@ class EditError(Exception):
     """An edit that cannot be made safely; the message says why, in one line."""
 
 
+def check_working_tree(target: str) -> None:
+    """init and fix edit a working tree: refuse anything else with one line (EditError)."""
+    from modellint.sources import is_hf_cache_folder, is_remote
+
+    if is_remote(target):
+        raise EditError(f"{target}: a Hub repository cannot be edited in place; clone it "
+                        "(git clone) and run this in the clone")
+    if is_hf_cache_folder(target):
+        raise EditError(f"{target}: a Hub cache folder is not a working tree; not edited")
+    if not os.path.isdir(target):
+        raise EditError(f"{target}: no such folder")
+
+
 class FileEdit(NamedTuple):
     """The new contents of one file and why it changed."""
 
@@ -136,4 +149,4 @@ class ChangeSet:
         return written
 
 
-__all__ = ["MAX_EDIT_BYTES", "PLACEHOLDER_MARK", "ChangeSet", "EditError", "FileEdit"]
+__all__ = ["MAX_EDIT_BYTES", "PLACEHOLDER_MARK", "ChangeSet", "EditError", "FileEdit", "check_working_tree"]

@@ -105,6 +105,10 @@ class CardDoc:
             self.data[key] = value
         self._dirty.add(key)
 
+    def mark_dirty(self, key: str) -> None:
+        """Say that a value was changed in place (a list item), so that it is dumped anew."""
+        self._dirty.add(key)
+
     def remove(self, key: str) -> None:
         if key in self.data:
             del self.data[key]

@@ -1,0 +1,94 @@
+"""`modellint fix`: mend what a check reports, one small reviewable edit per finding.
+
+Each fixer takes a finding (its code and structured ``data``), the facts of the scan (the license
+picture above all) and a ``ChangeSet``, and either edits or says why it will not. Fixes are
+mechanical: a NOTICE line the license prescribes, a display phrase, the Hub's spelling of an id,
+`license_name` / `license_link` taken from an identified license file, a license text from where it
+legitimately lives, a reference to a use policy, section skeletons marked for the author to fill.
+What needs the author's decision (relicensing, renaming, choosing terms) is explained, never
+applied. Only a working tree is edited: remote targets and git revisions are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from modellint.edit import ChangeSet, EditError
+from modellint.edit.card import CardDoc
+from modellint.model import Finding
+
+CARD = "README.md"
+
+
+class Outcome(NamedTuple):
+    """What became of one finding."""
+
+    finding: Finding
+    fixed: bool
+    message: str  # what was done, or why not (and what the author should do)
+
+
+class Context:
+    """What fixers share: the facts, the pending edits, the card being edited, the options."""
+
+    def __init__(self, root: str, facts: Any, offline: bool = False,
+                 license_file: str | None = None) -> None:
+        self.root = root
+        self.facts = facts
+        self.changes = ChangeSet(root)
+        self.offline = offline
+        self.license_file = license_file
+        self._card: CardDoc | None = None
+
+    def card(self) -> CardDoc:
+        """The card being edited (created empty when the repository has none)."""
+        if self._card is None:
+            self._card = CardDoc(self.changes.read(CARD) or "")
+        return self._card
+
+    def save_card(self, reason: str) -> None:
+        if self._card is not None:
+            self.changes.write(CARD, self._card.render(), reason)
+
+
+Fixer = Callable[[Finding, Context], str]
+
+
+class NotFixed(Exception):
+    """A fixer's way of saying why it did not edit: the message tells the author what to do."""
+
+
+def fix_findings(findings: list[Finding], ctx: Context) -> list[Outcome]:
+    """Run the fixer of each finding, in order; every finding gets an outcome."""
+    from modellint.fix.fixers import AUTHOR_DECISIONS, FIXERS
+
+    out = []
+    for finding in findings:
+        fixer = FIXERS.get(finding.code)
+        if fixer is None:
+            why = AUTHOR_DECISIONS.get(finding.code, "no automatic fix for this rule")
+            out.append(Outcome(finding, False, _fill(why, finding.data)))
+            continue
+        try:
+            out.append(Outcome(finding, True, fixer(finding, ctx)))
+        except NotFixed as exc:
+            out.append(Outcome(finding, False, str(exc)))
+        except EditError as exc:
+            out.append(Outcome(finding, False, f"not edited: {exc}"))
+    return out
+
+
+class _Data(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _fill(template: str, data: Any) -> str:
+    try:
+        return template.format_map(_Data(data or {}))
+    except (ValueError, IndexError):
+        return template
+
+
+__all__ = ["CARD", "Context", "NotFixed", "Outcome", "fix_findings"]
