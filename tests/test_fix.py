@@ -116,6 +116,18 @@ def test_ML104_names_the_license_identified_in_the_license_file(tmp_path):
     assert "ML104" not in codes(repo)
 
 
+def test_ML105_points_license_link_at_the_file_that_holds_the_license(tmp_path):
+    card = ("---\nlicense: other\nlicense_name: apache-2.0\nlicense_link: LICENSE.md\n"
+            "datasets: [a/b]\n---\n# m\n\n## Outputs\n\nOurs.\n")
+    repo = write_repo(tmp_path / "m", {"README.md": card, "LICENSE": APACHE_STANDIN})
+    assert "ML105" in codes(repo)
+    result = fix(str(repo), "--select", "license-link-broken")
+    assert ("fixed ML105 README.md:4: `license_link: LICENSE.md` becomes `LICENSE`, the file that "
+            "holds apache-2.0") in result.output
+    assert (repo / "README.md").read_text() == card.replace("license_link: LICENSE.md", "license_link: LICENSE")
+    assert "ML105" not in codes(repo)
+
+
 def test_ML201_takes_the_license_text_from_the_base_model(hub, tmp_path):  # noqa: F811
     llama_base(hub, tmp_path)
     card = LLAMA_CARD.replace("license: llama3.1\n",

@@ -130,6 +130,25 @@ def license_other_unnamed(finding: Finding, ctx: Context) -> str:
     return f"{', '.join(done)} (identified in {evidence.path})"
 
 
+# ---- ML105 license-link-broken ----------------------------------------------------------------
+
+
+def license_link_broken(finding: Finding, ctx: Context) -> str:
+    link = finding.data.get("link")
+    declared = {e.license.id for e in ctx.facts.licenses.card if e.license is not None}
+    files = [e.path for e in ctx.facts.licenses.of_kind("license-file")
+             if e.path and "/" not in e.path and e.license is not None and e.license.id in declared]
+    files = list(dict.fromkeys(files))
+    if len(files) != 1:
+        held = f" ({', '.join(files)} hold it)" if files else ""
+        raise NotFixed(f"no single license file holds the declared license{held}: point "
+                       "license_link at its text, or add the file")
+    card = ctx.card()
+    card.set("license_link", files[0])
+    ctx.save_card("license_link to the license file")
+    return f"`license_link: {link}` becomes `{files[0]}`, the file that holds {', '.join(sorted(declared))}"
+
+
 # ---- ML201 license-file-missing: the text from where it legitimately lives -------------------
 
 
@@ -208,6 +227,7 @@ def outputs_terms_unaddressed(finding: Finding, ctx: Context) -> str:
 FIXERS: dict[str, Fixer] = {
     "ML103": card_license_unknown,
     "ML104": license_other_unnamed,
+    "ML105": license_link_broken,
     "ML201": license_file_missing,
     "ML305": training_data_undocumented,
     "ML306": outputs_terms_unaddressed,
