@@ -32,7 +32,7 @@ def codes(path) -> list[str]:
     from modellint.registry import load_registry
     from modellint.runner import RunOptions, lint
 
-    report, _ = lint([str(path)], RunOptions(), load_registry(include_plugins=False))
+    report = lint([str(path)], RunOptions(), load_registry(include_plugins=False))
     assert not report.errors
     return sorted(f.code for f in report.active())
 

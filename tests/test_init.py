@@ -38,7 +38,7 @@ def check(path) -> list[tuple[str, str | None]]:
     from modellint.registry import load_registry
     from modellint.runner import RunOptions, lint
 
-    report, _ = lint([str(path)], RunOptions(), load_registry(include_plugins=False))
+    report = lint([str(path)], RunOptions(), load_registry(include_plugins=False))
     assert not report.errors
     return sorted((f.code, f.path) for f in report.active())
 

@@ -179,7 +179,7 @@ def final_check(target: str, echo: Echo) -> int:
     from modellint.runner import RunOptions, lint
 
     registry = load_registry()
-    report, _ = lint([target], RunOptions(), registry)
+    report = lint([target], RunOptions(), registry)
     echo("")
     echo(f"modellint check {target}:")
     out = io.StringIO()

@@ -75,9 +75,7 @@ def run_fix(target: str, select: tuple[str, ...] | None, diff: bool, offline: bo
         get_reporter("concise")(after.report, registry.rules, out, color=False)
         echo("Still reported:")
         echo(out.getvalue().rstrip("\n"))
-    threshold = after.settings.fail_on if after.settings else None
-    failing = [f for f in remaining if threshold is None or f.severity.rank >= threshold.rank]
-    return EXIT_FINDINGS if failing else EXIT_CLEAN
+    return EXIT_FINDINGS if after.report.failing() or after.report.errors else EXIT_CLEAN
 
 
 __all__ = ["FixError", "run_fix"]
