@@ -18,7 +18,7 @@ from modellint.edit import EditError
 _SEQ_UNDER_KEY = re.compile(r"^\S[^\n]*:[ \t]*\n( *)- ", re.M)
 _NESTED_MAP = re.compile(r"^\S[^\n]*:[ \t]*\n( +)[^\s#-][^\n]*:", re.M)
 _END = "\x00end"  # the pseudo-key of what follows the last key
-_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t](.*))?$")  # linear: the closing #s are cut in Python
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
@@ -141,7 +141,9 @@ class CardDoc:
                 continue
             m = None if fenced else _ATX.match(line)
             if m:
-                out.append((i, len(m.group(1)), m.group(2)))
+                from modellint.facts.card import _atx_title
+
+                out.append((i, len(m.group(1)), _atx_title(m.group(2) or "")))
         return out
 
     def append_section(self, title: str, text: str, level: int = 2) -> None:
