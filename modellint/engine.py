@@ -31,7 +31,20 @@ class RuleRun(NamedTuple):
 
 
 def selected_rules(registry: Registry, settings: Settings) -> list[Rule]:
-    return [r for r in registry.rules.values() if is_selected(r.code, settings.select, settings.ignore)]
+    # An audit asks this once per target, nearly always with the same selection: the answer is
+    # kept per registry and (select, ignore), so a batch decides it once.
+    key = (settings.select, settings.ignore)
+    cache = _SELECTED.get(id(registry))
+    if cache is None or cache[0] is not registry:
+        cache = _SELECTED[id(registry)] = (registry, {})
+    rules = cache[1].get(key)
+    if rules is None:
+        rules = cache[1][key] = [r for r in registry.rules.values()
+                                 if is_selected(r.code, settings.select, settings.ignore)]
+    return list(rules)
+
+
+_SELECTED: dict[int, tuple[Registry, dict[tuple[tuple[str, ...], tuple[str, ...]], list[Rule]]]] = {}
 
 
 def rule_params(rule: Rule, settings: Settings) -> dict[str, Any]:

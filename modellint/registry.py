@@ -63,6 +63,7 @@ class Rule(NamedTuple):
         return [r for r in refs if isinstance(r, str)]
 
 
+@lru_cache(maxsize=1024)  # a check is looked up once per run, not once per target
 def resolve_check(ref: str) -> Callable[..., Iterable[Any]]:
     module_name, _, func_name = ref.partition(":")
     module = importlib.import_module(module_name)

@@ -40,19 +40,29 @@ _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_Base):  # type: ignore[misc]
-    _resolved: dict[tuple[Any, str, tuple[bool, bool]], str] = {}
+    """libyaml's parser with a cheap tag resolver: libyaml asks it once per node."""
+
+    _resolved: dict[str, str] = {}  # plain scalar -> tag, shared by every load of the run
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not ScalarNode or not isinstance(value, str) or len(value) > _CACHED_VALUE_LEN:
-            return super().resolve(kind, value, implicit)
-        key = (kind, value, tuple(implicit))
-        tag = self._resolved.get(key)
-        if tag is None:
-            tag = super().resolve(kind, value, implicit)
-            if len(self._resolved) >= _CACHE_LIMIT:
-                self._resolved.clear()
-            self._resolved[key] = tag
-        return tag
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR  # quoted, or a block scalar: always a string
+            tag = self._resolved.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(value) <= _CACHED_VALUE_LEN:
+                    if len(self._resolved) >= _CACHE_LIMIT:
+                        self._resolved.clear()
+                    self._resolved[value] = tag
+            return tag
+        return _SEQ if kind is SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass  # no path resolvers are registered
+
+    def ascend_resolver(self) -> None:
+        pass
 
 
 def _plain(value: Any) -> Any:
@@ -72,35 +82,46 @@ class _Builder:
         self.budget -= 1
         if self.budget < 0 or depth > self.max_depth:
             raise TooBig
-        if isinstance(node, ScalarNode):
-            if node.tag == _STR:
-                return node.value
-            fn = _SCALARS.get(node.tag)
-            if fn is None:
-                raise _Rare
-            return _plain(fn(self.constructor, node))
+        cls = node.__class__
+        if cls is ScalarNode:
+            return node.value if node.tag == _STR else self.scalar(node)
         key = id(node)
         if key in self.open:
             raise TooBig  # a recursive structure expands without end
         self.open.add(key)
         try:
-            if isinstance(node, SequenceNode):
-                if node.tag != _SEQ:
-                    raise _Rare
-                return [self.build(item, depth + 1) for item in node.value]
-            if isinstance(node, MappingNode):
-                if node.tag != _MAP:
-                    raise _Rare
+            deeper = depth + 1
+            if cls is SequenceNode and node.tag == _SEQ:
+                return [self.build(item, deeper) for item in node.value]
+            if cls is MappingNode and node.tag == _MAP:
                 out: dict[str, Any] = {}
                 for key_node, value_node in node.value:
-                    if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, *_SCALARS):
-                        raise _Rare  # merge keys, complex keys
-                    name = self.build(key_node, depth + 1)
-                    out[str(name)] = self.build(value_node, depth + 1)
+                    if key_node.__class__ is not ScalarNode:
+                        raise _Rare  # a complex key
+                    if key_node.tag == _STR:  # the common case, built here without a call
+                        self.budget -= 1
+                        name = key_node.value
+                    elif key_node.tag in _SCALARS:
+                        name = str(self.build(key_node, deeper))
+                    else:
+                        raise _Rare  # a merge key
+                    if value_node.__class__ is ScalarNode and value_node.tag == _STR:
+                        self.budget -= 1
+                        out[name] = value_node.value
+                    else:
+                        out[name] = self.build(value_node, deeper)
+                if self.budget < 0 or deeper > self.max_depth:
+                    raise TooBig
                 return out
             raise _Rare
         finally:
             self.open.discard(key)
+
+    def scalar(self, node: Node) -> Any:
+        fn = _SCALARS.get(node.tag)
+        if fn is None:
+            raise _Rare
+        return _plain(fn(self.constructor, node))
 
 
 def _jsonable(value: Any) -> Any:
