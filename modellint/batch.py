@@ -55,14 +55,15 @@ def run_audit(targets: Iterable[str], options: RunOptions, *, executor: str = AU
         yield from head
         yield from source
 
-    done: dict[str, str | None] = store.done(run_id) if (store and run_id and resume) else {}
+    resuming = store is not None and run_id is not None and resume
     skipped = 0
 
     def jobs_of() -> Iterator[Job]:
         nonlocal skipped
         for position, target in enumerate(all_targets()):
-            if target in done:
-                revision = done[target]
+            found, revision = (store.recorded(run_id, target)  # type: ignore[union-attr, arg-type]
+                               if resuming else (False, None))
+            if found:
                 if revision is None or not is_remote(target):
                     skipped += 1  # a folder (or a target without a commit) done is done
                     if progress is not None:
@@ -99,9 +100,9 @@ def run_audit(targets: Iterable[str], options: RunOptions, *, executor: str = AU
     return AuditRun(run_id, outcomes, interrupted, linted, skipped)
 
 
-def stored_outcomes(store: Store, run_id: int) -> Iterator[TargetOutcome]:
+def stored_outcomes(store: Store, run_id: int, picture: bool = True) -> Iterator[TargetOutcome]:
     for stored in store.targets(run_id):
-        yield store.outcome(stored)
+        yield store.outcome(stored, picture)
 
 
 def report_of(outcomes: Iterable[TargetOutcome], registry_errors: Iterable[object] = ()) -> Report:

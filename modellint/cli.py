@@ -284,7 +284,9 @@ def _render_audit(run: Any, store: Any, registry: Any, fmt: str, out: TextIO, co
     With a store, the outcomes are read back from it in a stream."""
     from modellint.batch import report_of, stored_outcomes
 
-    outcomes = run.outcomes if run.outcomes is not None else stored_outcomes(store, run.run_id)
+    # The HTML report reads licenses per component from the store's table, not the picture.
+    outcomes = (run.outcomes if run.outcomes is not None
+                else stored_outcomes(store, run.run_id, picture=fmt != "html"))
     if fmt == "html":
         from modellint.model import Report
         from modellint.reporters.html_format import render_audit

@@ -351,11 +351,12 @@ class Store:
                                  "OR repo_id = ? ORDER BY run_id", (target, _repo_id(target)))
         return [_stored_target(row) for row in rows]
 
-    def done(self, run_id: int) -> dict[str, str | None]:
-        """Targets recorded in a run without an error that stopped them: target -> revision."""
-        rows = self.conn.execute("SELECT target, revision FROM targets WHERE run_id = ? "
-                                 "AND status = 'ok'", (run_id,))
-        return dict(rows.fetchall())
+    def recorded(self, run_id: int, target: str) -> tuple[bool, str | None]:
+        """Whether a run holds ``target`` done (not stopped by an error), and its revision. One
+        indexed lookup per target, so that resuming a million-target run holds no list of them."""
+        row = self.conn.execute("SELECT revision FROM targets WHERE run_id = ? AND target = ? "
+                                "AND status = 'ok'", (run_id, target)).fetchone()
+        return (True, row[0]) if row is not None else (False, None)
 
     def findings(self, target_id: int) -> list[Finding]:
         rows = self.conn.execute(
@@ -387,8 +388,9 @@ class Store:
                                  "WHERE target_id = ? ORDER BY rowid", (target_id,))
         return [BaseRow(m, d, tuple(x for x in lic.split(",") if x), s) for m, d, lic, s in rows]
 
-    def outcome(self, stored: StoredTarget) -> TargetOutcome:
-        """A stored target read back as the outcome it was recorded from."""
+    def outcome(self, stored: StoredTarget, with_picture: bool = True) -> TargetOutcome:
+        """A stored target read back as the outcome it was recorded from (``with_picture=False``:
+        without rebuilding its license picture, which only some reports show)."""
         card_license = (None if stored.declared == "(no card)" else
                         () if stored.declared == "(none)" else (stored.declared,))
         origin, anchor, picture, fail_on = self.conn.execute(
@@ -398,7 +400,7 @@ class Store:
         info = None if stored.kind is None else TargetInfo(
             stored.target, stored.kind, origin or stored.target, stored.revision, stored.name,
             stored.repo_id, anchor, card_license,
-            picture_from_json(json.loads(picture)) if picture else None,
+            picture_from_json(json.loads(picture)) if picture and with_picture else None,
             threshold or Severity.ERROR)
         return TargetOutcome(stored.target, info, stored.declared,
                              tuple(self.licenses(stored.id)), stored.relation,

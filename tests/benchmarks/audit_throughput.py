@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -77,7 +78,7 @@ def run(args: list[str], sample_every: float = 0.0) -> dict[str, float | list[tu
             samples.append((time.perf_counter() - started, _rss_kib(proc.pid)))
     wall = time.perf_counter() - started
     stderr = proc.stderr.read() if proc.stderr else ""
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in (0, 1, 130):  # 130: interrupted, the report of what finished
         raise SystemExit(f"modellint failed ({proc.returncode}): {stderr[-2000:]}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"wall": wall, "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
@@ -117,17 +118,25 @@ def dask(workers: list[int]) -> None:
         print(f"| {w} | {r['wall']:.2f} | {n / r['wall']:.0f} |")
 
 
-def synthetic(corpus: Path, jobs: int, store: Path, report: Path) -> None:
+def synthetic(corpus: Path, jobs: int, store: Path, report: Path, resume: bool) -> None:
     listing = corpus / "targets.txt"
     n = _count(listing)
-    for path in (store, Path(f"{store}-wal"), Path(f"{store}-shm")):
-        if path.exists():
-            path.unlink()
+    if resume:
+        db = sqlite3.connect(store)
+        already = db.execute("SELECT COUNT(*) FROM targets").fetchone()[0]
+        db.close()
+        print(f"resuming: {already} targets already in {store}")
+        n -= already
+    else:
+        for path in (store, Path(f"{store}-wal"), Path(f"{store}-shm")):
+            if path.exists():
+                path.unlink()
     r = run(["check", "--targets-file", str(listing), "-j", str(jobs), "--store", str(store),
-             "--format", "html", "-o", str(report)], sample_every=5.0)
+             "--format", "html", "-o", str(report), *(["--resume"] if resume else [])],
+            sample_every=5.0)
     samples = r["samples"]
     assert isinstance(samples, list)
-    print(f"{n} card folders, -j {jobs}, --store + --format html: {r['wall']:.0f} s wall, "
+    print(f"{n} card folders linted, -j {jobs}, --store + --format html: {r['wall']:.0f} s wall, "
           f"{n / float(r['wall']):.0f} cards/s, CPU {r['cpu']:.0f} s, "
           f"peak RSS of the largest process {r['peak_mib']:.0f} MiB")
     print(f"store {store.stat().st_size / 2**20:.0f} MiB, report {report.stat().st_size / 2**20:.1f} MiB")
@@ -150,13 +159,14 @@ def main() -> None:
     s.add_argument("--jobs", type=int, default=2)
     s.add_argument("--store", type=Path, default=Path(tempfile.gettempdir()) / "synthetic.sqlite")
     s.add_argument("--report", type=Path, default=Path(tempfile.gettempdir()) / "synthetic.html")
+    s.add_argument("--resume", action="store_true", help="continue the store's interrupted run")
     args = parser.parse_args()
     if args.mode == "clones":
         clones(args.jobs, args.runs)
     elif args.mode == "dask":
         dask(args.workers)
     else:
-        synthetic(args.corpus, args.jobs, args.store, args.report)
+        synthetic(args.corpus, args.jobs, args.store, args.report, args.resume)
 
 
 if __name__ == "__main__":
