@@ -169,3 +169,20 @@ def test_the_license_picture_carries_an_added_non_commercial_clause(make_facts, 
     # The unaltered text is plain MIT: nothing for ML404.
     plain = {**files, "LICENSE": "Copyright (c) 2024 Acme\n\n" + mit}
     assert run_lint(make_repo(plain, "plain"), select=("ML404",)).active() == []
+
+
+def test_an_added_duty_is_a_condition_and_a_following_license_is_not():
+    bsd = reference("bsd-new.LICENSE")
+    duty = ("Redistributions of any form whatsoever must retain the following acknowledgment: "
+            "\"This product includes software developed by Acme.\"")
+    text = bsd.rstrip() + "\n\n" + duty + "\n"
+    found = one(text)
+    (change,) = found.changes
+    assert (found.id, found.modified, found.restrictions) == ("bsd-3-clause", True, ("condition",))
+    assert (change.kind, passage(text, change)) == ("added", duty)
+    # The same sentence as part of another license that follows, under its own title, is that
+    # license's, not an edit of this one.
+    mit = reference("mit.LICENSE")
+    both = bsd.rstrip() + "\n\n----------\nLICENSE FOR the docs\n\n" + duty + "\n\n" + mit
+    assert [(f.id, f.modified) for f in identify_text(both, license_file=True)] == [
+        ("bsd-3-clause", False), ("mit", False)]

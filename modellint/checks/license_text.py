@@ -64,8 +64,13 @@ def _message(text: str, lic: IdentifiedLicense, key: Change | None) -> str:
                 f"relying on `{lic.id}`'s terms")
     where = f"line {_line_of(text, key.start)}"
     if key.restrictions:
-        kinds = ", ".join(k for k in key.restrictions if k != "patent-grant-removed")
+        kinds = ", ".join(k for k in key.restrictions
+                          if k not in ("patent-grant-removed", "condition"))
         what = "passage added" if key.kind == "added" else "passage changed"
+        if key.restrictions == ("condition",):
+            return (f"the text is `{lic.id}` with a {what} at {where} that adds a condition: "
+                    f"{quote(text, key)}; the terms are no longer `{lic.id}`'s{hedge}"
+                    f"{_more(lic, key)}")
         if kinds:
             return (f"the text is `{lic.id}` with a {what} at {where} that restricts use "
                     f"({kinds}): {quote(text, key)}; the terms are no longer `{lic.id}`'s"

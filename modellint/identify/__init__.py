@@ -78,7 +78,8 @@ class IdentifiedLicense(NamedTuple):
     # removed or replaced, with their spans in the text.
     changes: tuple[Change, ...] = ()
     # Restriction kinds the text adds to the license's own terms, from its changes:
-    # non-commercial | research-only | field-of-use | patent-grant-removed.
+    # non-commercial | research-only | field-of-use | condition (a duty added, such as an
+    # acknowledgment) | patent-grant-removed.
     restrictions: tuple[str, ...] = ()
 
 

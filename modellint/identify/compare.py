@@ -31,6 +31,7 @@ HEADING_TOKENS = 4  # a heading line restyled ("Section I" / "一、定义") is 
 # A passage before or after the license longer than this is another document (a use policy, a
 # README, another license), not an edit of this one.
 OUTSIDE_MAX_TOKENS = 120
+OUTSIDE_CONDITION_TOKENS = 60  # an added duty (not a use restriction) is a sentence or two
 
 # "Copyright (c) 2024 Acme", "Copyright [yyyy] [name]", "(c) 2023 ...", "© ...": not "Copyright
 # notice". Patterns are compiled on first use: only a text that differs from its license needs them.
@@ -210,6 +211,20 @@ def _trivial(view: FileView, kept: list[int], removed: int, ca: int, cb: int,
             and not any(w in " " + " ".join(words[i] for i in kept) + " " for w in _LIMITING))
 
 
+def _another_document(view: FileView, first: int, last: int) -> bool:
+    """The passage has a separator line or a short license title ("LICENSE FOR pix2pix", "BSD
+    License"): it starts another document (the next license of a third-party file)."""
+    start, end = view.tokens.char_span(first, last)
+    for line in view.text[start:end].split("\n"):
+        bare = line.strip()
+        if len(bare) >= 5 and len(set(bare)) == 1 and bare[0] in "-=*_#~":
+            return True
+        words = bare.lower().split()
+        if 0 < len(words) <= 6 and any(w.strip(":#*") in ("license", "licence") for w in words):
+            return True
+    return False
+
+
 def _passage(view: FileView, first: int, last: int) -> tuple[int, int]:
     """Characters of tokens first..last with their closing punctuation, taking in the line's
     first word when only that lies before them (an alignment may give a shared "The" to
@@ -258,7 +273,9 @@ def _outside(view: FileView, a: int, b: int) -> Change | None:
     if not kept or len(kept) > OUTSIDE_MAX_TOKENS:
         return None
     kinds = restrictions(view.tokens.words[i] for i in kept)
-    if not kinds:
+    if not kinds or (kinds == ("condition",) and len(kept) > OUTSIDE_CONDITION_TOKENS):
+        return None
+    if _another_document(view, kept[0], kept[-1]):
         return None
     start, end = _passage(view, kept[0], kept[-1])
     return Change("added", start, end, _tokens_in(view, start, end), 0, (), kinds)
@@ -282,11 +299,19 @@ _FIELDS = (" military ", " weapon ", " weapons ", " surveillance ", " evil ", " 
            " purpose of ", " good ")
 
 
+# A duty or term a passage adds without limiting use as such: an acknowledgment to retain, a
+# condition on redistribution, rights granted back.
+_CONDITIONS = (" must ", " shall ", " is required ", " are required ", " required to ",
+               " acknowledgment ", " acknowledgement ", " provided that ", " hereby grant ",
+               " you agree ", " on condition ")
+
+
 def restrictions(words: Iterable[str]) -> tuple[str, ...]:
-    """Kinds of restriction a passage imposes: non-commercial, research-only, field-of-use."""
+    """Kinds of restriction a passage imposes: non-commercial, research-only, field-of-use;
+    else ``condition`` for a duty or term it adds."""
     joined = " " + " ".join(words) + " "
     if not any(w in joined for w in _LIMITING):
-        return ()
+        return ("condition",) if any(w in joined for w in _CONDITIONS) else ()
     kinds = []
     commercial = any(w in joined for w in _NON_COMMERCIAL)
     research = any(w in joined for w in _RESEARCH) and any(
@@ -298,6 +323,8 @@ def restrictions(words: Iterable[str]) -> tuple[str, ...]:
     if any(w in joined for w in _USE_VERBS) and (
             any(w in joined for w in _FIELDS) or not (commercial or research)):
         kinds.append("field-of-use")
+    if not kinds and any(w in joined for w in _CONDITIONS):
+        kinds.append("condition")
     return tuple(kinds)
 
 

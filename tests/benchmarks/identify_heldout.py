@@ -110,6 +110,8 @@ def scancode_rules(data: Path, per_key: int, stride: int) -> list[Case]:
         expr = str(header.get("license_expression") or "")
         if header.get("is_license_text") is not True or not expr or " " in expr:
             continue
+        if header.get("is_deprecated"):
+            continue  # ScanCode no longer holds it for this license (often: it is another)
         if len(text.split()) < 20:
             continue
         by_key[expr].append((path.name, text))
