@@ -27,6 +27,15 @@ COPYRIGHT_LINE = re.compile(compare.COPYRIGHT_LINE, re.I)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _PLACEHOLDER = re.compile(r"<[^<>\n]{1,60}>|\[[^\[\]\n]{1,60}\]|\{[^{}\n]{1,60}\}")
 _APPENDIX = re.compile(r"^[ \t#*]{0,40}(?:(?:appendix[:.]?\s{0,4})?how to apply\b|exhibit a\b)", re.I)
+# Creative Commons texts wrap the legal code in notes that are not part of it: the "not a law
+# firm" disclaimer (and, for 4.0, the considerations) before it, the "Creative Commons Notice"
+# after it. Copies often leave them out.
+_CC_HEAD_END = re.compile(r"^[ \t]{0,40}(?:(?:creative commons )?(?:[a-z-]{1,40} ){0,6}"
+                          r"[0-9.]{1,4} (?:international |unported )?(?:public )?licen[cs]e"
+                          r"|license)[ \t]{0,10}$", re.I)
+_CC_LAW_FIRM = re.compile(r"is not a law firm", re.I)
+_CC_TAIL = re.compile(r"^[ \t#*]{0,40}(?:creative commons notice\b|creative commons is not a "
+                      r"party to)", re.I)
 _END_OF_TERMS = re.compile(r"^[ \t#*]{0,40}end of terms and conditions\b", re.I)
 _NUMBERED = re.compile(
     r"^[ \t#*>-]{0,40}((?:section|article)\s{1,4})?((?:\d{1,2}(?:\.\d{1,2}){0,2}|[ivx]{1,5}|[a-z])[.)]"
@@ -54,6 +63,7 @@ def layout_of(text: str, tokens: Tokens, names: tuple[str, ...] = ()) -> Layout:
             headings.append((first, heading))
     if title_end >= 0:
         optional.append((0, title_end))
+    optional += _cc_notes(text, lines, tokens)
     if appendix_from is not None:
         optional.append((appendix_from, len(tokens) - 1))
     for m in _PLACEHOLDER.finditer(text):
@@ -63,6 +73,23 @@ def layout_of(text: str, tokens: Tokens, names: tuple[str, ...] = ()) -> Layout:
     optional += _holder_slots(tokens.words)
     return Layout(len(tokens), tuple(_merge(optional)), tuple(headings),
                   tuple(name_positions(tokens.words, names)))
+
+
+def _cc_notes(text: str, lines: list[tuple[int, int, str]], tokens: Tokens
+              ) -> list[tuple[int, int]]:
+    """Token ranges of a Creative Commons text's notes around its legal code."""
+    out = []
+    law_firm = _CC_LAW_FIRM.search(text)
+    if law_firm and law_firm.start() < len(text) // 3:
+        for start, _end, line in lines:
+            if start > law_firm.start() and _CC_HEAD_END.match(line):
+                out.append((0, _token_span(tokens, start, start)[0] - 1))
+                break
+    for start, _end, line in lines:
+        if start > len(text) // 2 and _CC_TAIL.match(line):
+            out.append((_token_span(tokens, start, start + 1)[0], len(tokens) - 1))
+            break
+    return [r for r in out if r[0] <= r[1]]
 
 
 def _title_end(text: str, tokens: Tokens) -> int:
@@ -84,7 +111,11 @@ def _title_end(text: str, tokens: Tokens) -> int:
 # Who the license names as the rights holder is a blank its users fill in ("Neither the name of
 # the copyright holder nor ..." becomes "Neither the name of NVIDIA CORPORATION nor ..."), as the
 # SPDX templates of BSD-style licenses say.
-_HOLDER_SLOTS = (("the", "copyright", "holders"), ("the", "copyright", "holder"),
+_HOLDER_SLOTS = (("the", "copyright", "holders", "and", "contributors"),
+                 ("the", "copyright", "holder", "or", "contributors"),
+                 ("copyright", "holders", "and", "contributors"),
+                 ("copyright", "holder", "or", "contributors"),
+                 ("the", "copyright", "holders"), ("the", "copyright", "holder"),
                  ("the", "copyright", "owner"), ("copyright", "holders"), ("copyright", "holder"),
                  ("copyright", "owner"), ("the", "regents"), ("the", "authors"), ("the", "author"),
                  ("the", "organization"), ("organization",), ("the", "university"))

@@ -31,6 +31,18 @@ _EQUIVALENT = {"licence": "license", "licences": "licenses", "licensor's": "lice
                "https": "http"}
 
 
+# HTML markup in a license page ("<p>", "</li>", "&quot;") is layout, not words. Only known tag
+# names count: "<year>" and "<OWNER>" are a license's own placeholders.
+_HTML_TAGS = ("a|b|br|blockquote|body|code|dd|div|dl|dt|em|h[1-6]|head|hr|html|i|img|li|link|meta|"
+              "ol|p|pre|span|strong|sub|sup|table|tbody|td|th|thead|title|tr|tt|u|ul|var")
+
+
+@functools.cache
+def _markup() -> re.Pattern[str]:
+    return re.compile(rf"</?(?:{_HTML_TAGS})(?:[ \t\n][^<>]{{0,300}})?/?>|&#?[a-z0-9]{{2,8}};",
+                      re.I)
+
+
 class Tokens:
     """A text's normalised tokens with their character spans."""
 
@@ -40,7 +52,16 @@ class Tokens:
         words: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
+        skip: list[tuple[int, int]] = []
+        if "</" in text or "&" in text:  # markup: its tags and entities are not words
+            skip = [m.span() for m in _markup().finditer(text)]
+        k = 0
         for m in _pattern_for(text).finditer(text):
+            if skip:
+                while k < len(skip) and skip[k][1] <= m.start():
+                    k += 1
+                if k < len(skip) and skip[k][0] <= m.start():
+                    continue
             w = m.group().lower()
             words.append(_EQUIVALENT.get(w, w))
             starts.append(m.start())
