@@ -123,6 +123,31 @@ def test_relation_declared_inferred_and_adapter():
     assert resolve_lineage(card("---\nlicense: mit\n---\n"), {}, [], None).bases == ()
 
 
+@pytest.mark.parametrize("name,quantized", [
+    ("Meta-Llama-3.1-70B-Instruct-quantized.w4a16", True),
+    ("Llama-3.2-3B-Instruct-bnb-4bit", True),
+    ("Mistral-7B-Instruct-v0.2-GGUF", True),
+    ("mistral-nemo-instruct-2407-awq", True),
+    ("Llama-2-13B-chat-GPTQ", True),
+    ("Meta-Llama-3.1-8B-Instruct-FP8", True),
+    ("Qwen2-7B-Instruct-w8a8", True),
+    ("phi-2-Q4_K_M", True),
+    ("Llama-3.2-3B-Instruct", False),
+    ("Phi-3-mini-4k-instruct", False),
+    ("quantum-chemistry-bert", False),
+])
+def test_a_quantization_is_known_by_its_name(name, quantized):
+    c = card("---\nbase_model: a/b\n---\n")
+    relation = resolve_lineage(c, {}, [], None, name=name).relation
+    assert relation == ("quantized" if quantized else "finetune")
+
+
+def test_a_quantized_by_key_or_tag_makes_a_quantization():
+    for meta in ("quantized_by: someone", "tags: [nf4]", "tags: [bitsandbytes]"):
+        c = card(f"---\nbase_model: a/b\n{meta}\n---\n")
+        assert resolve_lineage(c, {}, [], None, name="x").relation == "quantized", meta
+
+
 def test_walk_is_depth_limited_cycle_safe_and_cached():
     hub = FakeHub(
         {

@@ -184,9 +184,13 @@ def gguf_bases(metadata: Mapping[str, Any]) -> list[str]:
     return out
 
 
+# A re-upload in another format says so in its name: -GGUF, -AWQ, -GPTQ, -exl2, -bnb-4bit, -4bit,
+# -FP8, -quantized.w4a16 (llm-compressor's weight/activation widths), -nf4, -hqq, -Q4_K_M.
 _QUANT_NAME = re.compile(
-    r"(^|[-_.\s])(gguf|ggml|gptq|awq|exl2|bnb|[2-8]bit|int[48]|fp8)([-_.\s]|$)", re.I | re.A)
-_QUANT_TAGS = frozenset({"gguf", "ggml", "gptq", "awq", "exl2", "quantized", "4-bit", "8-bit"})
+    r"(^|[-_.\s])(gguf|ggml|gptq|awq|exl2|hqq|bnb|nf4|[2-8]bits?|int[248]|fp8|fp4|quantized"
+    r"|w[2-8]a(?:8|16)|q[2-8](?:_k)?(?:_[a-z0-9]{1,3})?)([-_.\s]|$)", re.I | re.A)
+_QUANT_TAGS = frozenset({"gguf", "ggml", "gptq", "awq", "exl2", "quantized", "4-bit", "8-bit",
+                         "4bit", "8bit", "bitsandbytes", "fp8", "int4", "int8", "nf4", "hqq"})
 
 
 def relation_of(card: Any, n_bases: int, has_adapter_config: bool,
