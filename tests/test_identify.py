@@ -254,3 +254,13 @@ def test_a_real_license_with_a_clause_cut_is_modified():
     cut = text[: len(text) // 2] + "\nYou may not use the Llama Materials commercially.\n"
     (found,) = identify_text(cut, license_file=True)
     assert (found.id, found.modified) == ("llama3.1", True)
+
+
+def test_a_name_whose_plus_signs_tokens_drop_names_nothing():
+    """"CreativeML OpenRAIL-M" must not read as Open RAIL++-M: tokens drop the "++", so the
+    sibling's names with "+" in them name no license in prose."""
+    from modellint.identify.names import find_mentions
+    from modellint.identify.tokens import Tokens
+
+    found = [lid for lid, _, _ in find_mentions(Tokens("under the CreativeML OpenRAIL-M").joined())]
+    assert "openrail++" not in found

@@ -116,6 +116,8 @@ def name_table() -> tuple[tuple[str, str], ...]:
             # Aliases written as prose ("qwen research license agreement"), not as ids
             # ("cc-by-nc-4.0"): an id in prose is a value, not a name.
             for alias in (a for a in lic.aliases if " " in a.strip()):
+                if "+" in alias:
+                    continue  # see _add_name
                 words = normalise_phrase(alias).split()
                 if words[:1] == ["the"]:
                     words = words[1:]  # "the MIT license": the name is what follows
@@ -125,6 +127,8 @@ def name_table() -> tuple[tuple[str, str], ...]:
 
 
 def _add_name(pairs: dict[str, str], name: str, lid: str) -> None:
+    if "+" in name:
+        return  # tokens drop the "++" of "Open RAIL++-M": it would read as its sibling's name
     norm = normalise_phrase(name)
     # One- or two-word names ("MIT", "Gemma") are too common in prose to count as a mention.
     if len(norm.split()) >= 3 or (len(norm.split()) == 2 and norm.endswith("license")):
