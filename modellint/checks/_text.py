@@ -57,3 +57,78 @@ def references_use_policy(text: str, use_policy: str | None) -> bool:
 
 def _strip_url(url: str) -> str:
     return re.sub(r"^https?://(www\.)?", "", url.lower()).rstrip("/.),")
+
+
+# A Markdown link: its text (one level of nested brackets allowed: "[FLUX.1 [dev]](...)") and
+# target. Bracket runs and the target are bounded, and the pieces are separated by literal
+# brackets, so a line of 20,000 "[" costs one failed step per character.
+_MD_LINK = re.compile(
+    r"\[([^\[\]\n]{0,200}(?:\[[^\[\]\n]{0,100}\][^\[\]\n]{0,200}){0,2})\]\(\s{0,4}<?([^()\s<>]{1,500})")
+_BARE_URL = re.compile(r"https?://[^\s()<>\]\[\"'`]{1,500}")
+
+
+def links(text: str) -> list[tuple[str, str, int]]:
+    """(link text, target, offset) of every Markdown link and bare URL in ``text``."""
+    matches = list(_MD_LINK.finditer(text))
+    out = [(m.group(1), m.group(2), m.start()) for m in matches]
+    covered = {m.start(2) for m in matches}
+    out += [("", m.group(0).rstrip(".,;:"), m.start()) for m in _BARE_URL.finditer(text)
+            if m.start() not in covered]
+    return out
+
+
+def _names_license(text: str, lic: object) -> bool:
+    """Does ``text`` name ``lic`` (its id, name or an alias, or a name the identifier knows)?"""
+    from modellint.facts.picture import same_license
+    from modellint.identify.names import find_mentions
+    from modellint.identify.tokens import Tokens
+    from modellint.knowledge import load_kb
+
+    text = text.strip(" *_`'\"")
+    if not text:
+        return False
+    found = load_kb().resolve(text)
+    if found is not None and found.kind != "meta" and same_license(found, lic):
+        return True
+    kb = load_kb()
+    for lid, _, _ in find_mentions(Tokens(text).joined()):
+        record = kb.get(lid)
+        if record is not None and same_license(record, lic):
+            return True
+    return False
+
+
+def _is_license_document(target: str) -> bool:
+    from modellint import classify as cls
+
+    name = target.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return bool(name) and cls.classify(name).role == cls.LICENSE
+
+
+def links_license(facts: Facts, lic: object) -> bool:
+    """Does the card link the text of ``lic``: a ``license_link`` beside a declared license that
+    is ``lic``, a link whose address is the license's own, or a link to a license document
+    (``.../LICENSE``, ``LICENSE.md``) that the link's text or line names as ``lic``?"""
+    from modellint.facts.picture import same_license
+    from modellint.licensing import license_from_link, repo_path
+
+    card = facts.card
+    if card is None:
+        return False
+    link = card.metadata.get("license_link")
+    if isinstance(link, str) and link.strip():
+        path = repo_path(link)
+        exists = path is None or any(f.path == path for f in facts.files)
+        declared = [d.license for d in facts.licenses.declared if d.license is not None]
+        if exists and any(same_license(d, lic) for d in declared):
+            return True
+    lines = card.prose.split("\n")
+    for text, target, offset in links(card.prose):
+        found = license_from_link(target)
+        if found is not None and same_license(found, lic):
+            return True
+        if _is_license_document(target):
+            line = lines[card.prose.count("\n", 0, offset)]
+            if _names_license(text, lic) or _names_license(line, lic):
+                return True
+    return False

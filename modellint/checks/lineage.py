@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from modellint.checks._text import card_text, references_use_policy
+from modellint.checks._restrictions import restrictions_passed_on
 from modellint.checks._util import card_location
 from modellint.facts import Facts
 from modellint.facts.lineage import BaseModel
@@ -368,7 +368,7 @@ def inherited_use_restrictions(facts: Facts) -> list[InheritedRestriction]:
         if record is None or not (record.obligations.use_restrictions
                                   and record.obligations.pass_through):
             continue
-        if _references_policy(facts, record.use_policy):
+        if facts.identity.holds(record) or restrictions_passed_on(facts, record, inherited=True):
             continue
         policy = f" ({record.use_policy})" if record.use_policy else ""
         message = (
@@ -378,13 +378,6 @@ def inherited_use_restrictions(facts: Facts) -> list[InheritedRestriction]:
         out.append(InheritedRestriction(record.id, tuple(bases), record.use_policy,
                                         base_location(facts, bases[0]), message))
     return out
-
-
-def _references_policy(facts: Facts, use_policy: str | None) -> bool:
-    if facts.policy_files:
-        return True
-    texts = [card_text(facts)] + [tf.text or "" for tf in (*facts.license_files, *facts.notice_files)]
-    return any(references_use_policy(text, use_policy) for text in texts)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,11 +11,12 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from modellint.checks._text import card_text, contains_phrase, references_use_policy
-from modellint.checks._util import card_location
+from modellint.checks._restrictions import restrictions_passed_on
+from modellint.checks._text import contains_phrase
+from modellint.checks._util import card_location, licensor_of
 from modellint.checks.lineage import inherited_use_restrictions
 from modellint.facts import Facts
-from modellint.facts.picture import Evidence, Terms, same_license
+from modellint.facts.picture import Evidence, Terms
 from modellint.model import Location, Violation
 
 # ---- shared -------------------------------------------------------------------------------------
@@ -224,8 +225,7 @@ def owed(facts: Facts, own: Sequence[Any], own_evidence: Sequence[Evidence]
     Meta's base); a base under other terms still binds it. The licensor is known from the
     configuration (``licensor = true``, for its own terms) or from the repository's identity: a
     Hub repository (or a clone of one) of an organisation the license record names as its holder."""
-    identity = facts.identity
-    held = {lic.id for lic in own} if identity.licensor else set()
+    own_ids = {lic.id for lic in own}
     out: dict[str, tuple[Evidence, Any]] = {}
     for lic in own:
         out.setdefault(lic.id, (_first(own_evidence, lic), lic))
@@ -233,7 +233,7 @@ def owed(facts: Facts, own: Sequence[Any], own_evidence: Sequence[Evidence]
         if e.license is not None:
             out.setdefault(e.license.id, (e, e.license))
     return [(e, lic) for lic_id, (e, lic) in out.items()
-            if lic_id not in held and not identity.holds(lic)]
+            if not licensor_of(facts, lic, own=lic_id in own_ids)]
 
 
 def _at(evidence: Evidence) -> Location:
@@ -252,20 +252,13 @@ def _alternatives(phrase: str) -> list[str]:
 
 # ---- ML403 use-policy-missing -------------------------------------------------------------------
 
-# The restrictions written out inside a license file (RAIL / DeepSeek attachments).
-_RESTRICTIONS_IN_TEXT = re.compile(r"\battachment\s+a\b|\buse\s+restrictions\b|\bprohibited\s+uses?\b",
-                                   re.I)
-
 
 def use_policy_missing(facts: Facts) -> Iterator[Violation]:
-    if facts.policy_files:
-        return  # the policy travels with the model
-    text = card_text(facts)
     reported: set[str] = set()
     weights = facts.licenses.terms("weights")
     for lic in weights.licenses:
-        if (not lic.obligations.use_restrictions or _included(facts, lic)
-                or references_use_policy(text, lic.use_policy)):
+        if (not lic.obligations.use_restrictions or licensor_of(facts, lic, own=True)
+                or restrictions_passed_on(facts, lic)):
             continue
         reported.add(lic.id)
         policy = lic.use_policy or "its use restrictions"
@@ -277,17 +270,6 @@ def use_policy_missing(facts: Facts) -> Iterator[Violation]:
             reported.add(item.license_id)
             yield Violation(item.message, item.location, {"license": item.license_id,
                                                           "inherited": True})
-
-
-def _included(facts: Facts, lic: Any) -> bool:
-    """A root license file that holds ``lic`` also writes its restrictions out."""
-    texts = {lf.path: lf.text for lf in facts.license_files}
-    for e in facts.licenses.of_kind("license-file"):
-        if e.license is not None and same_license(e.license, lic):
-            text = texts.get(e.path or "")
-            if text and _RESTRICTIONS_IN_TEXT.search(text):
-                return True
-    return False
 
 
 # ---- ML404 noncommercial-license ----------------------------------------------------------------
