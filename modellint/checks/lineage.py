@@ -5,12 +5,12 @@ compatibility table and the list of what documents a modification are data in ``
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from modellint.checks._restrictions import restrictions_passed_on
-from modellint.checks._util import card_location
+from modellint.checks._util import card_location, licensor_of
 from modellint.facts import Facts
 from modellint.facts.lineage import BaseModel
 from modellint.model import Location, Violation
@@ -239,10 +239,32 @@ def _allowed_text(entry: CompatEntry, record: Any) -> str:
 # ML503 derivative-name-rule
 
 _DEFAULT_NAMING_RELATIONS = ("finetune", "merge", "adapter")
+# Name parts that say which format or quantization a re-upload is, not what the model is.
+_FORMAT_WORD = re.compile(
+    r"^(gguf|ggml|gptq|awq|exl2|hqq|bnb|nf4|[2-8]bits?|int[248]|fp8|fp4|fp16|bf16|hf|quantized"
+    r"|w[2-8]a(?:8|16)|q[2-8](?:_k)?(?:_[a-z0-9]{1,3})?|imatrix|i1|mlx|onnx)$", re.I | re.A)
 
 
 def _squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _core(name: str) -> str:
+    """A model name without its format and quantization words, squashed: `Llama-2-7b-chat-hf`
+    and `Llama-2-7B-Chat-GGUF` both give `llama27bchat`."""
+    words = re.split(r"[-_.\s]+", name)
+    return _squash("".join(w for w in words if not _FORMAT_WORD.match(w)))
+
+
+def keeps_base_name(name: str, bases: Iterable[BaseModel]) -> bool:
+    """Does a re-upload keep the name of one of its direct bases (formats and quantization words
+    aside): `Meta-Llama-3.1-8B-Instruct-GGUF` of `meta-llama/Meta-Llama-3.1-8B-Instruct`?"""
+    mine = _core(name)
+    for base in bases:
+        theirs = _core(base.model_id.rsplit("/", 1)[-1])
+        if theirs and theirs in mine:
+            return True
+    return False
 
 
 def derivative_name_rule(facts: Facts, relations: list[str] | None = None) -> Iterator[Violation]:
@@ -250,19 +272,26 @@ def derivative_name_rule(facts: Facts, relations: list[str] | None = None) -> It
     if not lineage.bases:
         return
     relations = list(relations) if relations is not None else list(_DEFAULT_NAMING_RELATIONS)
-    if lineage.relation is not None and lineage.relation not in relations:
-        return  # a quantization redistributes the base; it creates no new model to name
-    base_kb = kb()
     name = (facts.model_name or "").rsplit("/", 1)[-1]
+    quantized = lineage.relation == "quantized"
+    if lineage.relation is not None and lineage.relation not in relations and not quantized:
+        return
+    if quantized and "quantized" not in relations and keeps_base_name(name, lineage.direct):
+        return  # a re-upload in another format under its base's name creates no new model to name
+    base_kb = kb()
     for lic_id, bases in _by_license(facts).items():
         record = base_kb.resolve(lic_id)
         prefix = record.obligations.name_prefix if record is not None else None
         if not prefix or _squash(name).startswith(_squash(prefix)):
             continue
+        if licensor_of(facts, record, own=any(rec is not None and rec.id == record.id
+                                              for _, rec in own_licenses(facts))):
+            continue  # the holder names its own models as it likes
         shown = repr(name) if name else "(no name)"
+        renamed = " (a quantization under a name of its own)" if quantized else ""
         yield Violation(
-            f"model name {shown} must begin with {prefix!r}: base model {_names(bases)} is under "
-            f"`{record.id}`, which requires derivatives to be named so{_table_note(bases)}",
+            f"model name {shown}{renamed} must begin with {prefix!r}: base model {_names(bases)} is "
+            f"under `{record.id}`, which requires derivatives to be named so{_table_note(bases)}",
             Location(None), {"prefix": prefix, "name": name, "base_license": record.id})
 
 
