@@ -11,7 +11,7 @@ apply ("all the original license terms still apply"), which carries the base's r
 import re
 from typing import Any
 
-from modellint.checks._text import card_text, links_license, references_use_policy
+from modellint.checks._text import card_text, links_license, policy_addresses, references_use_policy
 from modellint.facts import Facts
 from modellint.facts.picture import same_license
 
@@ -30,7 +30,7 @@ def restrictions_passed_on(facts: Facts, lic: Any, inherited: bool = False) -> b
         return True
     if references_use_policy(card_text(facts), lic.use_policy):
         return True
-    if _in_license_files(facts, lic) or _in_notices(facts, lic):
+    if _in_license_files(facts, lic):
         return True
     if links_license(facts, lic):
         return True
@@ -38,21 +38,21 @@ def restrictions_passed_on(facts: Facts, lic: Any, inherited: bool = False) -> b
 
 
 def _in_license_files(facts: Facts, lic: Any) -> bool:
-    """A root license file identified as ``lic`` writes the restrictions out or names the policy."""
+    """A root license file identified as ``lic`` writes the restrictions out, or any license or
+    notice file gives the policy's address (as the Llama agreements incorporate it by URL).
+    Looser wording in a license file ("follow the policy on acceptable uses") tells a user
+    neither what the restrictions are nor where to read them."""
     texts = {lf.path: lf.text for lf in facts.license_files}
     for e in facts.licenses.of_kind("license-file"):
         if e.license is None or not same_license(e.license, lic):
             continue
         text = texts.get(e.path or "")
-        if text and (_RESTRICTIONS_IN_TEXT.search(text) or references_use_policy(text, lic.use_policy)):
+        if text and _RESTRICTIONS_IN_TEXT.search(text):
             return True
-    return False
-
-
-def _in_notices(facts: Facts, lic: Any) -> bool:
-    """Any license or notice file points at the policy (by its wording, name or address)."""
-    return any(tf.text and references_use_policy(tf.text, lic.use_policy)
-               for tf in (*facts.license_files, *facts.notice_files))
+    addresses = policy_addresses(lic.use_policy)
+    return bool(addresses) and any(
+        tf.text and any(a in tf.text.lower() for a in addresses)
+        for tf in (*facts.license_files, *facts.notice_files))
 
 
 def _defers_to_base(facts: Facts, lic: Any, inherited: bool) -> bool:

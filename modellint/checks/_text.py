@@ -50,9 +50,14 @@ def references_use_policy(text: str, use_policy: str | None) -> bool:
     lowered = text.lower()
     if use_policy.lower() in lowered:
         return True
-    if any(_strip_url(m.group(0)) in lowered for m in _URL.finditer(use_policy)):
+    if any(address in lowered for address in policy_addresses(use_policy)):
         return True
     return contains_phrase(text, _URL.sub("", use_policy))
+
+
+def policy_addresses(use_policy: str | None) -> list[str]:
+    """The addresses a knowledge-base ``use_policy`` gives, lower-cased, without scheme or www."""
+    return [_strip_url(m.group(0)) for m in _URL.finditer(use_policy or "")]
 
 
 def _strip_url(url: str) -> str:
