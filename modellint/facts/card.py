@@ -49,6 +49,9 @@ class Card(NamedTuple):
     # line numbers kept. Rules read prose, never the raw body: a `<!-- TODO: Built with Llama -->`
     # says nothing to a reader, and a directive shown in a code fence is an example, not a directive.
     prose: str = ""
+    # The fenced code blocks the card shows (everything else blanked, line numbers kept): a merge
+    # recipe or a training config shown as code is visible to a reader, but it is not prose.
+    code: str = ""
 
     def section(self, *patterns: str) -> Section | None:
         """The first section whose title matches one of the regex ``patterns`` (case-insensitive)."""
@@ -113,7 +116,7 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
                     key_lines[m.group(1)] = i + 2  # +1 for the opening '---', +1 for 1-based
             body_start = end + 1
     body = "\n".join(lines[body_start:])
-    prose_lines, comments = _prose_lines(lines, body_start)
+    prose_lines, comments, code_lines = _prose_lines(lines, body_start)
     sections, title = _parse_body(prose_lines, body_start)
     return Card(
         path=path,
@@ -129,14 +132,18 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
         truncated=truncated,
         comments=comments,
         prose="\n".join(prose_lines[body_start:]),
+        code="\n".join(code_lines) if any(code_lines) else "",
     )
 
 
-def _prose_lines(lines: list[str], start: int) -> tuple[list[str], tuple[tuple[int, str], ...]]:
+def _prose_lines(lines: list[str], start: int
+                 ) -> tuple[list[str], tuple[tuple[int, str], ...], list[str]]:
     """The card's lines with HTML comments and fenced code blanked (same count, so line numbers
-    hold), and the comments found outside code as (line, text). One pass with str.find: linear
-    in the card's size whatever it holds (an unclosed `<!--` hides the rest, as on the Hub)."""
+    hold), the comments found outside code as (line, text), and the body's lines with only the
+    fenced code kept. One pass with str.find: linear in the card's size whatever it holds (an
+    unclosed `<!--` hides the rest, as on the Hub)."""
     out = lines[:start]
+    code: list[str] = []
     comments: list[tuple[int, str]] = []
     in_fence = False
     comment: list[str] | None = None  # the open comment's parts
@@ -146,12 +153,18 @@ def _prose_lines(lines: list[str], start: int) -> tuple[list[str], tuple[tuple[i
         if comment is None and in_fence:
             if _FENCE.match(line):
                 in_fence = False
+                line = ""
             out.append("")
+            code.append(line)
             continue
         if comment is None and _FENCE.match(line):
             in_fence = True
             out.append("")
+            code.append("")
             continue
+        code.append("")
+        spans = _code_spans(line) if "`" in line and "<!--" in line else []
+        span = 0
         kept: list[str] = []
         pos = 0
         while pos <= len(line):
@@ -166,6 +179,12 @@ def _prose_lines(lines: list[str], start: int) -> tuple[list[str], tuple[tuple[i
                 pos = close + 3
                 continue
             opening = line.find("<!--", pos)
+            while opening >= 0 and span < len(spans):  # `<!-- -->` as inline code is shown
+                while span < len(spans) and spans[span][1] <= opening:
+                    span += 1
+                if span == len(spans) or spans[span][0] > opening:
+                    break
+                opening = line.find("<!--", spans[span][1])
             if opening < 0:
                 kept.append(line[pos:])
                 break
@@ -173,7 +192,35 @@ def _prose_lines(lines: list[str], start: int) -> tuple[list[str], tuple[tuple[i
             comment, comment_line = [], i + 1
             pos = opening + 4
         out.append("".join(kept))
-    return out, tuple(comments)
+    return out, tuple(comments), code
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of the inline code spans of one line: a run of backticks up to the next run of
+    the same length (CommonMark). One pass over the runs, then one over their lengths: linear."""
+    runs: list[tuple[int, int]] = []  # (start, length)
+    at = line.find("`")
+    while at >= 0:
+        end = at
+        while end < len(line) and line[end] == "`":
+            end += 1
+        runs.append((at, end - at))
+        at = line.find("`", end)
+    following: list[int | None] = [None] * len(runs)
+    last: dict[int, int] = {}
+    for j in range(len(runs) - 1, -1, -1):
+        following[j] = last.get(runs[j][1])
+        last[runs[j][1]] = j
+    spans = []
+    j = 0
+    while j < len(runs):
+        k = following[j]
+        if k is None:
+            j += 1
+            continue
+        spans.append((runs[j][0], runs[k][0] + runs[k][1]))
+        j = k + 1
+    return spans
 
 
 def _parse_body(lines: list[str], start: int) -> tuple[tuple[Section, ...], str | None]:
