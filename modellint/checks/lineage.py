@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from modellint.checks._restrictions import restrictions_passed_on
-from modellint.checks._util import card_location, licensor_of
+from modellint.checks._util import card_location, licensor_of, same_organisation
 from modellint.facts import Facts
 from modellint.facts.lineage import BaseModel
 from modellint.model import Location, Violation
@@ -299,51 +299,77 @@ def derivative_name_rule(facts: Facts, relations: list[str] | None = None) -> It
 # ML501 modifications-undocumented
 
 
+class _Markers(NamedTuple):
+    sections: re.Pattern[str]
+    prose: re.Pattern[str]
+    recipe: re.Pattern[str]
+    notice: re.Pattern[str]
+    quantization: re.Pattern[str]
+
+
 @lru_cache(maxsize=1)
-def _modification_markers() -> tuple[tuple[re.Pattern[str], ...], ...]:
+def _modification_markers() -> _Markers:
     from modellint.registry import rules_data
 
     data = rules_data("modifications.toml")
     # One alternation per group: a single compile each instead of one per marker.
-    return tuple((re.compile("|".join(f"(?:{p})" for p in data[key]), re.I),)
-                 for key in ("card_sections", "card_markers", "notice_markers",
-                             "quantization_markers"))
+    return _Markers(*(re.compile("|".join(f"(?:{p})" for p in data[key]), re.I)
+                      for key in ("card_sections", "prose_markers", "card_markers",
+                                  "notice_markers", "quantization_markers")))
 
 
 def documents_modifications(facts: Facts) -> bool:
-    sections, markers, notice, quantized = _modification_markers()
-    if facts.lineage.relation == "quantized":
-        markers = markers + quantized  # naming the quantization format says what was changed
+    """Does the repository say how the model was made from its base: a section about it, prose
+    saying so under any heading ("fine-tuned on X", "DPO'd from", "merged using"), a recipe shown
+    in the card, a root CHANGELOG, or a NOTICE stating changes?"""
+    markers = _modification_markers()
     card = facts.card
     if card is not None:
-        if any(p.search(s.title) for s in card.sections for p in sections):
+        if any(markers.sections.search(s.title) for s in card.sections):
             return True
-        if any(p.search(card.body) for p in markers):
+        if markers.prose.search(card.prose) or markers.recipe.search(card.prose):
             return True
+        if card.code and markers.recipe.search(card.code):
+            return True  # a merge recipe or training config shown as code
+        if facts.lineage.relation == "quantized" and markers.quantization.search(card.prose):
+            return True  # naming the quantization format says what was changed
     if any("/" not in c.path for c in facts.changelog_files):
         return True
-    return any(nf.text and any(p.search(nf.text) for p in notice) for nf in facts.notice_files)
+    return any(nf.text and markers.notice.search(nf.text) for nf in facts.notice_files)
+
+
+_RELATION_NOUN = {"finetune": "fine-tune", "quantized": "quantization", "merge": "merge",
+                  "adapter": "adapter"}
 
 
 def modifications_undocumented(facts: Facts) -> Iterator[Violation]:
     if not facts.lineage.bases or documents_modifications(facts):
         return
     base_kb = kb()
+    own = {rec.id for _, rec in own_licenses(facts) if rec is not None}
     requiring = []
     for lic_id, bases in _by_license(facts).items():
         record = base_kb.resolve(lic_id)
-        if record is not None and record.obligations.state_changes:
+        if record is None or not record.obligations.state_changes:
+            continue
+        if licensor_of(facts, record, own=record.id in own):
+            continue  # the holder owes itself no statement of changes under its own terms
+        # A maker changing its own model (Qwen's instruct model of Qwen's base, Stability's
+        # TensorRT build of its SDXL) owes itself no statement either.
+        bases = [b for b in bases if not same_organisation(facts, b.model_id)]
+        if bases:
             requiring.append((record.id, bases))
     if not requiring:
         return
     lic_text = ", ".join(f"`{lic}`" for lic, _ in requiring)
     all_bases = [b for _, bases in requiring for b in bases]
-    relation = facts.lineage.relation or "derivative"
+    relation = _RELATION_NOUN.get(facts.lineage.relation or "", "derivative")
     yield Violation(
         f"this {relation} of {_names(list(dict.fromkeys(all_bases)))} does not say how it changed "
-        f"the base, and the base license ({lic_text}) requires stating changes: add a card section "
-        f"such as 'Training', 'Fine-tuning', 'Quantization' or 'Merge method', or a CHANGELOG"
-        f"{_table_note(all_bases)}",
+        f"the base, and the base license ({lic_text}) requires stating changes: say in the card "
+        f"how the model was made (e.g. a 'Training', 'Fine-tuning', 'Quantization' or 'Merge "
+        f"method' section, or a sentence such as \"fine-tuned on X with LoRA\"), or add a "
+        f"CHANGELOG{_table_note(all_bases)}",
         base_location(facts, all_bases[0]), {"base_licenses": [lic for lic, _ in requiring]})
 
 
