@@ -64,15 +64,13 @@ def license_mismatch(facts: Facts) -> Iterator[Violation]:
 
 # ---- ML301 / ML302 weights coverage -------------------------------------------------------------
 
-# "the model weights are licensed under ...", "weights released under the MIT License"
-_WEIGHTS_STATEMENT = re.compile(
-    r"\b(weights?|parameters|checkpoints?)\b[^.\n]{0,80}?"
-    r"\b(licen[cs]ed|released|available|distributed|provided|covered)\b[^.\n]{0,20}?\bunder\b",
-    re.I,
-)
+# Software licenses whose grant reads on any work without conditions tied to "source code".
+_PLAIN_GRANT_FAMILIES = frozenset({"permissive", "public-domain"})
 
 
 def software_license_on_weights(facts: Facts) -> Iterator[Violation]:
+    """Weights under software licenses only, where nobody has said the terms are the model's, or
+    where the terms' conditions are written for source and object code (see the spec's docs)."""
     if not facts.weights:
         return
     weights = facts.licenses.terms("weights")
@@ -80,14 +78,28 @@ def software_license_on_weights(facts: Facts) -> Iterator[Violation]:
         return
     if not all(lic.kind == "software" and "weights" not in lic.grants for lic in weights.licenses):
         return
-    if _WEIGHTS_STATEMENT.search(facts.card.prose if facts.card else ""):
-        return  # the licensor says in words that these terms cover the weights
+    if any(e.kind == "card-text" and e.license is not None for e in weights.evidence):
+        return  # the card's prose says the model (or everything) is under these terms
+    declared = any(e.kind == "card" for e in weights.evidence)
+    source_bound = [lic for lic in weights.licenses if lic.family not in _PLAIN_GRANT_FAMILIES]
+    if declared and not source_bound:
+        return  # the card declares the model's license, and its grant reads on the weights as is
     names = ", ".join(weights.ids)
-    yield Violation(
-        f"{len(facts.weights)} weight file(s) are covered only by {names}, a software license with "
-        "no grant for model parameters: use a model license (e.g. OpenMDW-1.0, OpenAtom Model "
-        "License 1.0) or state in the card that the weights are licensed under these terms",
-        where(weights.evidence), {"licenses": list(weights.ids)})
+    count = f"{len(facts.weights)} weight file(s)"
+    if source_bound:
+        which = ", ".join(lic.id for lic in source_bound)
+        message = (f"{count} are under {which}, whose conditions are written for source and object "
+                   "code: say in the card that the model is licensed under these terms and what "
+                   "they ask of whoever shares the weights, or use a model license (e.g. "
+                   "OpenMDW-1.0, OpenAtom Model License 1.0)")
+    else:
+        files = ", ".join(dict.fromkeys(e.path for e in weights.evidence
+                                        if e.kind == "license-file" and e.path))
+        message = (f"{count} are covered only by {names} from {files or 'a license file'}, a "
+                   "software license the card does not declare for the model: declare the model's "
+                   "license in the card (`license:`) and say that it covers the weights, or use a "
+                   "model license (e.g. OpenMDW-1.0, OpenAtom Model License 1.0)")
+    yield Violation(message, where(weights.evidence), {"licenses": list(weights.ids)})
 
 
 def weights_unlicensed(facts: Facts) -> Iterator[Violation]:
