@@ -19,7 +19,7 @@ from modellint.facts.picture import same_license
 _RESTRICTIONS_IN_TEXT = re.compile(
     r"\battachment\s+a\b|\buse\s+restrictions\b|\bprohibited\s+uses?\b"
     r"|^[ \t]{0,8}(?:#{1,6}[ \t]{0,4})?(?:\d{1,2}[.)]?[ \t]{0,4})?"
-    r"(?:(?:use[ \t]+)?restrictions?|(?:使用)?限制)[ \t]*[:：]?[ \t]*$",
+    r"(?:(?:use[ \t]+)?restrictions?|(?:使用)?限制)[ \t]{0,8}[:：]?[ \t]{0,8}$",
     re.I | re.M)
 
 
