@@ -58,6 +58,16 @@ def test_remove_and_append_keep_the_rest():
                         "# Demo\n\nBody text.\n")
 
 
+@pytest.mark.parametrize(("front", "expected"), [
+    ("{}", "license: mit\n"),
+    ("{tags: [a]}", "{tags: [a], license: mit}\n"),
+])
+def test_a_flow_mapping_front_matter_is_rewritten_whole(front, expected):
+    doc = CardDoc(f"---\n{front}\n---\n# m\n")
+    doc.set("license", "mit")
+    assert doc.render() == f"---\n{expected}---\n# m\n"
+
+
 def test_crlf_and_bom_survive_an_edit():
     doc = CardDoc("\ufeff" + CARD.replace("\n", "\r\n"))
     doc.set("license", "mit")
@@ -75,6 +85,13 @@ def test_front_matter_is_added_to_a_card_without_one():
                             "## Outputs\n\nWe claim none.\n")
 
 
+def test_a_section_after_an_unclosed_code_block_closes_it_first():
+    doc = CardDoc("# T\n\n```bibtex\n@misc{x}\n")
+    doc.append_section("Outputs", "Ours.")
+    assert doc.render() == "# T\n\n```bibtex\n@misc{x}\n```\n\n## Outputs\n\nOurs.\n"
+    assert [title for _, _, title in doc.headings()] == ["T", "Outputs"]
+
+
 def test_headings_inside_code_fences_are_not_sections():
     doc = CardDoc("# T\n\n```\n# not a heading\n```\n## Real\n")
     assert [(level, title) for _, level, title in doc.headings()] == [(1, "T"), (2, "Real")]
@@ -82,7 +99,7 @@ def test_headings_inside_code_fences_are_not_sections():
 
 @pytest.mark.parametrize(("text", "message"), [
     ("---\nlicense: [\n---\n", "the front matter is not valid YAML"),
-    ("---\na: 1\na: 2\n---\n", "the front matter is not valid YAML"),
+    ("---\na: 1\na: 2\n---\n", "the front matter repeats a key (line 3); remove the duplicate"),
     ("---\n- a\n---\n", "the front matter is not a mapping"),
     ("---\nlicense: mit\n", "the front matter is never closed"),
 ])

@@ -128,6 +128,29 @@ def test_ML105_points_license_link_at_the_file_that_holds_the_license(tmp_path):
     assert "ML105" not in codes(repo)
 
 
+def test_ML506_declares_the_base_the_card_names_in_prose(tmp_path):
+    card = ("---\nlicense: llama3.1\n# kept above datasets\ndatasets: [a/b]\n---\n# acme-chat\n\n"
+            "This model is a fine-tuned version of [meta-llama/Llama-3.1-8B-Instruct]"
+            "(https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct) on chats.\n")
+    repo = write_repo(tmp_path / "acme-chat", {"README.md": card})
+    assert "ML506" in codes(repo)
+    result = fix(str(repo), "--select", "ML506")
+    assert ("fixed ML506 README.md:8: `base_model: meta-llama/Llama-3.1-8B-Instruct` (the card "
+            "names it as the base)") in result.output
+    assert (repo / "README.md").read_text() == card.replace(
+        "license: llama3.1\n", "license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B-Instruct\n")
+    assert "ML506" not in codes(repo)
+
+
+def test_ML506_a_family_name_is_left_to_the_author(tmp_path):
+    card = "---\nlicense: mit\n---\n# m\n\nA Llama 2 13B fine-tune for stories.\n"
+    repo = write_repo(tmp_path / "m", {"README.md": card})
+    assert "ML506" in codes(repo)
+    result = fix(str(repo), "--select", "ML506")
+    assert "left  ML506 README.md:6: the card names the Llama 2 family, not a model" in result.output
+    assert (repo / "README.md").read_text() == card
+
+
 def test_ML201_takes_the_license_text_from_the_base_model(hub, tmp_path):  # noqa: F811
     llama_base(hub, tmp_path)
     card = LLAMA_CARD.replace("license: llama3.1\n",

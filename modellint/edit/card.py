@@ -65,12 +65,17 @@ class CardDoc:
 
     def _load(self, front: str) -> Any:
         from ruamel.yaml import CommentedMap
+        from ruamel.yaml.constructor import DuplicateKeyError
         from ruamel.yaml.error import YAMLError
 
         if not front.strip():
             return CommentedMap()
         try:
             data = self._yaml.load(front)
+        except DuplicateKeyError as exc:
+            where = f" (line {exc.problem_mark.line + 2})" if exc.problem_mark else ""
+            raise EditError(f"README.md: the front matter repeats a key{where}; remove the "
+                            "duplicate first") from None
         except YAMLError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid YAML"
             raise EditError(f"README.md: the front matter is not valid YAML ({first}); "
@@ -146,8 +151,21 @@ class CardDoc:
                 out.append((i, len(m.group(1)), _atx_title(m.group(2) or "")))
         return out
 
+    def open_fence(self) -> str | None:
+        """The fence (``` or ~~~) left open at the end of the body, if any."""
+        opener: str | None = None
+        for line in self.body.split("\n"):
+            m = _FENCE.match(line)
+            if m:
+                opener = None if opener else m.group(1)
+        return opener
+
     def append_section(self, title: str, text: str, level: int = 2) -> None:
-        """Add a section at the end of the body."""
+        """Add a section at the end of the body (closing a code block left open there, which
+        would otherwise swallow the new heading)."""
+        fence = self.open_fence()
+        if fence:
+            self.body = self.body.rstrip("\n") + "\n" + fence + "\n"
         body = self.body.rstrip("\n")
         sep = "\n\n" if body.strip() else ""
         self.body = f"{body}{sep}{'#' * level} {title}\n\n{text.strip()}\n"
@@ -185,6 +203,9 @@ class CardDoc:
         out = io.StringIO()
         self._yaml.dump(self.data, out)
         dumped = out.getvalue()
+        if self.data.fa.flow_style() or (not self._lines and any(
+                line.strip() and not line.lstrip().startswith("#") for line in self._front.splitlines())):
+            return dumped  # a flow mapping (`{}`, `{license: mit}`) is rewritten whole
         old_blocks, lead = _blocks(self._front, self._lines)
         reloaded = self._yaml.load(dumped)
         new_blocks, _ = _blocks(dumped, {str(k): reloaded.lc.key(k)[0] for k in reloaded})

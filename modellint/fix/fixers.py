@@ -149,6 +149,23 @@ def license_link_broken(finding: Finding, ctx: Context) -> str:
     return f"`license_link: {link}` becomes `{files[0]}`, the file that holds {', '.join(sorted(declared))}"
 
 
+# ---- ML506 base-model-undeclared -------------------------------------------------------------
+
+
+def base_model_undeclared(finding: Finding, ctx: Context) -> str:
+    base = str(finding.data.get("base") or "")
+    card = ctx.card()
+    if "/" not in base:
+        raise NotFixed(f"the card names the {base} family, not a model: which exact base it is "
+                       "is yours to say (its Hub id as `base_model`)")
+    if card.get("base_model"):
+        raise NotFixed(f"`base_model` already lists other bases: add {base} if it is a parent too "
+                       "(a merge lists all of its parents); that is your call")
+    card.set("base_model", base, after="license" if card.get("license") is not None else None)
+    ctx.save_card(f"declare the base model {base}")
+    return f"`base_model: {base}` (the card names it as the base)"
+
+
 # ---- ML201 license-file-missing: the text from where it legitimately lives -------------------
 
 
@@ -235,6 +252,7 @@ FIXERS: dict[str, Fixer] = {
     "ML402": attribution_missing,
     "ML403": use_policy_missing,
     "ML501": modifications_undocumented,
+    "ML506": base_model_undeclared,
 }
 
 # What the author decides, and how: shown for findings that have no mechanical fix; `{key}` is
