@@ -483,7 +483,7 @@ def rule(code_or_name: str, fmt: str) -> None:
     registry = load_registry()
     found = registry.get(code_or_name)
     if found is None:
-        from modellint.config import did_you_mean
+        from modellint.suggest import did_you_mean
 
         choices = list(registry.rules) + [r.name for r in registry.rules.values()]
         fail(f"unknown rule {code_or_name!r}{did_you_mean(code_or_name, choices)}")
@@ -554,7 +554,7 @@ def license_command(license_ids: tuple[str, ...], compare: bool, fmt: str) -> No
     for license_id in license_ids:
         lic = kb.resolve(license_id)
         if lic is None:
-            from modellint.config import did_you_mean
+            from modellint.suggest import did_you_mean
 
             ids = [lic.id for lic in kb.all()]
             hint = did_you_mean(license_id.lower(), ids) or did_you_mean(license_id.lower(), kb.keys())

@@ -5,10 +5,11 @@ command line, then ``--config FILE`` or the discovered project file, then the pr
 """
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from modellint.model import EMPTY_MAPPING, Severity
+from modellint.suggest import did_you_mean
 
 TOP_KEYS = (
     "profile", "select", "ignore", "extend-select", "extend-ignore", "per-path-ignores", "fail-on",
@@ -19,17 +20,6 @@ RULE_KEYS = ("severity",)
 
 class ConfigError(Exception):
     """Invalid configuration: reported as one line, exit 2."""
-
-
-def did_you_mean(word: str, choices: Iterable[str], *, kebab: bool = False) -> str:
-    options = list(choices)
-    if kebab:
-        word = word.replace("_", "-")
-        options = [o.replace("_", "-") for o in options]
-    import difflib  # only when there is a mistake to name
-
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class RuleSettings(NamedTuple):
@@ -108,10 +98,13 @@ def parse_settings(table: Mapping[str, Any], where: str, base: Settings | None =
     if "policy" in table:
         if not isinstance(table["policy"], dict):
             raise ConfigError(f"{where}: 'policy' must be a table")
-        from modellint.policy import merge_policy, validate_policy
+        from modellint.policy import PolicyError, merge_policy, validate_policy
 
-        changes["policy"] = merge_policy(settings.policy,
-                                         validate_policy(table["policy"], f"{where}: policy"))
+        try:
+            policy = validate_policy(table["policy"], f"{where}: policy")
+        except PolicyError as exc:
+            raise ConfigError(str(exc)) from None
+        changes["policy"] = merge_policy(settings.policy, policy)
     if "licensor" in table:
         if not isinstance(table["licensor"], bool):
             raise ConfigError(f"{where}: 'licensor' must be true or false")
@@ -175,7 +168,7 @@ def _rule_settings(table: Any, where: str, known_rules: Mapping[str, str] | None
 
 
 def load_profile(name: str, known_rules: Mapping[str, str] | None, base: Settings) -> Settings:
-    from modellint.registry import rules_data_dir
+    from modellint.rulesdata import rules_data_dir
 
     profiles = os.path.join(rules_data_dir(), "profiles")
     path = os.path.join(profiles, f"{name}.toml")

@@ -205,7 +205,7 @@ def validate_record(data: Mapping[str, Any], where: str) -> None:
     def check_table(table: Mapping[str, Any], spec: Mapping[str, Any], prefix: str) -> None:
         for key in table:
             if key not in spec:
-                from modellint.config import did_you_mean
+                from modellint.suggest import did_you_mean
 
                 raise fail(prefix + key, f"unknown field{did_you_mean(key, list(spec))}")
 
@@ -325,7 +325,7 @@ def _check_records(parsed: Mapping[str, Any]) -> None:
 @functools.lru_cache(maxsize=1)
 def load_kb() -> KnowledgeBase:
     """The built-in knowledge base, loaded once per process on first use."""
-    from modellint.registry import rules_data_dir
+    from modellint.rulesdata import rules_data_dir
 
     return load_dir(os.path.join(rules_data_dir(), "licenses"))
 

@@ -24,8 +24,13 @@ LIST_KEYS = ("allow", "deny")
 CATEGORIES = ("non-commercial", "use-restricted", "copyleft", "permissive", "custom", "unknown", "open")
 
 
+class PolicyError(ValueError):
+    """A policy table that does not validate; the message names where (config turns it into a
+    ConfigError)."""
+
+
 def validate_policy(table: Mapping[str, Any], where: str) -> dict[str, Any]:
-    from modellint.config import ConfigError, did_you_mean
+    from modellint.suggest import did_you_mean
 
     out: dict[str, Any] = {}
     for key, value in table.items():
@@ -33,24 +38,24 @@ def validate_policy(table: Mapping[str, Any], where: str) -> dict[str, Any]:
             out[key] = _list(value, f"{where}.{key}")
         elif key in COMPONENTS:
             if not isinstance(value, dict):
-                raise ConfigError(f"{where}.{key} must be a table with allow / deny")
+                raise PolicyError(f"{where}.{key} must be a table with allow / deny")
             sub = {}
             for k, v in value.items():
                 if k not in LIST_KEYS:
-                    raise ConfigError(f"{where}.{key}: unknown key {k!r}{did_you_mean(k, LIST_KEYS)}")
+                    raise PolicyError(f"{where}.{key}: unknown key {k!r}{did_you_mean(k, LIST_KEYS)}")
                 sub[k] = _list(v, f"{where}.{key}.{k}")
             out[key] = sub
         else:
-            raise ConfigError(f"{where}: unknown key {key!r}{did_you_mean(key, LIST_KEYS + COMPONENTS)}")
+            raise PolicyError(f"{where}: unknown key {key!r}{did_you_mean(key, LIST_KEYS + COMPONENTS)}")
     return out
 
 
 def _list(value: Any, where: str) -> list[str]:
-    from modellint.config import ConfigError, did_you_mean
     from modellint.knowledge import load_kb
+    from modellint.suggest import did_you_mean
 
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where} must be a list of strings")
+        raise PolicyError(f"{where} must be a list of strings")
     kb = load_kb()
     out = []
     for item in (v.strip().lower() for v in value):
@@ -65,7 +70,7 @@ def _list(value: Any, where: str) -> list[str]:
             out.append(item)
         else:
             choices = list(CATEGORIES) + [known.id for known in kb.all()]
-            raise ConfigError(f"{where}: {item!r} is neither a known license id nor a category "
+            raise PolicyError(f"{where}: {item!r} is neither a known license id nor a category "
                               f"({', '.join(CATEGORIES)}){did_you_mean(item, choices)}")
     return out
 

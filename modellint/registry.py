@@ -11,11 +11,11 @@ import inspect
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from modellint.model import EMPTY_MAPPING, Severity, ToolError
 from modellint.records import RecordError, read_records
+from modellint.rulesdata import rules_data_dir
 
 CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -81,7 +81,7 @@ def check_params(rule: Rule, params: Mapping[str, Any]) -> None:
     takes_any = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
     for key in params:
         if key not in accepted and not takes_any:
-            from modellint.config import did_you_mean
+            from modellint.suggest import did_you_mean
 
             raise SpecError(
                 f"{rule.code}: unknown option {key.replace('_', '-')!r}"
@@ -154,27 +154,6 @@ def load_spec_dir(directory: Any, *, module_prefix: str, origin: str) -> list[Ru
             raise SpecError(f"{where}: file name must be {rule.code}.toml")
         rules.append(rule)
     return rules
-
-
-@lru_cache(maxsize=1)
-def rules_data_dir() -> str:
-    """The packaged ``rules/`` folder (``modellint._rules``), in a wheel or an editable install."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("modellint._rules")
-    if spec is None or not spec.submodule_search_locations:
-        raise SpecError("the packaged rules data (modellint._rules) is missing")
-    return str(next(iter(spec.submodule_search_locations)))
-
-
-@lru_cache(maxsize=1)
-def _data_records() -> dict[str, Any]:
-    return read_records(os.path.join(rules_data_dir(), "data"))
-
-
-def rules_data(name: str) -> dict[str, Any]:
-    """One parsed TOML file of ``rules/data`` (through the folder's cached copy)."""
-    return _data_records()[name]  # type: ignore[no-any-return]
 
 
 def builtin_rules() -> list[Rule]:

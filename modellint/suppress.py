@@ -31,12 +31,13 @@ import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from modellint.config import Settings, did_you_mean
+from modellint.config import Settings
 from modellint.facts import Facts
 from modellint.model import Finding, ToolError
 from modellint.registry import Registry
 from modellint.selection import path_ignored
 from modellint.snapshot import FileReadError, Snapshot
+from modellint.suggest import did_you_mean
 
 DEFAULT_WAIVERS = ".modellint-waivers.toml"
 MAX_WAIVERS_BYTES = 256 * 1024

@@ -29,8 +29,8 @@ def card_license_unknown(facts: Facts) -> Iterator[Violation]:
                         f"`license: other` with `license_name: {lic.id}` and `license_link`")
             suggestion: str | None = lic.hub_id or lic.spdx or lic.id
         else:
-            from modellint.config import did_you_mean
             from modellint.knowledge import load_kb
+            from modellint.suggest import did_you_mean
 
             close = did_you_mean(d.value.lower(), load_kb().hub_ids())
             suggestion = close.split("'")[1] if close else None

@@ -133,7 +133,7 @@ class CompatEntry(NamedTuple):
 
 @lru_cache(maxsize=1)
 def compatibility() -> tuple[CompatEntry, ...]:
-    from modellint.registry import rules_data
+    from modellint.rulesdata import rules_data
 
     return tuple(
         CompatEntry(e["name"], tuple(e.get("ids", ())), tuple(e.get("families", ())),
@@ -309,7 +309,7 @@ class _Markers(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _modification_markers() -> _Markers:
-    from modellint.registry import rules_data
+    from modellint.rulesdata import rules_data
 
     data = rules_data("modifications.toml")
     # One alternation per group: a single compile each instead of one per marker.

@@ -250,7 +250,7 @@ def base_model_table() -> dict[str, tuple[TableEntry, ...]]:
     """Table entries by the organisation their patterns start with. Every pattern names its org
     literally, so a lookup compiles only that org's few patterns (compiling all of them would cost
     a pre-commit run more than the rest of the lineage work)."""
-    from modellint.registry import rules_data
+    from modellint.rulesdata import rules_data
 
     data = rules_data("base-models.toml")
     by_org: dict[str, list[TableEntry]] = {}
