@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 from modellint.checks._util import card_location
 from modellint.classify import PICKLE_FORMATS
-from modellint.facts import Facts, WeightFile
+from modellint.facts import Facts
 from modellint.licensing import card_license_values
 from modellint.model import Location, Violation
+from modellint.weightfile import WeightFile
 
 
 def _all_weights(facts: Facts) -> tuple[WeightFile, ...]:

@@ -14,7 +14,8 @@ from modellint.facts.lineage import Lineage
 from modellint.facts.picture import LicensePicture
 from modellint.facts.text import TextFile, read_reason, read_text_file
 from modellint.model import EMPTY_MAPPING, TargetInfo
-from modellint.snapshot import FileEntry, FileReadError, LfsPointer, Snapshot
+from modellint.snapshot import FileEntry, FileReadError, Snapshot
+from modellint.weightfile import WeightFile
 
 # A model card over this size is truncated (and reported): cards are documents, not datasets.
 MAX_CARD_BYTES = 1024 * 1024
@@ -26,20 +27,6 @@ class ReadProblem(NamedTuple):
 
     path: str
     reason: str
-
-
-class WeightFile(NamedTuple):
-    """A weight file as learned from its header, without loading it."""
-
-    path: str
-    format: str
-    size: int  # on-disk size, or the size a git-lfs pointer declares
-    lfs: LfsPointer | None = None
-    inspected: bool = False  # True when the header was read
-    metadata: Mapping[str, Any] = EMPTY_MAPPING  # license/provenance keys found
-    summary: Mapping[str, Any] = EMPTY_MAPPING  # tensor count, dtypes, ...
-    note: str | None = None  # why it was not inspected (lfs pointer, pickle format, ...)
-    error: str | None = None  # header invalid: feeds ML902
 
 
 class Facts(NamedTuple):

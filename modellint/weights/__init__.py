@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from modellint.classify import PICKLE_FORMATS
-from modellint.facts import WeightFile
 from modellint.snapshot import FileEntry, FileReadError, Snapshot
+from modellint.weightfile import WeightFile
 from modellint.weights._io import FIRST_READ, HeaderError, OverBudget, RangeReader
 
 # Metadata keys that carry a license id or name, per format, in the order they are judged.
