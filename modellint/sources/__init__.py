@@ -6,26 +6,11 @@ local scan stays fast.
 
 import os
 import re
-from typing import NamedTuple
 
 from modellint.snapshot import Snapshot, SourceError
+from modellint.sources.options import SourceOptions
 
 HF_URL = re.compile(r"^https?://(www\.)?huggingface\.co/", re.I)
-
-
-class SourceOptions(NamedTuple):
-    """How to open a target: git revision or index, Hub token, offline mode."""
-
-    rev: str | None = None  # --rev: lint the tree of a commit
-    staged: bool = False  # --staged: lint the git index
-    since: str | None = None  # --since BASE: also compare BASE..HEAD
-    token: str | None = None  # Hub token (never printed)
-    offline: bool = False
-
-    def __repr__(self) -> str:  # a traceback or a debug print must not show the token
-        token = "'***'" if self.token else "None"
-        return (f"SourceOptions(rev={self.rev!r}, staged={self.staged}, since={self.since!r}, "
-                f"token={token}, offline={self.offline})")
 
 
 def is_remote(target: str) -> bool:

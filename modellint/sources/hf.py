@@ -28,7 +28,7 @@ from modellint.snapshot import (
     SourceError,
     SourceProblem,
 )
-from modellint.sources import SourceOptions
+from modellint.sources.options import SourceOptions
 
 # Bounded network behaviour; tests lower these.
 TIMEOUT = 15.0  # seconds per request

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from modellint.snapshot import SourceError
-from modellint.sources import SourceOptions
+from modellint.sources.options import SourceOptions
 
 SORT_KEYS = ("downloads", "likes", "last_modified", "created_at", "trending_score")
 MAX_LIMIT = 10_000_000
