@@ -23,6 +23,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import NamedTuple
 
+from modellint.identify.canonical import Layout
 from modellint.identify.tokens import SHINGLE, Tokens, shingle_hashes
 
 DATA = os.path.join(os.path.dirname(__file__), "fingerprints.json")
@@ -39,15 +40,6 @@ RIVAL_CONTAINMENT = 0.6  # a license holding this much of a matched region compe
 
 
 TARGET_SAMPLE = 256  # sampled hashes kept per license, at most
-
-
-class Layout(NamedTuple):
-    """What the canonical text looks like beyond its hashes (token positions in that text)."""
-
-    tokens: int = 0  # how many tokens the canonical text has
-    optional: tuple[tuple[int, int], ...] = ()  # token ranges a faithful copy may leave out
-    headings: tuple[tuple[int, str], ...] = ()  # (first token, heading) of each section
-    names: tuple[int, ...] = ()  # tokens where the license names itself or its licensor
 
 
 class Entry:

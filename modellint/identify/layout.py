@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 
 from modellint.identify import compare
-from modellint.identify.fingerprint import Layout
-from modellint.identify.names import GENERIC
-from modellint.identify.tokens import Tokens, normalise_phrase
+from modellint.identify.canonical import Layout
+from modellint.identify.tokens import GENERIC, Tokens, normalise_phrase
 
 HEADING_WORDS = 8  # a heading longer than this is a sentence, not a heading
 TITLE_TOKENS = 40  # the optional title block at the start is at most this long

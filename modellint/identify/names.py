@@ -11,7 +11,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import Any
 
-from modellint.identify.tokens import normalise_phrase
+from modellint.identify.tokens import GENERIC, normalise_phrase
 
 # Common ways of naming software licenses in prose, beyond the names fingerprints carry.
 _PROSE_NAMES = {
@@ -30,14 +30,6 @@ _PROSE_NAMES = {
     "gemma": ("Gemma Terms of Use",),
     "openatom-model-license-1.0": ("OpenAtom Model License",),
 }
-# Words that every license shares: a license's own name is what remains.
-GENERIC = frozenset(
-    "a an and the of for to by in on v version license licence licenses agreement agreements "
-    "terms conditions use community research non commercial noncommercial open public general "
-    "source software model models material materials ai artificial intelligence data dataset "
-    "international unported generic attribution sharealike share alike noderivatives no "
-    "derivatives creative commons cc permissive free rail responsible m original".split())
-
 
 # File-name stems that say nothing about which license a file holds.
 _GENERIC_STEM_WORDS = {"license", "licence", "licenses", "model", "code", "weights", "copying",

@@ -13,6 +13,14 @@ import zlib
 
 SHINGLE = 5  # tokens per shingle
 
+# Words that every license shares: a license's own name is what remains.
+GENERIC = frozenset(
+    "a an and the of for to by in on v version license licence licenses agreement agreements "
+    "terms conditions use community research non commercial noncommercial open public general "
+    "source software model models material materials ai artificial intelligence data dataset "
+    "international unported generic attribution sharealike share alike noderivatives no "
+    "derivatives creative commons cc permissive free rail responsible m original".split())
+
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _CJK_FIRST = "\u3040"
 # A text with no character from U+3040 up (license files, KB names with an en dash) holds no CJK
