@@ -33,7 +33,7 @@ _CHECKPOINT = re.compile(r"(^|/)(checkpoint|ckpt|step|epoch|iter)[-_]?\d+(/|$)",
 
 
 def _table() -> Mapping[str, Any]:
-    from modellint.registry import rules_data
+    from modellint.rulesdata import rules_data
 
     return rules_data("openness.toml")
 

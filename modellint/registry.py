@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from modellint.model import EMPTY_MAPPING, Severity, ToolError
 from modellint.records import RecordError, read_records
-from modellint.rulesdata import rules_data_dir
+from modellint.rulesdata import rules_data, rules_data_dir  # noqa: F401 (rules_data: older imports)
 
 CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
