@@ -21,6 +21,8 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING, NamedTuple
 
+from modellint.identify.canonical import Change
+
 if TYPE_CHECKING:
     from modellint.identify.compare import FileView
     from modellint.identify.fingerprint import Entry, FingerprintMatch
@@ -48,19 +50,6 @@ RIVAL_MARGIN = 0.25
 RIVAL_SLACK = 3  # shingles
 # Around a matched region of a NOTICE or card, where the license's first and last words may be.
 EDGE_TOKENS = 64
-
-
-class Change(NamedTuple):
-    """One difference between a file and the canonical text of the license it holds."""
-
-    kind: str  # added | removed | changed
-    start: int  # characters of the file's passage (for removed: where the passage would be)
-    end: int
-    words: int  # words of the file's passage (0 for removed)
-    removed_words: int  # words of the license's text that the passage removed or replaced
-    sections: tuple[str, ...] = ()  # headings of the license's sections removed or replaced
-    restrictions: tuple[str, ...] = ()  # kinds of restriction the file's passage adds
-    renames: bool = False  # the passage replaces the license's own name
 
 
 class IdentifiedLicense(NamedTuple):

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from modellint.identify import Change
+from modellint.identify.canonical import COPYRIGHT_LINE, Change
 from modellint.identify.tokens import SHINGLE, Tokens
 
 if TYPE_CHECKING:
@@ -32,12 +32,6 @@ HEADING_TOKENS = 4  # a heading line restyled ("Section I" / "一、定义") is 
 # README, another license), not an edit of this one.
 OUTSIDE_MAX_TOKENS = 120
 OUTSIDE_CONDITION_TOKENS = 60  # an added duty (not a use restriction) is a sentence or two
-
-# "Copyright (c) 2024 Acme", "Copyright [yyyy] [name]", "(c) 2023 ...", "© ...": not "Copyright
-# notice". Patterns are compiled on first use: only a text that differs from its license needs them.
-COPYRIGHT_LINE = (r"^[ \t#*>-]{0,40}(?:copyright[ \t]{0,4}(?:\(c\)|©|\d|<|\[|\{)"
-                  r"|\(c\)[ \t]{0,4}\d|©)")
-
 
 @functools.cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:

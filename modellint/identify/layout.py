@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from modellint.identify import compare
+from modellint.identify import canonical
 from modellint.identify.canonical import Layout
 from modellint.identify.tokens import GENERIC, Tokens, normalise_phrase
 
@@ -22,7 +22,7 @@ HEADING_WORDS = 8  # a heading longer than this is a sentence, not a heading
 TITLE_TOKENS = 40  # the optional title block at the start is at most this long
 _TITLE_LINE_TOKENS = 12
 
-COPYRIGHT_LINE = re.compile(compare.COPYRIGHT_LINE, re.I)
+COPYRIGHT_LINE = re.compile(canonical.COPYRIGHT_LINE, re.I)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _PLACEHOLDER = re.compile(r"<[^<>\n]{1,60}>|\[[^\[\]\n]{1,60}\]|\{[^{}\n]{1,60}\}")
 _APPENDIX = re.compile(r"^[ \t#*]{0,40}(?:(?:appendix[:.]?\s{0,4})?how to apply\b|exhibit a\b)", re.I)
