@@ -78,7 +78,7 @@ def front_matter(text: str) -> dict[str, Any]:
 
 
 def entry_from_card(repo_id: str, text: str, path: str | None) -> CardEntry:
-    from modellint.facts.lineage import resolved_from_metadata
+    from modellint.facts.basecard import resolved_from_metadata
 
     found = resolved_from_metadata(repo_id, front_matter(text), "index")
     return CardEntry(repo_id, found.license, found.license_name, found.license_link,
@@ -159,7 +159,7 @@ class CardIndex:
         entry = self.get(model_id)
         if entry is None:
             return None
-        from modellint.facts.lineage import ResolvedBase
+        from modellint.facts.basecard import ResolvedBase
 
         return ResolvedBase(entry.repo_id, entry.license, entry.license_name, entry.license_link,
                             entry.base_models, self.kind)

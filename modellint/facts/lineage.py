@@ -34,26 +34,14 @@ from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import Any, NamedTuple, Protocol
 
+from modellint.facts.basecard import HUB_URL, ResolvedBase, hub_id, resolved_from_metadata, strings
 from modellint.facts.lineage_text import BaseMention
 
 RELATIONS = ("adapter", "merge", "quantized", "finetune")
 # Parents, grandparents, great-grandparents: enough for quantized fine-tunes of merges.
 MAX_DEPTH = 3
 MAX_BASES = 16  # a card listing hundreds of bases is noise; the rest is ignored (and said so)
-_HUB_URL = re.compile(r"^https?://(www\.)?huggingface\.co/(?P<id>[\w.-]+/[\w.-]+)", re.I | re.A)
 _GGUF_BASE = re.compile(r"^general\.base_model\.(\d+)\.(name|organization|repo_url|url)$")
-
-
-class ResolvedBase(NamedTuple):
-    """What a resolver learnt about one base model: its card's license fields and its own bases."""
-
-    model_id: str
-    license: tuple[str, ...] = ()  # the card's `license` value(s), as written
-    license_name: str | None = None
-    license_link: str | None = None
-    base_models: tuple[str, ...] = ()  # the base's own `base_model` entries (for the walk)
-    source: str = "hub"  # "hub", "local", "table"
-    error: str | None = None  # set when the resolver knows the base cannot be resolved (missing...)
 
 
 class BaseModelResolver(Protocol):
@@ -119,23 +107,6 @@ class Lineage(NamedTuple):
 # Declared bases
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value.strip()] if value.strip() else []
-    if isinstance(value, list):
-        return [v.strip() for v in value if isinstance(v, str) and v.strip()]
-    return []
-
-
-def hub_id(value: str) -> str:
-    """Normalise a base reference: a Hub URL becomes ``org/name``; whitespace is dropped."""
-    value = value.strip()
-    m = _HUB_URL.match(value)
-    if m:
-        return m.group("id").removesuffix(".git")
-    return value.removeprefix("hf://")
-
-
 Declared = tuple[str, str, "str | None", "int | None"]  # (model id, declared_in, path, line)
 
 
@@ -151,11 +122,11 @@ def declared_bases(card: Any, configs: Mapping[str, Any], weights: Any) -> list[
             out.append((model_id, where, path, line))
 
     if card is not None:
-        for value in _strings(card.metadata.get("base_model")):
+        for value in strings(card.metadata.get("base_model")):
             add(hub_id(value), "card", card.path, card.key_lines.get("base_model"))
     for path, config in sorted(configs.items()):
         if path.rsplit("/", 1)[-1] == "adapter_config.json" and isinstance(config, Mapping):
-            for value in _strings(config.get("base_model_name_or_path")):
+            for value in strings(config.get("base_model_name_or_path")):
                 add(hub_id(value), "adapter_config", path, None)
     for wf in weights:
         for model_id in gguf_bases(getattr(wf, "metadata", {}) or {}):
@@ -174,7 +145,7 @@ def gguf_bases(metadata: Mapping[str, Any]) -> list[str]:
     out = []
     for _, fields in sorted(parts.items()):
         url = fields.get("repo_url") or fields.get("url") or ""
-        m = _HUB_URL.match(url)
+        m = HUB_URL.match(url)
         if m:
             out.append(m.group("id"))
         elif fields.get("organization") and fields.get("name"):
@@ -302,22 +273,6 @@ class LocalPathResolver:
         from modellint.facts.card import parse_card
 
         return resolved_from_metadata(model_id, parse_card("README.md", text).metadata, "local")
-
-
-def resolved_from_metadata(model_id: str, meta: Mapping[str, Any], source: str) -> ResolvedBase:
-    """Build a ResolvedBase from a base card's front matter (shared with the Hub resolver)."""
-    from modellint.licensing import card_license_values  # the card's own rules, cap included
-
-    name = meta.get("license_name")
-    link = meta.get("license_link")
-    return ResolvedBase(
-        model_id,
-        license=tuple(card_license_values(meta)),
-        license_name=name.strip() if isinstance(name, str) and name.strip() else None,
-        license_link=link.strip() if isinstance(link, str) and link.strip() else None,
-        base_models=tuple(hub_id(b) for b in _strings(meta.get("base_model"))),
-        source=source,
-    )
 
 
 # ---------------------------------------------------------------------------------------------

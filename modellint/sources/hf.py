@@ -306,7 +306,7 @@ class HubBaseResolver:
         from huggingface_hub import HfApi
         from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
 
-        from modellint.facts.lineage import ResolvedBase, resolved_from_metadata
+        from modellint.facts.basecard import ResolvedBase, resolved_from_metadata
 
         if not _REPO_ID.match(model_id):
             return None  # a local path or a URL: not a Hub id
