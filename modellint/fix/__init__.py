@@ -11,14 +11,11 @@ applied. Only a working tree is edited: remote targets and git revisions are ref
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from modellint.edit import ChangeSet, EditError
-from modellint.edit.card import CardDoc
+from modellint.edit import EditError
+from modellint.fix.context import CARD, Context, NotFixed
 from modellint.model import Finding
-
-CARD = "README.md"
 
 
 class Outcome(NamedTuple):
@@ -27,36 +24,6 @@ class Outcome(NamedTuple):
     finding: Finding
     fixed: bool
     message: str  # what was done, or why not (and what the author should do)
-
-
-class Context:
-    """What fixers share: the facts, the pending edits, the card being edited, the options."""
-
-    def __init__(self, root: str, facts: Any, offline: bool = False,
-                 license_file: str | None = None) -> None:
-        self.root = root
-        self.facts = facts
-        self.changes = ChangeSet(root)
-        self.offline = offline
-        self.license_file = license_file
-        self._card: CardDoc | None = None
-
-    def card(self) -> CardDoc:
-        """The card being edited (created empty when the repository has none)."""
-        if self._card is None:
-            self._card = CardDoc(self.changes.read(CARD) or "")
-        return self._card
-
-    def save_card(self, reason: str) -> None:
-        if self._card is not None:
-            self.changes.write(CARD, self._card.render(), reason)
-
-
-Fixer = Callable[[Finding, Context], str]
-
-
-class NotFixed(Exception):
-    """A fixer's way of saying why it did not edit: the message tells the author what to do."""
 
 
 def fix_findings(findings: list[Finding], ctx: Context) -> list[Outcome]:

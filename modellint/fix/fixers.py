@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from modellint.fix import Context, Fixer, NotFixed
+from modellint.fix.context import Context, Fixer, NotFixed
 from modellint.model import Finding
 
 TO_FILL = "*To be written by the authors (left by modellint fix):"
