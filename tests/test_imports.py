@@ -3,7 +3,8 @@
 A cycle hidden in a function-level import still ties two modules together (neither can be
 understood, tested or moved without the other) and turns into an ImportError the day someone
 moves the import up. Shared types live a layer below the modules that share them (``model``,
-``weightfile``, ``suggest``, ``rulesdata``, ``sources.options``, ``identify.canonical``).
+``weightfile``, ``suggest``, ``rulesdata``, ``sources.options``, ``identify.canonical``,
+``facts.basecard``, ``fix.context``).
 
 Edges are read from the source with ``ast``: ``import a.b`` and ``from a.b import c`` point at
 ``a.b``, and at ``a.b.c`` when that is a module. The implicit import of a parent package (``a``
