@@ -126,3 +126,25 @@ def test_a_template_under_another_name_with_a_clause_of_its_own_is_not_sure_eith
     assert (found.id, found.modified) == ("chatglm-6b-license", True)
     assert found.confidence < 0.5
     assert any(c.renames for c in found.changes) and not all(c.renames for c in found.changes)
+
+
+def _mit() -> str:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "benchmarks"))
+    import corpus
+
+    _, text = corpus.split_scancode(shared_path("license-texts", "mit.LICENSE").read_text())
+    return text
+
+
+def test_mit_and_the_json_license_each_way():
+    """The JSON license is MIT with one sentence added: each is itself, never the other."""
+    mit = _mit()
+    json_text = mit.replace("substantial portions of the Software.\n",
+                            "substantial portions of the Software.\n\n"
+                            "The Software shall be used for Good, not Evil.\n", 1)
+    assert json_text != mit
+    assert sure(mit) == ("mit", 1.0, False, ())
+    assert sure(json_text) == ("json", 1.0, False, ())
