@@ -85,6 +85,21 @@ def from_text(lid: str, text: str, names: list[str], scancode: str | None = None
     return e
 
 
+def reads_as(entry: Entry, text: str) -> bool:
+    """Whether ``text`` is ``entry``'s license word for word (its optional parts aside)."""
+    from modellint.identify.compare import FileView, compare
+    from modellint.identify.fingerprint import Index
+    from modellint.identify.tokens import Tokens, shingle_hashes
+
+    tokens = Tokens(text)
+    hashes = shingle_hashes(tokens.words)
+    found = Index([entry]).match(tokens, hashes)
+    if len(found) != 1:
+        return False
+    view = FileView(text, tokens, hashes)
+    return compare(entry, view, found[0].first, found[0].last, 0, len(tokens) - 1).exact
+
+
 def scancode_keys() -> list[str]:
     from modellint.identify.names import knowledge_base
 
@@ -110,7 +125,8 @@ def main() -> int:
     kb = knowledge_base()
     previous = _previous()
     entries: list[tuple[Entry, str]] = []
-    missing = []
+    missing: list[str] = []
+    skipped: list[str] = []
     keys = scancode_keys()
     texts = corpus.scancode_texts(data, keys)
     missing += sorted(set(keys) - {k for k, _, _ in texts})
@@ -129,7 +145,12 @@ def main() -> int:
                 for lid, (repo, rel, commit, names) in corpus.PUBLIC_SOURCES.items()]
     for lid, source, path, names in sources:
         if path.exists():
-            entries.append((from_text(lid, path.read_text(encoding="utf-8"), names), source))
+            text = path.read_text(encoding="utf-8")
+            same = [e for e, _ in entries if e.id == lid and reads_as(e, text)]
+            if same:  # the maintained record already holds this text: one fingerprint is enough
+                skipped.append(f"{source} (the same text as {lid}'s fingerprint)")
+                continue
+            entries.append((from_text(lid, text, names), source))
         elif source in previous:
             entries.append((previous[source], source))
             missing.append(f"{source} (kept the previous fingerprint)")
@@ -146,6 +167,8 @@ def main() -> int:
           f"their sequences to {SEQ_OUT.name} ({SEQ_OUT.stat().st_size} bytes)")
     for item in missing:
         print(f"  not found: {item}", file=sys.stderr)
+    for item in skipped:
+        print(f"  not kept: {item}", file=sys.stderr)
     return 0
 
 
