@@ -224,3 +224,30 @@ def test_a_hub_cache_folder_is_refused(tmp_path):
     result = init(str(folder), "--no-interactive")
     assert result.exit_code == 2
     assert "a Hub cache folder is not a working tree; not edited" in result.stderr
+
+
+def test_the_text_comes_from_scancodes_license_database_when_installed(tmp_path, monkeypatch):
+    """`licensedcode-data` lays out licensedcode/data/licenses/<key>.LICENSE (a YAML header, then
+    the text): a folder of that layout on sys.path is found and its header stripped."""
+    licenses = tmp_path / "site" / "licensedcode" / "data" / "licenses"
+    licenses.mkdir(parents=True)
+    (licenses / "apache-2.0.LICENSE").write_text(
+        "---\nkey: apache-2.0\nshort_name: Apache 2.0\nspdx_license_key: Apache-2.0\n---\n\n"
+        + APACHE_STANDIN)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    repo = write_repo(tmp_path / "m", {"README.md": "---\ndatasets: [a/b]\n---\n# m\n", **WEIGHTS})
+    result = init(str(repo), "--no-interactive", "--offline", "--familiar", "yes")
+    assert "LICENSE: the text of apache-2.0, from ScanCode's license database (apache-2.0.LICENSE)" \
+        in result.output
+    assert (repo / "LICENSE").read_text() == APACHE_STANDIN
+    assert result.exit_code == 0, result.output
+    assert check(repo) == []
+
+
+def test_governing_law_and_base_terms_are_stated(tmp_path):
+    repo = write_repo(tmp_path / "Llama-3.1-x", {
+        "README.md": "---\nbase_model: meta-llama/Llama-3.1-8B\n---\n# Llama-3.1-x\n"})
+    result = init(str(repo), "--no-interactive", "--offline", "--diff")
+    out = " ".join(result.output.split())
+    assert "Base model meta-llama/Llama-3.1-8B is under llama3.1: Section 1.b.i:" in out
+    assert "- Governing law: California, USA (California courts have exclusive jurisdiction)." in out

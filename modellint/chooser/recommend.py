@@ -194,6 +194,8 @@ def _fit(lic: License, a: Answers, forced_by: tuple[str, ...]) -> Fit:
     elif a.bilingual:
         reasons.append(f"Language: Chinese and English. {lic.language_note or ''}".strip())
     caveats: list[str] = []
+    if lic.governing_law and not lic.governing_law.startswith("none stated"):
+        caveats.append(f"Governing law: {lic.governing_law}.")
     if not a.bilingual and len(lic.languages) > 1 and lic.language_note:
         caveats.append(f"Bilingual: {lic.language_note}")
     if not lic.hub_id:
