@@ -230,7 +230,8 @@ def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
 
     lines = prose.split("\n")
     merge_list_until = -1
-    for offset, raw in enumerate(lines):
+    for offset in _lines_to_read(prose):
+        raw = lines[offset]
         lineno = first_line + offset
         if len(raw) > 4000:
             raw = raw[:4000]  # a wall of text on one line: its start is enough
@@ -312,6 +313,39 @@ def _about_others(line: str, at: int) -> bool:
 # under Apache-2.0", which is just what ML502 must see).
 _NEWS = re.compile(r"\b(?:has|have)\s+been\s+released\b|\b(?:is|are)\s+now\s+(?:out|released|available)\b"
                    r"|\bcoming\s+soon\b", re.I | re.A)
+
+
+def _lines_to_read(prose: str) -> list[int]:
+    """The lines (0-based) where a phrase could name a base, and the lines after a "models
+    included in the merge" header. Lines are picked by the literal words every phrase holds,
+    found with ``str.find`` over the lower-cased prose (a card of 5,000 lines has a few dozen such
+    lines), and only those lines meet the patterns."""
+    import bisect
+
+    low = prose.lower()
+    ends = [m.start() for m in _NEWLINE.finditer(prose)]
+    found: set[int] = set()
+    for word in _TRIGGERS:
+        at = low.find(word)
+        while at >= 0 and len(found) < MAX_LINES:
+            found.add(bisect.bisect_left(ends, at))
+            at = low.find(word, at + 1)
+    for m in _MERGE_LIST.finditer(prose):
+        line = bisect.bisect_left(ends, m.start())
+        found.update(range(line, line + 17))
+    return sorted(n for n in found if n <= len(ends))
+
+
+# The literal words of the relation, noun, license and label phrases (one of them is in every
+# match): a line without any of them cannot name a base.
+_TRIGGERS = ("tun", "quant", "gguf", "ggml", "gptq", "awq", "exl2", "mlx", "merge", "lora",
+             "adapter", "trained", "training", "initiali", "derived", "based", "built", "compl",
+             "subject", "governed", "bound", "inherit", "follow", "base model", "original model",
+             "parent model", "model base")
+MAX_LINES = 2000  # a card of endless "fine-tuned" lines: its first lines are enough
+
+
+_NEWLINE = re.compile("\n")
 
 
 def _label_relation(label: str) -> str | None:
