@@ -204,3 +204,15 @@ def test_every_family_pattern_needs_a_name_stem():
         if fam.in_names:
             for alternative in fam.pattern.pattern.split("|(?:"):
                 assert NAME_STEMS.search(alternative.replace("-?", "")), (fam.family, alternative)
+
+
+@pytest.mark.parametrize("card,relation", [
+    ("---\nbase_model: black-forest-labs/FLUX.1-dev\ntags:\n- lora\n---\n", "adapter"),
+    ("---\nbase_model: mistralai/Mistral-7B-v0.1\nlibrary_name: peft\n---\n", "adapter"),
+    ("---\nbase_model: mistralai/Mistral-7B-v0.1\ntags:\n- gguf\n---\n", "quantized"),
+    ("---\nbase_model: mistralai/Mistral-7B-v0.1\n---\n", "finetune"),
+    ("---\nlicense: mit\n---\n\nThis is a merge of [a/b](https://huggingface.co/a/b).\n", "merge"),
+])
+def test_relation_from_metadata_and_prose(make_facts, card, relation):
+    facts = make_facts({"README.md": card})
+    assert (facts.lineage.relation, facts.lineage.relation_inferred) == (relation, True)

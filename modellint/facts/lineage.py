@@ -176,15 +176,28 @@ def relation_of(card: Any, n_bases: int, has_adapter_config: bool,
         return None, False
     if n_bases > 1:
         return "merge", True
-    if has_adapter_config:
-        return "adapter", True
     tags = card.metadata.get("tags") if card is not None else None
+    if has_adapter_config or _is_adapter(card, tags):
+        return "adapter", True
     if card is not None and card.metadata.get("quantized_by"):
         return "quantized", True  # the key llama.cpp and TheBloke-style cards use
     if quantized_hint or (isinstance(tags, list)
                           and _QUANT_TAGS.intersection(str(t).lower() for t in tags)):
         return "quantized", True
     return "finetune", True
+
+
+# Tags and libraries the Hub and trainers give adapters (LoRA, LyCORIS, PEFT): the card of a
+# LoRA says so even where the repository's adapter files are not seen (a card-only scan).
+_ADAPTER_TAGS = frozenset({"lora", "peft", "lycoris", "qlora", "dora"})
+
+
+def _is_adapter(card: Any, tags: Any) -> bool:
+    if card is None:
+        return False
+    if str(card.metadata.get("library_name") or "").lower() == "peft":
+        return True
+    return isinstance(tags, list) and bool(_ADAPTER_TAGS.intersection(str(t).lower() for t in tags))
 
 
 def looks_quantized(name: str | None, weights: Any) -> bool:
