@@ -216,3 +216,43 @@ def test_every_family_pattern_needs_a_name_stem():
 def test_relation_from_metadata_and_prose(make_facts, card, relation):
     facts = make_facts({"README.md": card})
     assert (facts.lineage.relation, facts.lineage.relation_inferred) == (relation, True)
+
+
+# ---- the split layout: LICENSE for the code beside MODEL_LICENSE for the weights ----
+
+LINEAGE_AND_FIELD_RULES = ("ML107", "ML108", "ML109", "ML110", "ML202", "ML502", "ML504", "ML506")
+
+
+def _chatglm_layout(make_repo, card: str):
+    from tests.conftest import shared_path
+
+    texts = shared_path("realworld", "THUDM__ChatGLM-6B")
+    return make_repo({"README.md": card, "LICENSE": (texts / "LICENSE").read_text(),
+                      "MODEL_LICENSE": (texts / "MODEL_LICENSE").read_text()})
+
+
+@pytest.mark.parametrize("card", [
+    # THUDM/chatglm3-6b's front matter: no license field; the prose scopes the two files.
+    "---\nlanguage:\n- zh\ntags:\n- chatglm\n---\n# ChatGLM3-6B\n\n## License\n\nThe code in this "
+    "repository is open source under the Apache-2.0 license; the ChatGLM3-6B model weights are "
+    "used under the [Model License](MODEL_LICENSE).\n",
+    "---\nlicense: other\nlicense_name: chatglm-6b-license\nlicense_link: MODEL_LICENSE\n---\n"
+    "# ChatGLM-6B\n",
+])
+def test_split_layout_raises_no_lineage_or_field_finding(make_repo, run_lint, card):
+    repo = _chatglm_layout(make_repo, card)
+    report = run_lint(repo)
+    assert [f.code for f in report.active() if f.code in LINEAGE_AND_FIELD_RULES] == []
+
+
+def test_a_fine_tune_of_the_split_layout_model_is_judged_on_the_weights_terms(make_repo, run_lint):
+    """A derivative in the same layout inherits the weights' license (MODEL_LICENSE), not the
+    code's Apache-2.0: the prose naming ChatGLM is checked against chatglm's terms only when a
+    source gives them, and the code license never counts as the base's."""
+    card = ("---\nlicense: other\nlicense_name: chatglm-6b-license\nlicense_link: MODEL_LICENSE\n"
+            "base_model: THUDM/chatglm-6b\n---\n# chatglm-ft\n\nThis model is a fine-tuned version "
+            "of [THUDM/chatglm-6b](https://huggingface.co/THUDM/chatglm-6b).\n")
+    repo = _chatglm_layout(make_repo, card)
+    report = run_lint(repo)
+    codes = [f.code for f in report.active() if f.code in LINEAGE_AND_FIELD_RULES]
+    assert codes == ["ML504"]  # chatglm-6b is in no offline source: said, not guessed
