@@ -450,6 +450,8 @@ def base_model_undeclared(facts: Facts) -> Iterator[Violation]:
     for m in lineage.undeclared:
         if m.kind == "name" and not _tags_agree(facts, m):
             continue  # a name alone is weak ("distilgpt2-stable-diffusion" is a prompt writer)
+        if m.model_id and facts.identity.org == m.model_id.split("/", 1)[0].lower():
+            continue  # a publisher's own lineage (SDXL Turbo from SDXL, both Stability's)
         base = next((b for b in lineage.bases if not b.declared and b.depth == 1
                      and (b.model_id == m.model_id or b.family == m.family and m.family)), None)
         lic = f", licensed `{base.licenses[0]}`" if base is not None and base.licenses else ""
