@@ -8,7 +8,9 @@ Two sources of base licenses sit between the Hub and the offline table (``facts.
   clone's ``origin`` or the cache folder's name) into an index file that every worker, thread,
   forked process or Dask worker on the same machine, opens read-only by path
   (``RunOptions.batch_index``). The file lives in modellint's cache directory and goes when the
-  audit ends; an index of a million cards is a few hundred MB of SQLite, not memory.
+  audit ends (with caching turned off there is no batch index); an index of a million cards is a
+  few hundred MB of SQLite, not memory. Hub targets (``hf://``) are left out: online, their bases
+  resolve from the Hub, which comes first.
 - **the local card index**: ``modellint index build FOLDER... [--hub-cache]`` reads a folder of
   cards (``org_name.md`` files, or ``org/name/README.md`` clones) or the Hugging Face cache
   (``models--org--name`` snapshots) into ``card-index.sqlite`` in modellint's cache directory,
@@ -274,9 +276,7 @@ def build_batch(targets: Iterable[str], folder: str | None = None) -> str | None
 
         folder = cache_dir()
     if folder is None:
-        import tempfile
-
-        folder = tempfile.gettempdir()
+        return None  # caching turned off: modellint writes nowhere else, so no batch index
     path = os.path.join(folder, "batches", f"batch-{os.getpid()}-{id(targets):x}.sqlite")
     found = (hit for hit in map(target_card, targets) if hit is not None)
     count = write_index(path, entries(found))

@@ -256,3 +256,9 @@ def test_a_fine_tune_of_the_split_layout_model_is_judged_on_the_weights_terms(ma
     report = run_lint(repo)
     codes = [f.code for f in report.active() if f.code in LINEAGE_AND_FIELD_RULES]
     assert codes == ["ML504"]  # chatglm-6b is in no offline source: said, not guessed
+
+
+def test_no_batch_index_when_caching_is_off(tmp_path, monkeypatch):
+    base = clone(tmp_path, "acme/base-7b", BASE_CARD)
+    monkeypatch.setenv("MODELLINT_CACHE_DIR", "")
+    assert build_batch([str(base)]) is None
