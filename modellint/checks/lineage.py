@@ -207,6 +207,27 @@ def base_license_incompatible(facts: Facts) -> Iterator[Violation]:
                     "declared": [raw for raw, _ in own], "clause": entry.clause})
 
 
+def superseded_licenses(facts: Facts) -> dict[str, tuple[Any, ...]]:
+    """The card's own licenses that are another version of a declared base's license which the
+    derivative must carry instead (`llama3` declared on a Llama 3.1 base), each with the base
+    licenses that take its place. ML502 reports the wrong declaration; the duties the model owes
+    are the base's, not a second set for the version the card names by mistake."""
+    if not facts.lineage.bases:
+        return {}
+    base_kb = kb()
+    bases = [rec for rec in (base_kb.resolve(lid) for lid in _by_license(facts)) if rec is not None]
+    out: dict[str, tuple[Any, ...]] = {}
+    for _, own in own_licenses(facts):
+        if own is None or not own.family:
+            continue
+        for base in bases:
+            entry = compat_entry(base)
+            if (base.id != own.id and base.family == own.family and entry is not None
+                    and not may_carry(entry, base, own)):
+                out[own.id] = out.get(own.id, ()) + (base,)
+    return out
+
+
 def _clause_ref(entry: CompatEntry) -> str:
     """The clause's heading ("Section 1.b.i"): its text up to the first colon outside brackets,
     within the first 80 characters; "Section 4 (BigCode: section 7): ..." keeps its bracket."""
@@ -413,7 +434,8 @@ def inherited_use_restrictions(facts: Facts) -> list[InheritedRestriction]:
     """
     if not facts.lineage.bases:
         return []
-    own = [rec for _, rec in own_licenses(facts) if rec is not None]
+    wrong_version = superseded_licenses(facts)
+    own = [rec for _, rec in own_licenses(facts) if rec is not None and rec.id not in wrong_version]
     if any(rec.obligations.use_restrictions and rec.obligations.pass_through for rec in own):
         return []
     base_kb = kb()

@@ -14,7 +14,7 @@ from typing import Any
 from modellint.checks._restrictions import restrictions_passed_on
 from modellint.checks._text import contains_phrase
 from modellint.checks._util import card_location, licensor_of
-from modellint.checks.lineage import inherited_use_restrictions
+from modellint.checks.lineage import inherited_use_restrictions, superseded_licenses
 from modellint.facts import Facts
 from modellint.facts.picture import Evidence, Terms
 from modellint.model import Location, Violation
@@ -236,11 +236,15 @@ def owed(facts: Facts, own: Sequence[Any], own_evidence: Sequence[Evidence]
     under its own terms, not even where its bases carry the same terms (Meta's instruct model on
     Meta's base); a base under other terms still binds it. The licensor is known from the
     configuration (``licensor = true``, for its own terms) or from the repository's identity: a
-    Hub repository (or a clone of one) of an organisation the license record names as its holder."""
+    Hub repository (or a clone of one) of an organisation the license record names as its holder.
+    An own license that is the wrong version of a base's (`llama3` declared on a Llama 3.1 base)
+    owes nothing of its own: ML502 reports the declaration, and the base's duties apply."""
     own_ids = {lic.id for lic in own}
+    wrong_version = superseded_licenses(facts)
     out: dict[str, tuple[Evidence, Any]] = {}
     for lic in own:
-        out.setdefault(lic.id, (_first(own_evidence, lic), lic))
+        if lic.id not in wrong_version:
+            out.setdefault(lic.id, (_first(own_evidence, lic), lic))
     for e in facts.licenses.inherited:
         if e.license is not None:
             out.setdefault(e.license.id, (e, e.license))
@@ -268,15 +272,27 @@ def _alternatives(phrase: str) -> list[str]:
 def use_policy_missing(facts: Facts) -> Iterator[Violation]:
     reported: set[str] = set()
     weights = facts.licenses.terms("weights")
+    wrong_version = superseded_licenses(facts)
+    # An own license that is the wrong version of a base's gives way to the base's (ML502 says so).
+    terms: list[tuple[Any, Evidence]] = []
     for lic in weights.licenses:
-        if (not lic.obligations.use_restrictions or licensor_of(facts, lic, own=True)
-                or restrictions_passed_on(facts, lic)):
+        if lic.id not in wrong_version:
+            terms.append((lic, _first(weights.evidence, lic)))
+            continue
+        for base in wrong_version[lic.id]:
+            inherited = [e for e in facts.licenses.inherited if e.license is not None
+                         and e.license.id == base.id]
+            terms.append((base, inherited[0] if inherited else _first(weights.evidence, lic)))
+    for lic, evidence in terms:
+        if (lic.id in reported or not lic.obligations.use_restrictions
+                or licensor_of(facts, lic, own=evidence.kind != "base-model")
+                or restrictions_passed_on(facts, lic, inherited=evidence.kind == "base-model")):
             continue
         reported.add(lic.id)
         policy = lic.use_policy or "its use restrictions"
-        yield Violation(f"{lic.id} restricts use ({policy}), but the repository neither includes "
-                        "the policy nor references it in the card", _at(_first(weights.evidence, lic)),
-                        {"license": lic.id, "inherited": False})
+        yield Violation(f"{_whose(evidence, lic)} restricts use ({policy}), but the repository "
+                        "neither includes the policy nor references it in the card", _at(evidence),
+                        {"license": lic.id, "inherited": evidence.kind == "base-model"})
     for item in inherited_use_restrictions(facts):
         if item.license_id not in reported:
             reported.add(item.license_id)
