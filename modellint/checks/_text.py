@@ -30,6 +30,23 @@ def contains_phrase(haystack: str, phrase: str) -> bool:
     return bool(needle) and needle in normalize(haystack)
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
+def words(text: str) -> str:
+    """Text as its words, lower case, one space apart, a letter run and a digit run counted as two
+    words: "Built with Meta-Llama3!" and "built with meta llama 3" give the same words."""
+    return " ".join(_LETTER_DIGIT.sub(" ", _NOT_WORD.sub(" ", text.lower())).split())
+
+
+def contains_words(haystack: str, phrase: str) -> bool:
+    """Does ``haystack`` hold ``phrase``'s words in order, as whole words, whatever the spacing,
+    case, punctuation or markup between them ("Built with Meta Llama3", "**Built-with-Llama**")?"""
+    needle = words(phrase)
+    return bool(needle) and f" {needle} " in f" {words(haystack)} "
+
+
 # Wording that points users at a license's use policy (ML403, own and inherited parts alike).
 _POLICY_MENTION = re.compile(
     r"\b(acceptable|prohibited|responsible)[\s-]+uses?\b|\busage[\s-]+policy\b"

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from modellint.checks._restrictions import restrictions_passed_on
-from modellint.checks._text import contains_phrase
+from modellint.checks._text import contains_phrase, contains_words
 from modellint.checks._util import card_location, licensor_of
 from modellint.checks.lineage import inherited_use_restrictions, superseded_licenses
 from modellint.facts import Facts
@@ -212,7 +212,7 @@ def attribution_missing(facts: Facts) -> Iterator[Violation]:
             continue  # the duty is tied to one model line ("Built on NVIDIA Cosmos")
         choices = _alternatives(ob.display_phrase)
         choices += [alt for alt in ob.display_alternatives if alt not in choices]
-        if any(contains_phrase(prose, choice) for choice in choices):
+        if any(contains_words(prose, choice) for choice in choices):
             continue
         wanted = " or ".join(f'"{c}"' for c in choices)
         yield Violation(f"{_whose(evidence, lic)} requires displaying {wanted}; the card does not",
