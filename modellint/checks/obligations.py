@@ -13,7 +13,7 @@ from typing import Any
 
 from modellint.checks._restrictions import restrictions_passed_on
 from modellint.checks._text import contains_phrase, contains_words
-from modellint.checks._util import card_location, licensor_of
+from modellint.checks._util import card_location, generates_content, licensor_of
 from modellint.checks.lineage import inherited_use_restrictions, superseded_licenses
 from modellint.facts import Facts
 from modellint.facts.picture import Evidence, Terms
@@ -161,8 +161,12 @@ def outputs_terms_unaddressed(facts: Facts) -> Iterator[Violation]:
         return
     if card.section(*_OUTPUT_SECTION) is not None or _OUTPUT_SENTENCE.search(card.prose):
         return
+    generative = generates_content(facts)
+    if generative is None:
+        return  # an embedding model or a classifier generates no content to hold rights in
     yield Violation(f"{', '.join(outputs.ids)} says nothing about rights in generated outputs and the "
-                    "card does not either: add an 'Outputs' section", where(outputs.evidence))
+                    f"card does not either: add an 'Outputs' section (a generative model: "
+                    f"{generative})", where(outputs.evidence), {"generative": generative})
 
 
 # ---- ML401 notice-missing -----------------------------------------------------------------------
