@@ -189,7 +189,8 @@ def test_ML403_references_the_use_policy(tmp_path):
 
 @pytest.mark.parametrize(("code", "card", "heading"), [
     ("ML305", "---\nlicense: apache-2.0\n---\n# m\n\n## Outputs\n\nOurs.\n", "## Training data"),
-    ("ML306", "---\nlicense: apache-2.0\ndatasets: [a/b]\n---\n# m\n", "## Outputs"),
+    ("ML306", "---\nlicense: apache-2.0\npipeline_tag: text-generation\ndatasets: [a/b]\n---\n# m\n",
+     "## Outputs"),
     ("ML501", "---\nlicense: gemma\nbase_model: google/gemma-2-9b\ndatasets: [a/b]\n---\n# m\n\n"
               "Gemma is provided under and subject to the Gemma Terms of Use. Prohibited use "
               "policy applies.\n", "## Modifications"),
