@@ -149,3 +149,23 @@ def test_ctrl_c_stops_at_once_and_keeps_what_finished(tmp_path, jobs):
     assert (tmp_path / "s.txt").read_text().endswith(
         "1500 targets: 0 clean, 1500 with findings, 0 failed.\n")
 
+
+
+def test_the_base_lookup_cache_does_not_grow_with_the_audit(monkeypatch):
+    """Local resolvers are keyed by folder: a run-long cache of them must be bounded."""
+    from modellint.facts import lineage
+
+    class FolderResolver:
+        def __init__(self, n):
+            self.cache_key = f"local:/audit/{n}"
+
+        def license_of(self, model_id):
+            return None
+
+    monkeypatch.setattr(lineage, "CACHE_MAX", 5)
+    lineage.clear_cache()
+    for n in range(50):
+        lineage._lookup(FolderResolver(n), "org/base")
+    assert len(lineage._CACHE) == 5
+    assert ("local:/audit/49", "org/base") in lineage._CACHE
+    lineage.clear_cache()

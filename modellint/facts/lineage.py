@@ -293,6 +293,10 @@ class LocalPathResolver:
 
 
 _CACHE: dict[tuple[str, str], ResolvedBase | None] = {}
+# Local resolvers are keyed by their folder, so an audit of a million folders would fill the
+# cache without end: past this many entries the oldest goes (Hub and table answers are looked up
+# again at worst).
+CACHE_MAX = 10_000
 
 
 def clear_cache() -> None:
@@ -304,6 +308,8 @@ def _lookup(resolver: BaseModelResolver | None, model_id: str) -> ResolvedBase |
         return None
     key = (getattr(resolver, "cache_key", type(resolver).__name__), model_id.lower())
     if key not in _CACHE:
+        if len(_CACHE) >= CACHE_MAX:
+            del _CACHE[next(iter(_CACHE))]
         try:
             _CACHE[key] = resolver.license_of(model_id)
         except Exception as exc:  # a resolver bug must not take the scan down; say so instead
