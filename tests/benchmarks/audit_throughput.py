@@ -46,11 +46,13 @@ def _count(listing: Path) -> int:
         return sum(1 for line in fh if line.strip())
 
 
-def _rss_kib(pid: int) -> int:
-    """Resident memory of ``pid`` and its children, from /proc (0 when gone)."""
+def _rss_kib(pid: int, children: bool = True) -> int:
+    """Resident memory of ``pid`` and (by default) its children, from /proc (0 when gone)."""
     total = 0
     pids = [pid]
     try:
+        if not children:
+            raise OSError
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         pids += [int(c) for c in children]
     except OSError:
@@ -65,17 +67,18 @@ def _rss_kib(pid: int) -> int:
     return total
 
 
-def run(args: list[str], sample_every: float = 0.0) -> dict[str, float | list[tuple[float, int]]]:
+def run(args: list[str], sample_every: float = 0.0) -> dict[str, float | list[tuple[float, int, int]]]:
     """Run ``modellint ARGS``; wall time, the children's peak RSS, and RSS samples over time."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "modellint", *args],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    samples: list[tuple[float, int]] = []
+    samples: list[tuple[float, int, int]] = []
     while proc.poll() is None:
         time.sleep(sample_every or 0.05)
         if sample_every:
-            samples.append((time.perf_counter() - started, _rss_kib(proc.pid)))
+            samples.append((time.perf_counter() - started, _rss_kib(proc.pid),
+                            _rss_kib(proc.pid, children=False)))
     wall = time.perf_counter() - started
     stderr = proc.stderr.read() if proc.stderr else ""
     if proc.returncode not in (0, 1, 130):  # 130: interrupted, the report of what finished
@@ -141,9 +144,9 @@ def synthetic(corpus: Path, jobs: int, store: Path, report: Path, resume: bool) 
           f"peak RSS of the largest process {r['peak_mib']:.0f} MiB")
     print(f"store {store.stat().st_size / 2**20:.0f} MiB, report {report.stat().st_size / 2**20:.1f} MiB")
     if samples:
-        marks = [samples[int(len(samples) * q) - 1] for q in (0.1, 0.25, 0.5, 0.75, 1.0)]
-        print("RSS of modellint and its workers (MiB) at 10/25/50/75/100% of the run: " +
-              ", ".join(f"{kib / 1024:.0f}" for _, kib in marks))
+        marks = [samples[max(int(len(samples) * q) - 2, 0)] for q in (0.1, 0.25, 0.5, 0.75, 1.0)]
+        print("RSS (MiB) at 10/25/50/75/100% of the run, all processes / the writer: " +
+              ", ".join(f"{kib / 1024:.0f}/{own / 1024:.0f}" for _, kib, own in marks))
 
 
 def main() -> None:
