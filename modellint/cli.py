@@ -458,19 +458,13 @@ def rules_command(fmt: str) -> None:
             {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary,
              "origin": r.origin} for r in rules], indent=2))
     elif fmt == "markdown":
+        from modellint.docs import rules_markdown
+
         click.echo(rules_markdown(rules))
     else:
         width = max((len(r.name) for r in rules), default=10)
         for r in rules:
             click.echo(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}")
-
-
-def rules_markdown(rules: Sequence[Any]) -> str:
-    lines = ["| code | name | severity | summary |", "| --- | --- | --- | --- |"]
-    for r in rules:
-        summary = r.summary.replace("|", "\\|")
-        lines.append(f"| {r.code} | {r.name} | {r.severity.value} | {summary} |")
-    return "\n".join(lines)
 
 
 @main.command()

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from modellint.cli import rules_markdown
+from modellint import docs
 from modellint.registry import BUILTIN_CHECKS, DOC_KEYS, check_params, load_spec_dir
 from modellint.tomlcompat import tomllib
 from tests.examples import ROOT
@@ -76,8 +76,25 @@ def test_case_files_name_real_rules(registry):
         assert path.stem in registry.rules, f"{path.name} has no rule"
 
 
-def test_readme_rule_table_matches_catalogue(registry):
+def test_generated_docs_are_current(registry):
+    """README.md's rule table follows from the specs: `python -m modellint.docs` rewrites it."""
+    rules = _rules(registry)
+    assert docs.regenerate(str(ROOT), rules, write=False) == [], "run: python -m modellint.docs"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    match = re.search(r"<!-- rules:start -->\n(.*?)\n<!-- rules:end -->", readme, re.S)
-    assert match, "README.md lacks the rules table markers"
-    assert match.group(1).strip() == rules_markdown(_rules(registry)).strip()
+    table = readme.split("<!-- rules:start -->\n", 1)[1].split("\n<!-- rules:end -->", 1)[0]
+    assert [row.split(" | ")[0].strip("| ") for row in table.splitlines()[2:]] == [
+        r.code for r in rules]
+
+
+def test_the_docs_generator_rewrites_a_stale_table_and_nothing_else(tmp_path, registry):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stale = readme.replace(next(line for line in readme.splitlines() if line.startswith("| ML101 ")) + "\n", "")
+    (tmp_path / "README.md").write_text(stale, encoding="utf-8")
+    assert docs.main(["--check", "--root", str(tmp_path)]) == 1
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == stale
+    assert docs.main(["--root", str(tmp_path)]) == 0
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == readme
+    assert docs.main(["--check", "--root", str(tmp_path)]) == 0
+    (tmp_path / "README.md").write_text(readme.replace("<!-- rules:end -->", ""), encoding="utf-8")
+    assert docs.main(["--root", str(tmp_path)]) == 2
+    assert docs.main(["--root", str(tmp_path / "nowhere")]) == 2
