@@ -1,4 +1,6 @@
-"""Shared by the example tests and by `python -m tests.examples --write` (review every diff!)."""
+"""Shared by the example tests and by `python -m tests.examples --write` (review every diff!),
+which rewrites each example's expected.json from what modellint reports now, and the findings
+column of examples/README.md from those files."""
 
 from __future__ import annotations
 
@@ -25,6 +27,27 @@ def expected_of(example: Path) -> list[dict]:
     return json.loads((example / "expected.json").read_text(encoding="utf-8"))
 
 
+def findings_cell(expected: list[dict]) -> str:
+    """An example's findings for the README table: codes in order, ``×N`` for repeats."""
+    counts: dict[str, int] = {}
+    for f in expected:
+        counts[f["code"]] = counts.get(f["code"], 0) + 1
+    return ", ".join(f"{c} ×{n}" if n > 1 else c for c, n in sorted(counts.items())) or "none"
+
+
+def readme_with_findings(text: str) -> str:
+    """examples/README.md with each example row's last cell (findings) made from expected.json."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        cells = line.rstrip("\n").split(" | ")
+        name = cells[0].removeprefix("| ").strip("`")
+        if line.startswith("| `") and (EXAMPLES / name / "expected.json").is_file():
+            cells[-1] = findings_cell(expected_of(EXAMPLES / name)) + " |"
+            line = " | ".join(cells) + "\n"
+        out.append(line)
+    return "".join(out)
+
+
 if __name__ == "__main__" and "--write" in sys.argv:
     import os
 
@@ -38,3 +61,5 @@ if __name__ == "__main__" and "--write" in sys.argv:
         got = [{k: v for k, v in f.items()} for f in findings_of(report)]
         (example / "expected.json").write_text(json.dumps(got, indent=2) + "\n", encoding="utf-8")
         print(example.name, [(f["code"], f["path"], f["line"]) for f in got])
+    readme = EXAMPLES / "README.md"
+    readme.write_text(readme_with_findings(readme.read_text(encoding="utf-8")), encoding="utf-8")

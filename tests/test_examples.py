@@ -11,7 +11,8 @@ import pytest
 
 from modellint.reporters import get as get_reporter
 from modellint.runner import RunOptions, lint
-from tests.examples import ROOT, example_dirs, expected_of, findings_of
+from tests.examples import EXAMPLES as EXAMPLES_DIR
+from tests.examples import ROOT, example_dirs, expected_of, findings_of, readme_with_findings
 
 SCHEMA = json.loads((ROOT / "modellint" / "schemas" / "report.schema.json").read_text())
 EXAMPLES = example_dirs()
@@ -31,6 +32,15 @@ def example_report(request, registry, monkeypatch):
 
 def test_at_least_eight_examples():
     assert len(EXAMPLES) >= 8
+
+
+def test_examples_readme_lists_each_examples_findings():
+    """examples/README.md's findings column follows from expected.json (`python -m
+    tests.examples --write` rewrites both)."""
+    text = (EXAMPLES_DIR / "README.md").read_text(encoding="utf-8")
+    assert readme_with_findings(text) == text
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert len(rows) == len(EXAMPLES)
 
 
 def test_example_findings(example_report):
