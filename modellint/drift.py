@@ -214,8 +214,10 @@ def render_diff_text(store: Store, a: RunInfo, b: RunInfo, out: Any, clean: Any)
             for f in d.fixed:
                 out.write(f"  - {f.code} {f.severity.value} {clean(_where(f))}: {clean(f.message)}\n")
             for c in d.changed:
-                out.write(f"  ~ {c.after.code} {c.before.severity.value}->{c.after.severity.value} "
-                          f"{clean(_where(c.after))}: {clean(c.after.message)}\n")
+                severity = (c.after.severity.value if c.before.severity == c.after.severity
+                            else f"{c.before.severity.value}->{c.after.severity.value}")
+                out.write(f"  ~ {c.after.code} {severity} {clean(_where(c.after))}: "
+                          f"{clean(c.after.message)}\n")
                 if c.before.message != c.after.message:
                     out.write(f"      was: {clean(c.before.message)}\n")
 

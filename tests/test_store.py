@@ -109,6 +109,8 @@ def test_diff_reports_new_fixed_changed_findings_and_license_changes(two_models,
             "  license weights: apache-2.0 -> llama3.1\n") in text.stdout
     assert "  + ML403 warning README.md:2: llama3.1 restricts use" in text.stdout
     assert "  - ML502 error README.md:2: declared license `apache-2.0` breaks" in text.stdout
+    assert "  ~ ML402 warning README.md:2: llama3.1 requires displaying" in text.stdout
+    assert "      was: llama3.1, the base model's license, requires displaying" in text.stdout
     assert text.stdout.endswith("2 targets compared, 0 added, 0 removed: 1 new, 2 fixed, 3 "
                                 "changed findings; 2 license changes; 0 new commits.\n")
 
