@@ -21,6 +21,7 @@ import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -45,6 +46,7 @@ class Repo:
     gated: bool = False
     private: bool = False
     extra: dict = field(default_factory=dict)  # merged into the model_info JSON
+    extra_siblings: list = field(default_factory=list)  # listed, whatever the folder holds
     public_files: set = field(default_factory=set)  # served even when gated (a public card)
 
 
@@ -66,6 +68,8 @@ class FakeHub:
         self.granted_tokens: set[str] = set()
         self.failures: list[Failure] = []
         self.delay = 0.0
+        self.header_overrides: list[tuple[str, dict[str, str]]] = []  # (path prefix, headers)
+        self.responders: list[tuple[str, Callable[[BaseHTTPRequestHandler, bool], None]]] = []
         self.requests: list[tuple[str, str, int]] = []  # (method, path, status)
         self.bytes_sent: Counter[str] = Counter()  # body bytes per request path
         self.auth_seen: list[tuple[str, str | None]] = []  # (path, Authorization header)
@@ -78,9 +82,10 @@ class FakeHub:
     # -- fixture set-up -------------------------------------------------------------------
     def add_repo(self, repo_id: str, folder: Path, *, revision: str = "main", gated: bool = False,
                  private: bool = False, extra: dict | None = None,
-                 public_files: tuple[str, ...] = ()) -> str:
+                 public_files: tuple[str, ...] = (), extra_siblings: list[dict] | None = None) -> str:
         """Serve ``folder`` as ``revision`` of ``repo_id``; returns the commit sha."""
         repo = self.repos.setdefault(repo_id, Repo(repo_id))
+        repo.extra_siblings.extend(extra_siblings or [])
         repo.public_files.update(public_files)
         repo.gated = repo.gated or gated
         repo.private = repo.private or private
@@ -95,6 +100,15 @@ class FakeHub:
     def fail(self, status: int, *, times: int | None = None, path_prefix: str = "/",
              headers: dict[str, str] | None = None) -> None:
         self.failures.append(Failure(status, times, path_prefix, headers or {}))
+
+    def override_headers(self, path_prefix: str, headers: dict[str, str]) -> None:
+        """Every answer under ``path_prefix`` carries ``headers``, replacing its own."""
+        self.header_overrides.append((path_prefix, headers))
+
+    def respond(self, path_prefix: str,
+                write: Callable[[BaseHTTPRequestHandler, bool], None]) -> None:
+        """Requests under ``path_prefix`` are answered by ``write(handler, head)`` alone."""
+        self.responders.append((path_prefix, write))
 
     def reset_counts(self) -> None:
         with self._lock:
@@ -171,6 +185,7 @@ class FakeHub:
                         card_data = loaded if isinstance(loaded, dict) else None
                     except yaml.YAMLError:
                         card_data = None
+        siblings.extend(repo.extra_siblings)
         org, _, name = repo.repo_id.rpartition("/")
         info = {"_id": rev.commit[:24], "id": repo.repo_id, "modelId": repo.repo_id,
                 "author": org or None, "sha": rev.commit, "private": repo.private,
@@ -222,7 +237,11 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
         def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None,
                   head: bool = False, length: int | None = None) -> None:
             self.send_response(status)
-            for key, value in (headers or {}).items():
+            headers = dict(headers or {})
+            for prefix, forced in hub.header_overrides:
+                if self.path.startswith(prefix):
+                    headers.update(forced)
+            for key, value in headers.items():
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(body) if length is None else length))
             with hub._lock:
@@ -255,6 +274,16 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 hub.auth_seen.append((path, self.headers.get("Authorization")))
             if hub.delay:
                 time.sleep(hub.delay)
+            for prefix, write in hub.responders:
+                if path.startswith(prefix):
+                    with hub._lock:
+                        hub.requests.append((self.command, path, 0))
+                    try:
+                        write(self, head)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
+                    self.close_connection = True
+                    return
             failure = hub._take_failure(path)
             if failure is not None:
                 self._error(failure.status, None, f"injected {failure.status}", head,
