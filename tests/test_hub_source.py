@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from modellint.cli import main
 from modellint.runner import RunOptions, lint
 from modellint.snapshot import SourceError
-from modellint.sources import SourceOptions, hf, open_target
+from modellint.sources import SourceOptions, hf, hubhttp, open_target
 from modellint.testing import write_repo
 from tests.fakehub import FakeHub
 from tests.weight_writers import safetensors_bytes
@@ -49,9 +49,10 @@ def hub(tmp_path, monkeypatch):
     # No stored login from the machine running the tests.
     monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "no-token"))
     monkeypatch.setattr(constants, "HF_STORED_TOKENS_PATH", str(tmp_path / "no-tokens"))
-    monkeypatch.setattr(hf, "TIMEOUT", 2.0)
-    monkeypatch.setattr(hf, "BACKOFF", 0.01)
-    monkeypatch.setattr(hf, "BACKOFF_CAP", 0.05)
+    monkeypatch.setattr(hubhttp, "TIMEOUT", 2.0)
+    monkeypatch.setattr(hubhttp, "DEADLINE", 5.0)
+    monkeypatch.setattr(hubhttp, "BACKOFF", 0.01)
+    monkeypatch.setattr(hubhttp, "BACKOFF_CAP", 0.05)
     yield fake
     fake.stop()
 
@@ -210,7 +211,7 @@ def test_rate_limit_gives_up(hub, demo):
     assert open_error("hf://org/demo") == (
         "rate limited by the Hub (HTTP 429) after 3 tries; "
         "wait a minute or authenticate for a higher limit")
-    assert len(repo_requests(hub)) == hf.TRIES
+    assert len(repo_requests(hub)) == hubhttp.TRIES
 
 
 def test_server_error(hub, demo):
@@ -222,7 +223,7 @@ def test_server_error(hub, demo):
 
 
 def test_timeout_is_bounded(hub, demo, monkeypatch):
-    monkeypatch.setattr(hf, "TIMEOUT", 0.3)
+    monkeypatch.setattr(hubhttp, "TIMEOUT", 0.3)
     hub.delay = 1.5
     started = time.monotonic()
     assert open_error("hf://org/demo") == f"no answer from {hub.url} within 0.3 s"

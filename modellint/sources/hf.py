@@ -1,8 +1,11 @@
 """Hugging Face Hub repositories, linted without downloading weights.
 
-One ``model_info`` call lists the files (sizes, LFS ids) at a resolved commit. The small text files
-licensing cares about are fetched through ``hf_hub_download`` and so land in the Hub cache; weight
-headers are read with HTTP Range requests to the resolve URL. Nothing else is fetched.
+One ``model_info`` request lists the files (sizes, LFS ids) at a resolved commit. The small text
+files licensing cares about are fetched whole and kept in the Hub cache (laid out as
+huggingface_hub does, named by modellint: see ``hubcache``); weight headers are read with HTTP
+Range requests to the resolve URL. Nothing else is fetched. Every request is modellint's own,
+bounded in time and bytes (``hubhttp``), and no name from the server or the repository reaches a
+URL or a path unchecked.
 
 ``huggingface_hub`` is imported only inside functions: a local scan never loads it.
 """
@@ -11,11 +14,9 @@ from __future__ import annotations
 
 import os
 import re
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
-from urllib.parse import unquote
+from typing import Any, NamedTuple
+from urllib.parse import quote, unquote
 
 from modellint import classify as cls
 from modellint.facts.text import OPAQUE_SUFFIXES
@@ -28,26 +29,21 @@ from modellint.snapshot import (
     SourceError,
     SourceProblem,
 )
+from modellint.sources import hubcache, hubhttp
 from modellint.sources.options import SourceOptions
 
-# Bounded network behaviour; tests lower these.
-TIMEOUT = 15.0  # seconds per request
-TRIES = 3  # attempts for 429 / 5xx answers
-BACKOFF = 0.5  # first wait; doubles per try
-BACKOFF_CAP = 4.0  # no wait (Retry-After included) is longer than this
 # Files fetched whole: the text files facts read, under this size (facts read at most 1 MiB + 1).
 SMALL_FILE_MAX = 1024 * 1024 + 1
 # A single ranged read never asks for more than this (weight headers are far smaller).
 MAX_RANGE = 100 * 1024 * 1024
+# Base models looked up on the Hub for one target (its bases, theirs...): each is a request.
+MAX_BASE_LOOKUPS = 24
 _PREFETCH_ROLES = (cls.CARD, cls.LICENSE, cls.NOTICE, cls.POLICY, cls.CHANGELOG, cls.CONFIG)
-_RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _SEGMENT = r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}"
 _REPO_ID = re.compile(rf"^({_SEGMENT}/)?{_SEGMENT}$")
-_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+_COMMIT = hubcache.COMMIT
 _WEB = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?P<repo>[^/?#]+(?:/[^/?#]+)?)"
                   r"(?:/(?:tree|blob|resolve)/(?P<rev>[^/?#]+))?/?(?:[?#].*)?$", re.I)
-
-T = TypeVar("T")
 
 
 # -- target parsing -------------------------------------------------------------------------
@@ -103,45 +99,6 @@ def _storage_folder(repo_id: str) -> Path:
 
 # -- errors ---------------------------------------------------------------------------------
 
-def _http_errors() -> tuple[type[BaseException], type[BaseException]]:
-    """(timeout, transport) exception classes of the HTTP client huggingface_hub uses."""
-    try:
-        import httpx2 as httpx  # huggingface_hub >= 2
-    except ImportError:  # pragma: no cover - older huggingface_hub
-        import httpx  # type: ignore[no-redef]
-    return httpx.TimeoutException, httpx.TransportError
-
-
-def _status(exc: BaseException) -> int | None:
-    response = getattr(exc, "response", None)
-    return getattr(response, "status_code", None)
-
-
-def _retry_after(exc: BaseException) -> float | None:
-    response = getattr(exc, "response", None)
-    value = getattr(response, "headers", {}).get("Retry-After") if response is not None else None
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def with_retries(call: Callable[[], T]) -> T:
-    """Run ``call``, retrying a few times, with short capped waits, on 429 and 5xx answers."""
-    from huggingface_hub.errors import HfHubHTTPError
-
-    wait = BACKOFF
-    for attempt in range(1, TRIES + 1):
-        try:
-            return call()
-        except HfHubHTTPError as exc:
-            if _status(exc) not in _RETRY_STATUS or attempt == TRIES:
-                raise
-            time.sleep(min(BACKOFF_CAP, _retry_after(exc) or wait))
-            wait *= 2
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 def describe_error(exc: BaseException, repo_id: str, revision: str | None, endpoint: str,
                    authenticated: bool) -> str:
     """One line a person can act on (the caller names the target). Never includes a token."""
@@ -154,11 +111,13 @@ def describe_error(exc: BaseException, repo_id: str, revision: str | None, endpo
         RevisionNotFoundError,
     )
 
-    timeout_error, transport_error = _http_errors()
+    timeout_error, transport_error = hubhttp.http_errors()
     login = "set HF_TOKEN, pass --token or run `hf auth login`"
     if isinstance(exc, LocalEntryNotFoundError) and exc.__cause__ is not None:
         exc = exc.__cause__
-    status = _status(exc)
+    status = hubhttp.status_of(exc)
+    tries = hubhttp.tries_of(exc) or 1
+    after = f" after {tries} tries" if tries > 1 else ""
     if isinstance(exc, GatedRepoError):
         if authenticated and status == 403:
             return (f"gated repository and your token has not been granted access; "
@@ -175,16 +134,20 @@ def describe_error(exc: BaseException, repo_id: str, revision: str | None, endpo
     if isinstance(exc, OfflineModeIsEnabled):
         return "HF_HUB_OFFLINE is set; use --offline to lint from the local cache"
     if status == 429:
-        return (f"rate limited by the Hub (HTTP 429) after {TRIES} tries; "
+        return (f"rate limited by the Hub (HTTP 429){after}; "
                 f"wait a minute or authenticate for a higher limit")
     if status in (401, 403):
         return f"access denied (HTTP {status}); {login}"
     if status is not None and status >= 500:
-        return f"the Hub answered HTTP {status} after {TRIES} tries; try again later"
+        return f"the Hub answered HTTP {status}{after}; try again later"
     if status is not None:
         return f"the Hub answered HTTP {status}"
+    if isinstance(exc, hubhttp.TooSlow):
+        return f"no complete answer from {endpoint} within {hubhttp.DEADLINE:g} s"
+    if isinstance(exc, (hubhttp.TooLarge, hubhttp.BudgetSpent, hubhttp.BadAnswer)):
+        return str(exc)
     if isinstance(exc, timeout_error):
-        return f"no answer from {endpoint} within {TIMEOUT:g} s"
+        return f"no answer from {endpoint} within {hubhttp.TIMEOUT:g} s"
     if isinstance(exc, transport_error):
         return f"cannot reach {endpoint} ({type(exc).__name__})"
     first = str(exc).splitlines()[0] if str(exc) else ""
@@ -200,7 +163,7 @@ class HubSnapshot(Snapshot):
                  problems: tuple[SourceProblem, ...] = (), repo_id: str, commit: str,
                  endpoint: str, token: str | None, local: dict[str, Path],
                  offline: bool, hub: dict[str, Any] | None = None,
-                 listing_gap: str | None = None) -> None:
+                 listing_gap: str | None = None, budget: hubhttp.Budget | None = None) -> None:
         self.repo_id = repo_id
         self.listing_gap = listing_gap
         self.commit = commit
@@ -209,11 +172,17 @@ class HubSnapshot(Snapshot):
         self.local = local
         self.offline = offline
         self.hub = hub or {}  # gated, private, safetensors / gguf summaries from model_info
+        # Every byte fetched for this target, base-model lookups included, counts against this.
+        self.budget = budget or hubhttp.Budget()
         # A gated repository without access: files served from the Hub's public data instead
-        # (the card's front matter from its card data), by path.
+        # (the card's front matter from its card data), by path; also files fetched that the
+        # cache could not keep.
         self.synthetic: dict[str, bytes] = {}
+        # Files whose fetch failed already, and why: reading one again asks nothing more.
+        self.unreadable: dict[str, str] = {}
         # Lineage reads base models' licenses from their Hub cards; offline, the table serves.
-        self.base_model_resolver = None if offline else HubBaseResolver(endpoint, token)
+        self.base_model_resolver = (OfflineResolver() if offline
+                                    else HubBaseResolver(endpoint, token, self.budget))
         super().__init__(info, files, problems, trusted=False)
 
     def __repr__(self) -> str:  # keep the token out of any repr
@@ -233,14 +202,18 @@ class HubSnapshot(Snapshot):
             return b""
         if end - start > MAX_RANGE:
             raise FileReadError(f"{path}: refusing to read {end - start} bytes at once")
+        if path in self.synthetic:
+            return self.synthetic[path][start:end]
         if path in self.local:
             return _read_local(self.local[path], path, start, end)
         if path in self.withheld:
             raise FileReadError(f"{path}: {self.withheld[path]}")
+        if path in self.unreadable:
+            raise FileReadError(f"{path}: {self.unreadable[path]}")
         if self.offline:
             raise FileReadError(f"{path}: not in the local cache (offline)")
         try:
-            return with_retries(lambda: self._get_range(path, start, end))
+            return hubhttp.with_retries(lambda: self._get_range(path, start, end))
         except FileReadError:
             raise
         except Exception as exc:  # noqa: BLE001 - any client failure is one unreadable file
@@ -249,33 +222,22 @@ class HubSnapshot(Snapshot):
             raise FileReadError(f"{path}: {message}") from None
 
     def _get_range(self, path: str, start: int, end: int) -> bytes:
-        from huggingface_hub import hf_hub_url
-        from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
-
-        url = hf_hub_url(self.repo_id, path, revision=self.commit, endpoint=self.endpoint)
-        headers = build_hf_headers(token=self._token)
-        headers["Range"] = f"bytes={start}-{end - 1}"
-        headers["Accept-Encoding"] = "identity"
         want = end - start
         # Redirects to a CDN drop the Authorization header (the client strips it cross-origin).
-        with get_session().stream("GET", url, headers=headers, timeout=TIMEOUT,
-                                  follow_redirects=True) as response:
-            if response.status_code == 416:
-                return b""
-            if response.status_code >= 400:
-                response.read()
-                hf_raise_for_status(response)
-            if response.status_code == 200 and start > 0:
-                # The server ignored the range: never stream a weight body to find the offset.
-                raise FileReadError(f"{path}: the server does not support ranged reads")
-            chunks: list[bytes] = []
-            got = 0
-            for chunk in response.iter_raw():
-                chunks.append(chunk[: want - got])
-                got += len(chunks[-1])
-                if got >= want:
-                    break
-            return b"".join(chunks)
+        answer = hubhttp.get(resolve_url(self.endpoint, self.repo_id, self.commit, path),
+                             token=self._token, headers={"Range": f"bytes={start}-{end - 1}"},
+                             max_bytes=want, stop_after=want, budget=self.budget, accept=(416,))
+        if answer.status == 416:
+            return b""
+        if answer.status == 200 and start > 0:
+            # The server ignored the range: never stream a weight body to find the offset.
+            raise FileReadError(f"{path}: the server does not support ranged reads")
+        return answer.body
+
+
+def resolve_url(endpoint: str, repo_id: str, commit: str, path: str) -> str:
+    """The download URL of a file at a commit (the name was checked by ``unsafe_name``)."""
+    return f"{endpoint}/{repo_id}/resolve/{commit}/{quote(path, safe='/')}"
 
 
 def _read_local(full: Path, path: str, start: int, end: int) -> bytes:
@@ -287,47 +249,135 @@ def _read_local(full: Path, path: str, start: int, end: int) -> bytes:
         raise FileReadError(f"{path}: {exc.strerror or exc}") from None
 
 
+class OfflineResolver:
+    """Offline, no base model is looked up: lineage's table answers, and says it was offline."""
+
+    kind = "offline"
+    cache_key = "offline"
+
+    def license_of(self, model_id: str) -> Any:
+        return None
+
+
 class HubBaseResolver:
-    """Looks up a base model's license fields in its Hub card data: one API call per base, no
-    file downloads. A missing or gated base is reported as such; an unreachable Hub returns None
-    so that lineage falls back to its offline table and says so."""
+    """Looks up a base model's license fields in its Hub card data: one API request per base,
+    no file downloads, at most MAX_BASE_LOOKUPS per target (ancestors of ancestors fan out).
+    A missing or gated base is reported as such; an unreachable Hub returns None so that
+    lineage falls back to its offline table and says so."""
 
     kind = "hub"
 
-    def __init__(self, endpoint: str, token: str | None) -> None:
+    def __init__(self, endpoint: str, token: str | None, budget: hubhttp.Budget | None = None
+                 ) -> None:
         self.endpoint = endpoint
         self._token = token
+        self.budget = budget
+        self.lookups = 0
         self.cache_key = f"hub:{endpoint}"
 
     def __repr__(self) -> str:  # keep the token out of any repr
         return f"HubBaseResolver({self.endpoint})"
 
     def license_of(self, model_id: str) -> Any:
-        from huggingface_hub import HfApi
         from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
 
         from modellint.facts.basecard import ResolvedBase, resolved_from_metadata
 
         if not _REPO_ID.match(model_id):
             return None  # a local path or a URL: not a Hub id
-        api = HfApi(endpoint=self.endpoint, token=self._token)
+        if self.lookups >= MAX_BASE_LOOKUPS:
+            return ResolvedBase(model_id, source="hub", error=(
+                f"not looked up: {MAX_BASE_LOOKUPS} base models were already looked up for "
+                "this target"))
+        self.lookups += 1
         try:
-            info = with_retries(lambda: api.model_info(model_id, expand=["cardData"],
-                                                       timeout=TIMEOUT))
+            info = hubhttp.with_retries(lambda: model_info(
+                self.endpoint, model_id, None, self._token, self.budget, files=False))
         except (RepositoryNotFoundError, GatedRepoError) as exc:
             reason = describe_error(exc, model_id, None, self.endpoint, self._token is not None)
             return ResolvedBase(model_id, source="hub", error=reason)
         except Exception:  # noqa: BLE001 - unreachable or failing Hub: the offline table decides
             return None
-        card = info.card_data
-        meta = card.to_dict() if card is not None else {}
-        return resolved_from_metadata(model_id, meta, "hub")
+        return resolved_from_metadata(model_id, info.card_data or {}, "hub")
 
 
 def _wants_prefetch(entry: FileEntry, is_lfs: bool) -> bool:
     if is_lfs or entry.size > SMALL_FILE_MAX or entry.path.lower().endswith(OPAQUE_SUFFIXES):
         return False
     return cls.classify(entry.path).role in _PREFETCH_ROLES
+
+
+# -- model_info -----------------------------------------------------------------------------
+
+class Sibling(NamedTuple):
+    """A file as the Hub lists it."""
+
+    path: str
+    size: int | None
+    blob_id: str | None
+    lfs_sha256: str | None
+    lfs_size: int | None
+
+
+class HubInfo(NamedTuple):
+    """The parts of a ``model_info`` answer modellint uses, type-checked."""
+
+    sha: str | None
+    siblings: tuple[Sibling, ...]
+    skipped: tuple[tuple[str, str], ...]  # (name as shown, why): unsafe names
+    cut: bool  # more files than hubcache.MAX_FILES were listed
+    gated: Any
+    private: bool
+    card_data: dict[str, Any] | None
+    safetensors: dict[str, Any] | None
+    gguf: dict[str, Any] | None
+
+
+def model_info(endpoint: str, repo_id: str, revision: str | None, token: str | None,
+               budget: hubhttp.Budget | None, *, files: bool) -> HubInfo:
+    """``/api/models/{repo}[/revision/{rev}]``: with ``files``, sizes and LFS ids of every file;
+    else the card data. Raises huggingface_hub's errors, or hubhttp's for a bad answer."""
+    url = f"{endpoint}/api/models/{repo_id}"
+    if revision is not None:
+        url += f"/revision/{quote(revision, safe='')}"
+    params: dict[str, Any] = {"blobs": "true"} if files else {"expand": ["cardData"]}
+    data = hubhttp.get_json(url, token=token, params=params, budget=budget)
+    if not isinstance(data, dict):
+        raise hubhttp.BadAnswer("the Hub's model information is not a JSON object")
+    siblings: list[Sibling] = []
+    skipped: list[tuple[str, str]] = []
+    listed = data.get("siblings")
+    cut = False
+    for item in listed if isinstance(listed, list) else []:
+        if len(siblings) >= hubcache.MAX_FILES:
+            cut = True
+            break
+        name = item.get("rfilename") if isinstance(item, dict) else None
+        if not isinstance(name, str):
+            continue
+        why = hubcache.unsafe_name(name)
+        if why is not None:
+            skipped.append((hubcache.shown_name(name), why))
+            continue
+        lfs = item.get("lfs") if isinstance(item.get("lfs"), dict) else {}
+        entry = hubcache._tree_entry({"size": item.get("size"), "blob_id": item.get("blobId"),
+                                      "lfs_sha256": lfs.get("sha256"),
+                                      "lfs_size": lfs.get("size")})
+        if entry is None:
+            siblings.append(Sibling(name, None, None, None, None))
+        else:
+            siblings.append(Sibling(name, entry.size, entry.blob_id, entry.lfs_sha256,
+                                    entry.lfs_size))
+    sha = data.get("sha")
+
+    def mapping(key: str) -> dict[str, Any] | None:
+        value = data.get(key)
+        return value if isinstance(value, dict) else None
+
+    return HubInfo(sha if isinstance(sha, str) else None, tuple(siblings), tuple(skipped), cut,
+                   data.get("gated") if isinstance(data.get("gated"), (bool, str)) else None,
+                   data.get("private") is True, mapping("cardData"), mapping("safetensors"),
+                   mapping("gguf"))
 
 
 # -- opening a Hub target -------------------------------------------------------------------
@@ -357,28 +407,29 @@ def _has_token() -> bool:
 
 def _open_online(target: str, repo_id: str, revision: str, endpoint: str,
                  token: str | None) -> HubSnapshot:
-    from huggingface_hub import HfApi, hf_hub_download
-
-    api = HfApi(endpoint=endpoint, token=token)
-    # files_metadata gives sizes and LFS ids; the client does not allow it together with `expand`.
-    info = with_retries(lambda: api.model_info(repo_id, revision=revision, files_metadata=True,
-                                               timeout=TIMEOUT))
+    budget = hubhttp.Budget()
+    info = hubhttp.with_retries(lambda: model_info(endpoint, repo_id, revision, token, budget,
+                                                   files=True))
     commit = info.sha
     if not commit or not _COMMIT.match(commit):
         raise SourceError(f"the Hub did not say which commit {revision!r} is")
+    problems = [SourceProblem(name, f"{why} in the Hub's file listing; skipped")
+                for name, why in info.skipped]
+    unreadable: dict[str, str] = {}  # fetches that failed, and why
     files: list[FileEntry] = []
     lfs_ids: dict[str, LfsPointer] = {}
-    for sibling in info.siblings or []:
-        size = sibling.size if sibling.size is not None else 0
-        files.append(FileEntry(sibling.rfilename, int(size)))
-        if sibling.lfs is not None:
-            lfs_ids[sibling.rfilename] = LfsPointer(sibling.lfs.sha256, int(sibling.lfs.size))
+    for sibling in info.siblings:
+        files.append(FileEntry(sibling.path, sibling.size or 0))
+        if sibling.lfs_sha256 is not None:
+            lfs_ids[sibling.path] = LfsPointer(sibling.lfs_sha256,
+                                               sibling.lfs_size or sibling.size or 0)
     files.sort(key=lambda f: f.path)
     storage = _storage_folder(repo_id)
-    _remember(storage, revision, commit, info.siblings or [])
+    if not info.cut:
+        _remember(storage, revision, commit, info.siblings)
 
     local: dict[str, Path] = {}
-    problems: list[SourceProblem] = []
+    kept: dict[str, bytes] = {}  # fetched, but the cache could not keep them
     withheld: dict[str, str] = {}  # gated without access: what could not be read, and why
     for entry in sorted(files, key=lambda f: f.path != CARD_PATH):  # the card first
         if not _wants_prefetch(entry, entry.path in lfs_ids):
@@ -387,32 +438,36 @@ def _open_online(target: str, repo_id: str, revision: str, endpoint: str,
             withheld[entry.path] = GATED_NOTE  # refused once: the others are refused too
             continue
         try:
-            local_path = _download(hf_hub_download, repo_id, entry.path, commit, endpoint, token,
-                                   problems)
+            fetched = _fetch(storage, repo_id, entry, commit, endpoint, token, budget,
+                             unreadable)
         except Exception as exc:
             if not (info.gated and _is_gated_refusal(exc)):
                 raise
             withheld[entry.path] = GATED_NOTE
             continue
-        if local_path is not None:
-            local[entry.path] = local_path
+        if isinstance(fetched, Path):
+            local[entry.path] = fetched
+        elif fetched is not None:
+            kept[entry.path] = fetched
     hub = {"gated": info.gated, "private": info.private,
-           "safetensors": _plain(info.safetensors), "gguf": info.gguf}
-    synthetic: dict[str, bytes] = {}
+           "safetensors": info.safetensors, "gguf": info.gguf}
+    synthetic: dict[str, bytes] = dict(kept)
     if withheld:
         for entry in files:  # weight headers and every other file are refused as well
             if entry.path not in local:
                 withheld.setdefault(entry.path, GATED_NOTE)
         if CARD_PATH in withheld:
             # The card's metadata is public (the model page shows it): lint that much of it.
-            data = info.card_data.to_dict() if info.card_data is not None else {}
-            synthetic[CARD_PATH] = _card_from_data(data)
+            synthetic[CARD_PATH] = _card_from_data(info.card_data or {})
             withheld[CARD_PATH] = "card text withheld; its metadata read from the Hub's card data"
+    gap = f"the Hub's listing was cut at {hubcache.MAX_FILES} files" if info.cut else None
     snapshot = HubSnapshot(_info(target, "hf", f"{endpoint}/{repo_id}", commit, repo_id),
                            tuple(files), problems=tuple(problems), repo_id=repo_id, commit=commit,
-                           endpoint=endpoint, token=token, local=local, offline=False, hub=hub)
+                           endpoint=endpoint, token=token, local=local, offline=False, hub=hub,
+                           listing_gap=gap, budget=budget)
     snapshot.withheld = withheld
     snapshot.synthetic = synthetic
+    snapshot.unreadable = unreadable
     return snapshot
 
 
@@ -424,7 +479,7 @@ def _is_gated_refusal(exc: BaseException) -> bool:
     from huggingface_hub.errors import GatedRepoError
 
     return isinstance(exc, GatedRepoError) or (
-        _status(exc) in (401, 403) and "gated" in str(exc).lower())
+        hubhttp.status_of(exc) in (401, 403) and "gated" in str(exc).lower())
 
 
 def _card_from_data(data: dict[str, Any]) -> bytes:
@@ -435,34 +490,38 @@ def _card_from_data(data: dict[str, Any]) -> bytes:
     return f"---\n{front}---\n".encode()
 
 
-def _download(hf_hub_download: Callable[..., str], repo_id: str, path: str, commit: str,
-              endpoint: str, token: str | None, problems: list[SourceProblem]) -> Path | None:
+def _fetch(storage: Path, repo_id: str, entry: FileEntry, commit: str, endpoint: str,
+           token: str | None, budget: hubhttp.Budget,
+           unreadable: dict[str, str]) -> Path | bytes | None:
+    """One small file, whole: kept in the cache (its blob's path), or its bytes when the cache
+    cannot keep it; None (and why in ``unreadable``, for the read that reports it) when it
+    cannot be fetched. Access refusals raise: the caller decides what a gated or private
+    repository means."""
     from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
 
+    cap = entry.size if 0 < entry.size <= SMALL_FILE_MAX else SMALL_FILE_MAX
     try:
-        return Path(with_retries(lambda: hf_hub_download(
-            repo_id, path, revision=commit, endpoint=endpoint, token=token,
-            cache_dir=cache_dir(), etag_timeout=TIMEOUT)))
+        answer = hubhttp.with_retries(lambda: hubhttp.get(
+            resolve_url(endpoint, repo_id, commit, entry.path), token=token, max_bytes=cap,
+            budget=budget))
     except RepositoryNotFoundError:
         raise  # gated or private: the whole target is unreadable
     except HfHubHTTPError as exc:
-        if _status(exc) in (401, 403):
+        if hubhttp.status_of(exc) in (401, 403):
             raise
-        problems.append(SourceProblem(path, describe_error(exc, repo_id, commit, endpoint,
-                                                           token is not None)))
-    except Exception as exc:  # noqa: BLE001 - one file that cannot be fetched is an ML901
-        cause = exc.__cause__ or exc
-        if isinstance(cause, (RepositoryNotFoundError,)) or _status(cause) in (401, 403):
-            raise cause from None
-        problems.append(SourceProblem(path, describe_error(exc, repo_id, commit, endpoint,
-                                                           token is not None)))
-    return None
-
-
-def _plain(value: Any) -> Any:
-    if value is None:
+        unreadable[entry.path] = describe_error(exc, repo_id, commit, endpoint, token is not None)
         return None
-    return {k: v for k, v in vars(value).items() if not k.startswith("_")}
+    except hubhttp.TooLarge:
+        unreadable[entry.path] = (f"the Hub sent more than the {entry.size} bytes it listed for "
+                                  "this file; not read")
+        return None
+    except Exception as exc:  # noqa: BLE001 - one file that cannot be fetched is an ML901
+        unreadable[entry.path] = describe_error(exc, repo_id, commit, endpoint, token is not None)
+        return None
+    try:
+        return hubcache.store_file(storage, commit, entry.path, answer.body)
+    except (OSError, ValueError):
+        return answer.body
 
 
 def _info(target: str, kind: str, origin: str, commit: str, repo_id: str) -> TargetInfo:
@@ -470,24 +529,17 @@ def _info(target: str, kind: str, origin: str, commit: str, repo_id: str) -> Tar
                       name=repo_id.rsplit("/", 1)[-1], repo_id=repo_id)
 
 
-def _remember(storage: Path, revision: str, commit: str, siblings: list[Any]) -> None:
+def _remember(storage: Path, revision: str, commit: str, siblings: tuple[Sibling, ...]) -> None:
     """Record the listing and the ref in the Hub cache so ``--offline`` can lint this commit."""
     try:
         if revision != commit:
-            ref = storage / "refs" / revision
-            ref.parent.mkdir(parents=True, exist_ok=True)
-            ref.write_text(commit)
-        from huggingface_hub._tree_cache import TreeCacheEntry, write_tree_cache
-    except (OSError, ImportError):
+            hubcache.store_ref(storage, revision, commit)
+        if all(s.size is not None and s.blob_id is not None for s in siblings):
+            hubcache.store_tree(storage, commit, {
+                s.path: hubcache.TreeEntry(s.size or 0, s.blob_id, s.lfs_sha256, s.lfs_size)
+                for s in siblings})
+    except OSError:
         return
-    entries = {}
-    for s in siblings:
-        if s.size is None or s.blob_id is None:
-            return
-        entries[s.rfilename] = TreeCacheEntry(
-            size=s.size, blob_id=s.blob_id, lfs_sha256=s.lfs.sha256 if s.lfs else None,
-            lfs_size=s.lfs.size if s.lfs else None)
-    write_tree_cache(str(storage), commit, entries)
 
 
 # -- the local Hub cache --------------------------------------------------------------------
@@ -508,67 +560,42 @@ def _open_offline(target: str, repo_id: str, revision: str, endpoint: str,
 
 def _cached_snapshot(info: TargetInfo, storage: Path, repo_id: str, commit: str, endpoint: str,
                      token: str | None) -> HubSnapshot:
-    """The offline snapshot of one cached commit."""
-    files, local, problems, complete = _cached_listing(storage, commit)
-    return HubSnapshot(info, files, problems=problems, repo_id=repo_id, commit=commit,
-                       endpoint=endpoint, token=token, local=local, offline=True,
-                       listing_gap=None if complete else CACHE_GAP)
+    """The offline snapshot of one cached commit: the cached tree listing if there is one (the
+    whole commit), else the snapshot's downloaded files (and a listing gap that says so)."""
+    downloaded = hubcache.list_snapshot(storage, commit)
+    problems = [SourceProblem(path, why) for path, why in downloaded.problems]
+    local = downloaded.files
+    tree = hubcache.read_tree(storage, commit)
+    files: list[FileEntry] = []
+    gap: str | None = None
+    if tree is not None:
+        problems += [SourceProblem(name, f"{why} in the cached listing; skipped")
+                     for name, why in tree.skipped]
+        for path, entry in tree.files.items():
+            # Not downloaded: the content is elsewhere, as with a git-lfs pointer.
+            lfs = (LfsPointer(entry.lfs_sha256, entry.lfs_size or entry.size)
+                   if entry.lfs_sha256 and path not in local else None)
+            files.append(FileEntry(path, entry.size, lfs))
+        if tree.cut:
+            gap = f"the cached listing was cut at {hubcache.MAX_FILES} files"
+    else:
+        for rel, real in local.items():
+            try:
+                files.append(FileEntry(rel, real.stat().st_size))
+            except OSError as exc:
+                problems.append(SourceProblem(rel, exc.strerror or str(exc)))
+        gap = CACHE_GAP
+    files.sort(key=lambda f: f.path)
+    return HubSnapshot(info, tuple(files), problems=tuple(problems), repo_id=repo_id,
+                       commit=commit, endpoint=endpoint, token=token, local=local, offline=True,
+                       listing_gap=gap)
 
 
 def _resolve_cached(storage: Path, revision: str) -> str | None:
     if _COMMIT.match(revision):
-        return revision if (storage / "snapshots" / revision).is_dir() else None
-    ref = storage / "refs" / revision
-    try:
-        commit = ref.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return commit if _COMMIT.match(commit) else None
-
-
-def _cached_listing(storage: Path, commit: str) -> tuple[
-        tuple[FileEntry, ...], dict[str, Path], tuple[SourceProblem, ...], bool]:
-    """Files of one cached commit: the cached tree listing if there is one (complete: True),
-    else the snapshot's downloaded files (complete: False)."""
-    snapshot_dir = storage / "snapshots" / commit
-    local: dict[str, Path] = {}
-    problems: list[SourceProblem] = []
-    real_storage = storage.resolve()
-    if snapshot_dir.is_dir():
-        for dirpath, _dirs, names in os.walk(snapshot_dir):
-            for name in names:
-                full = Path(dirpath, name)
-                rel = full.relative_to(snapshot_dir).as_posix()
-                try:
-                    real = full.resolve(strict=True)
-                except (OSError, RuntimeError):
-                    problems.append(SourceProblem(rel, "dangling link in the Hub cache"))
-                    continue
-                if real_storage not in real.parents:
-                    problems.append(SourceProblem(rel, "links outside the Hub cache; not followed"))
-                    continue
-                local[rel] = real
-    tree = _read_tree(storage, commit)
-    files: list[FileEntry] = []
-    if tree is not None:
-        for path, entry in tree.items():
-            # Not downloaded: the content is elsewhere, as with a git-lfs pointer.
-            lfs = (LfsPointer(entry.lfs_sha256, int(entry.lfs_size or entry.size))
-                   if entry.lfs_sha256 and path not in local else None)
-            files.append(FileEntry(path, int(entry.size), lfs))
-    else:
-        for rel, real in local.items():
-            files.append(FileEntry(rel, real.stat().st_size))
-    files.sort(key=lambda f: f.path)
-    return tuple(files), local, tuple(problems), tree is not None
-
-
-def _read_tree(storage: Path, commit: str) -> dict[str, Any] | None:
-    try:
-        from huggingface_hub._tree_cache import read_tree_cache
-    except ImportError:  # pragma: no cover - older huggingface_hub keeps no listing
-        return None
-    return read_tree_cache(str(storage), commit)
+        folder = storage / "snapshots" / revision
+        return revision if folder.is_dir() and not folder.is_symlink() else None
+    return hubcache.read_ref(storage, revision)
 
 
 def open_cache_folder(target: str, options: SourceOptions) -> HubSnapshot:
@@ -586,15 +613,8 @@ def open_cache_folder(target: str, options: SourceOptions) -> HubSnapshot:
         if commit is None:
             raise SourceError(f"revision {options.rev!r} is not in this Hub cache folder")
     else:
-        commit = _resolve_cached(storage, "main") or _newest_snapshot(storage)
+        commit = _resolve_cached(storage, "main") or hubcache.newest_snapshot(storage)
+        if commit is None:
+            raise SourceError("no snapshot in this Hub cache folder")
     return _cached_snapshot(_info(target, "hf-cache", str(storage.resolve()), commit, repo_id),
                             storage, repo_id, commit, _endpoint(), None)
-
-
-def _newest_snapshot(storage: Path) -> str:
-    snapshots = storage / "snapshots"
-    found = [p for p in snapshots.iterdir() if p.is_dir()] if snapshots.is_dir() else []
-    found.sort(key=lambda p: p.stat().st_mtime)
-    if not found:
-        raise SourceError("no snapshot in this Hub cache folder")
-    return found[-1].name
