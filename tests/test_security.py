@@ -128,3 +128,24 @@ def test_git_never_runs_a_command_the_target_configures(git_repo, tmp_path):
         assert not marker.exists(), (args, marker.read_text())
     proc = run_cli("facts", str(git_repo.root), "--staged", env={**os.environ, "HOME": str(tmp_path)})
     assert proc.returncode == 0 and not marker.exists()
+
+
+def test_a_base_model_path_is_never_read_outside_the_target(make_repo, tmp_path):
+    """`base_model: ../x` or an absolute path in a card must not read the disk around it."""
+    from modellint.facts import extract, lineage
+    from modellint.sources.local import open_local
+
+    lineage.clear_cache()
+    outside = make_repo({"README.md": "---\nlicense: llama3.1\n---\n# secret base\n"}, name="beside")
+    bases = ["../beside", str(outside), "~/beside", "./inside", "./pipe"]
+    card = "---\nlicense: mit\nbase_model:\n" + "".join(f"  - {b}\n" for b in bases) + "---\n# m\n"
+    repo = make_repo({"README.md": card, "LICENSE": "SPDX-License-Identifier: MIT\n",
+                      "inside/README.md": "---\nlicense: apache-2.0\n---\n# inside\n"})
+    (repo / "pipe").mkdir()
+    os.mkfifo(repo / "pipe" / "README.md")
+    facts = extract(open_local(str(repo)))
+    found = {b.model_id: (b.licenses, b.note) for b in facts.lineage.bases}
+    assert found["./inside"] == (("apache-2.0",), None)
+    for base in ("../beside", str(outside), "~/beside"):
+        assert found[base] == ((), f"{base}: a path outside the scanned folder; not read")
+    assert found["./pipe"] == ((), "./pipe: its README.md is not a regular file")

@@ -261,10 +261,13 @@ def table_lookup(model_id: str) -> TableEntry | None:
 
 
 class LocalPathResolver:
-    """Resolves bases written as paths (``./base``, ``../llama-ft``, ``/models/x``) relative to the
-    scanned folder. Only the base's README.md front matter is read (bounded, safe YAML)."""
+    """Resolves bases written as paths (``./base``, ``models/base``) inside the scanned folder.
+    Only the base's README.md front matter is read, bounded, from a regular file. A path that
+    leaves the folder (``../x``, ``/etc``, ``~``) is never read: the card is the target's, and
+    the target must not make modellint read elsewhere on the disk."""
 
     kind = "local"
+    MAX_README = 256 * 1024
 
     def __init__(self, root: str) -> None:
         self.root = root
@@ -273,19 +276,36 @@ class LocalPathResolver:
     def license_of(self, model_id: str) -> ResolvedBase | None:
         if not model_id.startswith(("./", "../", "/", "~")):
             return None
-        folder = os.path.realpath(os.path.join(self.root, os.path.expanduser(model_id)))
-        readme = os.path.join(folder, "README.md")
-        if not os.path.isfile(readme):
-            return ResolvedBase(model_id, source="local", error=f"{model_id}: no README.md there")
-        try:
-            with open(readme, "rb") as fh:
-                text = fh.read(256 * 1024).decode("utf-8", "replace")
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            return ResolvedBase(model_id, source="local", error=f"{model_id}: {reason}")
+        root = os.path.realpath(self.root)
+        folder = os.path.realpath(os.path.join(root, model_id))
+        if model_id.startswith("~") or not (folder == root or folder.startswith(root + os.sep)):
+            return ResolvedBase(model_id, source="local",
+                                error=f"{model_id}: a path outside the scanned folder; not read")
+        data = _read_regular(os.path.join(folder, "README.md"), self.MAX_README)
+        if isinstance(data, str):
+            return ResolvedBase(model_id, source="local", error=f"{model_id}: {data}")
         from modellint.facts.card import parse_card
 
+        text = data.decode("utf-8", "replace")
         return resolved_from_metadata(model_id, parse_card("README.md", text).metadata, "local")
+
+
+def _read_regular(path: str, limit: int) -> bytes | str:
+    """At most ``limit`` bytes of a regular file, or why not (never blocks on a FIFO)."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return "no README.md there" if exc.errno == 2 else (exc.strerror or str(exc))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return "its README.md is not a regular file"
+        return os.read(fd, limit)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    finally:
+        os.close(fd)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -384,7 +404,9 @@ def _walk(queue: list[tuple[str, str, str | None, int | None, int]],
         base, parents = _resolve_one(model_id, where, path, line, depth, resolver)
         bases.append(base)
         if depth < max_depth:
-            queue.extend((p, f"base:{model_id}", None, None, depth + 1) for p in parents)
+            # A base card listing thousands of bases must not make the walk that long.
+            queue.extend((p, f"base:{model_id}", None, None, depth + 1)
+                         for p in parents[:MAX_BASES])
     return bases
 
 
