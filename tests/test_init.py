@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from modellint.cli import main
 from modellint.facts.lineage import clear_cache
-from modellint.sources import hf
+from modellint.sources import hubhttp
 from modellint.testing import write_repo
 from tests.fakehub import FakeHub
 
@@ -54,8 +54,8 @@ def hub(tmp_path, monkeypatch):
 
     monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "no-token"))
     monkeypatch.setattr(constants, "HF_STORED_TOKENS_PATH", str(tmp_path / "no-tokens"))
-    monkeypatch.setattr(hf, "TIMEOUT", 2.0)
-    monkeypatch.setattr(hf, "BACKOFF", 0.01)
+    monkeypatch.setattr(hubhttp, "TIMEOUT", 2.0)
+    monkeypatch.setattr(hubhttp, "BACKOFF", 0.01)
     clear_cache()
     yield fake
     fake.stop()
