@@ -123,6 +123,25 @@ def license_scope(path: str) -> str | None:
     return None
 
 
+def from_top(path: str) -> str:
+    """A path as seen from the repository's top: a file a model folder inherits from the top of
+    its repository is listed as `../../LICENSE` (see sources/inherit.py); this gives `LICENSE`."""
+    while path.startswith("../"):
+        path = path[3:]
+    return path
+
+
+def at_top(path: str) -> bool:
+    """Is ``path`` a file at the top (of the target, or of the repository it inherits from)?"""
+    return "/" not in from_top(path)
+
+
+def in_top_licenses_dir(path: str) -> bool:
+    """Is ``path`` in a top-level LICENSES/ folder (REUSE layout)?"""
+    parts = from_top(path).split("/")
+    return len(parts) == 2 and parts[0].lower() in ("licenses", "licences")
+
+
 def classify(path: str) -> Classified:
     """Classify a repo-relative POSIX path."""
     parts = path.split("/")

@@ -4,13 +4,13 @@ This is the programmatic entry point the CLI is a thin shell around.
 """
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from modellint.config import ConfigError, Settings, discover, read_config_file
 from modellint.engine import run_rules, selected_rules, validate_rule_options
 from modellint.facts import Facts, extract
-from modellint.model import Finding, Report, TargetInfo, ToolError
+from modellint.model import EMPTY_MAPPING, Finding, Report, TargetInfo, ToolError
 from modellint.registry import Registry, SpecError, load_registry
 from modellint.snapshot import SourceError
 from modellint.sources import SourceOptions, is_hf_cache_folder, is_remote, open_target
@@ -31,6 +31,9 @@ class RunOptions(NamedTuple):
     # An audit's card index (modellint.cardindex.build_batch): bases that are targets resolve
     # from their own cards.
     batch_index: str | None = None
+    # Model-folder targets found by splitting a repository (modellint.discovery) -> the
+    # repository folder whose top license, notice and policy files each inherits.
+    inherit_from: Mapping[str, str] = EMPTY_MAPPING
 
 
 def known_rule_names(registry: Registry) -> dict[str, str]:
@@ -69,7 +72,9 @@ def load_settings(target: str, options: RunOptions, registry: Registry) -> Setti
 def _anchor(facts: Facts) -> str | None:
     if facts.card is not None:
         return facts.card.path
-    roots = [lf.path for lf in facts.license_files if "/" not in lf.path]
+    from modellint.classify import at_top
+
+    roots = [lf.path for lf in facts.license_files if at_top(lf.path)]
     return roots[0] if roots else None
 
 
@@ -120,8 +125,11 @@ def lint_target(target: str, options: RunOptions, registry: Registry,
     except (ConfigError, SpecError) as exc:
         report.errors.append(ToolError("config", str(exc), target))
         return TargetResult(target, None, None, report, None)
+    source = options.source
+    if target in options.inherit_from:
+        source = source._replace(inherit_top=options.inherit_from[target])
     try:
-        snapshot = open_target(target, options.source)
+        snapshot = open_target(target, source)
     except SourceError as exc:
         report.errors.append(ToolError("source", str(exc), target))
         return TargetResult(target, None, None, report, settings)
@@ -152,10 +160,25 @@ def lint_target(target: str, options: RunOptions, registry: Registry,
 
 def lint(targets: Sequence[str], options: RunOptions | None = None,
          registry: Registry | None = None) -> Report:
-    """Lint every target into one report (``Report.failing()`` decides the exit code)."""
+    """Lint every target into one report, a repository of several models model by model
+    (``Report.failing()`` decides the exit code)."""
     options = options or RunOptions()
     registry = registry or load_registry()
+    targets, options = split_repositories(targets, options)
     return merge_results((lint_target(t, options, registry) for t in targets), registry)
+
+
+def split_repositories(targets: Sequence[str], options: RunOptions,
+                       touched_files: Sequence[str] | None = None) -> tuple[list[str], RunOptions]:
+    """The targets with each repository of several models split into its model folders (see
+    modellint.discovery), and the options that make each inherit its repository's top files."""
+    from modellint.discovery import expand
+
+    expansion = expand(targets, options.source, touched_files)
+    if not expansion.inherit_from:
+        return expansion.targets, options
+    return expansion.targets, options._replace(
+        inherit_from={**options.inherit_from, **expansion.inherit_from})
 
 
 def merge_results(results: Iterable[TargetResult], registry: Registry) -> Report:

@@ -21,12 +21,9 @@ def card_location(facts: Facts, key: str | None = None) -> Location:
 
 def root_license_files(facts: Facts):  # type: ignore[no-untyped-def]
     """License files that speak for the whole repo: at the root or in a top-level LICENSES/."""
-    out = []
-    for lf in facts.license_files:
-        parts = lf.path.split("/")
-        if len(parts) == 1 or (len(parts) == 2 and parts[0].lower() in ("licenses", "licences")):
-            out.append(lf)
-    return out
+    from modellint.classify import at_top, in_top_licenses_dir
+
+    return [lf for lf in facts.license_files if at_top(lf.path) or in_top_licenses_dir(lf.path)]
 
 
 def licensor_of(facts: Facts, lic: Any, own: bool) -> bool:

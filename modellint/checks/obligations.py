@@ -15,6 +15,7 @@ from modellint.checks._restrictions import restrictions_passed_on
 from modellint.checks._text import contains_phrase, contains_words
 from modellint.checks._util import card_location, generates_content, licensor_of
 from modellint.checks.lineage import inherited_use_restrictions, superseded_licenses
+from modellint.classify import at_top
 from modellint.facts import Facts
 from modellint.facts.picture import Evidence, Terms
 from modellint.model import Location, Violation
@@ -176,7 +177,7 @@ _NOTICE_MENTION = re.compile(r"\bNOTICE(\.txt|\.md)?\b(?!\s*:)")
 
 
 def notice_missing(facts: Facts) -> Iterator[Violation]:
-    notices = [nf for nf in facts.notice_files if "/" not in nf.path]
+    notices = [nf for nf in facts.notice_files if at_top(nf.path)]
     picture = facts.licenses
     for evidence, lic in owed(facts, picture.governing(), _own_evidence(facts)):
         ob = lic.obligations

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from modellint.classify import at_top, in_top_licenses_dir
 from modellint.facts.statements import Statement
 from modellint.licensing import DeclaredLicense
 
@@ -187,7 +188,7 @@ def build(inputs: Inputs) -> LicensePicture:
     file_found = {lf.path: _file_evidence(lf, kb) for lf in roots}
     statements = _statements(card, [lf.path for lf in roots]) if usable_card else ()
 
-    file_part = _file_components(roots, file_found, statements, kb)
+    file_part = _file_components(roots, file_found, statements, declared)
     file_evidence = [e._replace(component=file_part[path]) for path, found in file_found.items()
                      for e in found]
     card_part = _card_component(card, declared, file_part, statements, file_evidence)
@@ -214,9 +215,9 @@ def build(inputs: Inputs) -> LicensePicture:
 
 
 def _is_root(path: str) -> bool:
-    """License files that speak for the whole repo: at the root or in a top-level LICENSES/."""
-    parts = path.split("/")
-    return len(parts) == 1 or (len(parts) == 2 and parts[0].lower() in ("licenses", "licences"))
+    """License files that speak for the whole repo: at the root or in a top-level LICENSES/ (a
+    model folder's inherited `../../LICENSE` is the top of its repository)."""
+    return at_top(path) or in_top_licenses_dir(path)
 
 
 def _declared(card: Any) -> tuple[DeclaredLicense, ...]:
@@ -346,10 +347,13 @@ def _namer(license_paths: list[str]) -> Any:
 
 
 def _file_components(roots: Sequence[Any], found: Mapping[str, list[Evidence]],
-                     statements: Sequence[Statement], kb: Any) -> dict[str, str]:
+                     statements: Sequence[Statement], declared: Sequence[DeclaredLicense]
+                     ) -> dict[str, str]:
     """The part each root license file speaks for: its name's (LICENSE-CODE), else the one card
     statements give it, else, beside a model license for the weights, the code when it holds only
-    software licenses (the split layout: LICENSE for the code, MODEL_LICENSE for the weights)."""
+    software licenses (the split layout: LICENSE for the code, MODEL_LICENSE for the weights).
+    A file a model folder inherits from its repository's top (`../../LICENSE`) that the folder's
+    own card contradicts speaks for the repository's code: the card governs its model."""
     parts: dict[str, str] = {}
     for lf in roots:
         part = lf.scope
@@ -366,10 +370,15 @@ def _file_components(roots: Sequence[Any], found: Mapping[str, list[Evidence]],
     if weights_ids and not has_code_file:
         for lf in roots:
             evidence = found[lf.path]
-            if (parts[lf.path] == REPOSITORY and "/" not in lf.path and evidence
+            if (parts[lf.path] == REPOSITORY and at_top(lf.path) and evidence
                     and all(e.license is not None and e.license.kind == "software" for e in evidence)
                     and not weights_ids.intersection(e.id for e in evidence)):
                 parts[lf.path] = "code"
+    own = {d.license.id for d in declared if d.license is not None and d.license.kind != "meta"}
+    for lf in roots:
+        if (own and lf.path.startswith("../") and parts[lf.path] == REPOSITORY and found[lf.path]
+                and not own.intersection(e.id for e in found[lf.path])):
+            parts[lf.path] = "code"
     return parts
 
 
@@ -422,7 +431,7 @@ def _statement_evidence(card: Any, statements: Sequence[Statement],
 def _notice_evidence(notice_files: Sequence[Any], kb: Any) -> list[Evidence]:
     out = []
     for nf in notice_files:
-        if "/" in nf.path:
+        if not at_top(nf.path):
             continue
         for ident in nf.licenses:
             lic = kb.resolve(ident.id)
@@ -555,7 +564,7 @@ def _conflicts(card_evidence: Sequence[Evidence], roots: Sequence[Any],
                  if e.license is not None]
         if not found:
             continue  # an unidentified text is ML203's business
-        if "/" in lf.path:
+        if not at_top(lf.path):
             licenses_dir.append(found)  # REUSE-style folder: its files differ on purpose
             continue
         groups.setdefault(file_part[lf.path], []).append(found)

@@ -35,7 +35,7 @@ def open_target(target: str, options: SourceOptions | None = None) -> Snapshot:
         return git.open_git(target, options)
     from modellint.sources import local
 
-    return local.open_local(target)
+    return local.open_local(target, inherit_top=options.inherit_top)
 
 
 def is_hf_cache_folder(target: str) -> bool:

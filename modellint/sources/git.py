@@ -191,8 +191,9 @@ def _strip(path: str, prefix: str) -> str | None:
     return path[len(prefix) + 1:] if path.startswith(prefix + "/") else None
 
 
-def _tree_entries(commit: Any, prefix: str) -> list[tuple[str, int, bytes]]:
-    """(path, mode, binsha) for every entry of the commit's tree under ``prefix``."""
+def _tree_entries(commit: Any, prefix: str, depth: int = -1) -> list[tuple[str, int, bytes]]:
+    """(path, mode, binsha) for every entry of the commit's tree under ``prefix`` (``depth``
+    levels of folders below it, or all)."""
     tree = commit.tree
     if prefix:
         try:
@@ -200,7 +201,7 @@ def _tree_entries(commit: Any, prefix: str) -> list[tuple[str, int, bytes]]:
         except KeyError:
             return []
     out = []
-    for item in tree.traverse():
+    for item in tree.traverse(depth=depth):
         if item.type == "tree":
             continue
         rel = _strip(item.path, prefix)
@@ -228,6 +229,29 @@ def _index_entries(repo: Any, prefix: str,
             continue
         out.append((rel, entry.mode, entry.binsha))
     return out
+
+
+def _inherit_prefix(repo: Any, inherit_top: str | None) -> str | None:
+    """The work-tree path of the folder whose top files a model folder inherits, if any."""
+    top = repo.working_tree_dir
+    if not inherit_top or top is None:
+        return None
+    try:
+        rel = Path(inherit_top).resolve().relative_to(Path(top).resolve()).as_posix()
+    except ValueError:
+        return None
+    return "" if rel == "." else rel
+
+
+def _inherited_entries(own: list[tuple[str, int, bytes]], top: list[tuple[str, int, bytes]],
+                       depth: int) -> list[tuple[str, int, bytes]]:
+    """The license, notice and policy files of the repository's top that the folder lacks;
+    ``top`` lists the top's files relative to it."""
+    from modellint.sources.inherit import inherited
+
+    by_path = {path: (mode, binsha) for path, mode, binsha in top if path.count("/") <= 1}
+    pairs = inherited((path for path, _, _ in own), by_path, depth)
+    return [(seen_as, *by_path[top_path]) for top_path, seen_as in pairs]
 
 
 def _entries_to_files(repo: Any, entries: list[tuple[str, int, bytes]],
@@ -302,6 +326,12 @@ def open_git(target: str, options: Any) -> GitSnapshot:
             commit = _commit(repo, options.rev or "HEAD")
             entries = _tree_entries(commit, prefix)
             revision = commit.hexsha
+        top_prefix = _inherit_prefix(repo, options.inherit_top)
+        if top_prefix is not None and prefix != top_prefix and (
+                not top_prefix or prefix.startswith(top_prefix + "/")):
+            top = _index_entries(repo, top_prefix, []) if options.staged else _tree_entries(commit, top_prefix, 1)
+            entries += _inherited_entries(entries, top, prefix.count("/") - top_prefix.count("/")
+                                          + (0 if top_prefix else 1))
         files, blobs = _entries_to_files(repo, entries, problems)
         changed = _changed(repo, options, commit, prefix)
     except git.GitCommandError as exc:

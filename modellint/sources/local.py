@@ -67,7 +67,7 @@ def clone_of(root: str) -> str | None:
     return remote.repo_id if remote is not None and remote.repo_type == "model" else None
 
 
-def open_local(target: str) -> LocalSnapshot:
+def open_local(target: str, inherit_top: str | None = None) -> LocalSnapshot:
     try:
         if not os.path.isdir(target):
             raise SourceError(
@@ -79,6 +79,8 @@ def open_local(target: str) -> LocalSnapshot:
     files: list[FileEntry] = []
     problems: list[SourceProblem] = []
     complete = _walk(real_root, real_root, "", files, problems, {_dir_key(real_root)})
+    if inherit_top:
+        files.extend(_inherited_files(real_root, os.path.realpath(inherit_top), files))
     files.sort(key=lambda f: f.path)
     info = TargetInfo(
         target=target, kind="local", origin=real_root, revision=None,
@@ -88,6 +90,31 @@ def open_local(target: str) -> LocalSnapshot:
     if not complete:
         snapshot.listing_gap = f"the listing stopped at {MAX_FILES} files"
     return snapshot
+
+
+def _inherited_files(root: str, top: str, own: list[FileEntry]) -> list[FileEntry]:
+    """The license, notice and policy files of the repository's ``top`` that ``root`` lacks."""
+    from modellint.sources.inherit import inherited
+
+    if not _inside(root, top) or root == top:
+        return []
+    names = []
+    for sub in ("", "LICENSES", "licenses"):
+        try:
+            with os.scandir(os.path.join(top, sub)) as entries:
+                names += [f"{sub}/{e.name}" if sub else e.name for e in entries
+                          if e.is_file(follow_symlinks=False)][:256]
+        except OSError:
+            continue
+    depth = os.path.relpath(root, top).count(os.sep) + 1
+    out = []
+    for top_path, seen_as in inherited((f.path for f in own), names, depth):
+        try:
+            size = os.stat(os.path.join(top, top_path), follow_symlinks=False).st_size
+        except OSError:
+            continue
+        out.append(FileEntry(seen_as, size))
+    return out
 
 
 def _dir_key(path: str) -> tuple[int, int]:
