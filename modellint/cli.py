@@ -110,13 +110,16 @@ def main() -> None:
               help="Findings recorded in FILE are suppressed; only new ones fail.")
 @click.option("--write-baseline", metavar="FILE", type=click.Path(dir_okay=False),
               help="Record the current findings in FILE and exit 0 (2 on errors).")
+@click.option("--touched", "touched", multiple=True, hidden=True, metavar="FILE",
+              help="A file the change touches (what `modellint hook` passes on).")
 def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
           ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None,
           exit_zero: bool, config_file: str | None, rev: str | None, staged: bool,
           since: str | None, token: str | None, offline: bool, baseline: str | None,
           write_baseline: str | None, targets_file: str | None = None, jobs: int = 1,
           hub_query: str | None = None, hub_sort: str | None = None, hub_limit: int | None = None,
-          executor: str = "auto", store_path: str | None = None, resume: bool = False) -> None:
+          executor: str = "auto", store_path: str | None = None, resume: bool = False,
+          touched: tuple[str, ...] = ()) -> None:
     """Lint model repositories: folders, git revisions or hf://org/name."""
     from modellint.registry import load_registry
     from modellint.runner import RunOptions
@@ -166,6 +169,16 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
     registry = load_registry()
     if not all_targets and not file_targets[0]:
         all_targets = ["."]
+    # A repository of several models (models/*, checkpoints/*) is linted model folder by model
+    # folder; with a change (--staged, --since, the hook's files), only the folders it touches.
+    from modellint.discovery import expand
+
+    expansion = expand(all_targets, options.source, list(touched) if touched else None)
+    for note in expansion.notes:
+        click.echo(f"modellint: {note}", err=True)
+    all_targets = expansion.targets
+    if expansion.inherit_from:
+        options = options._replace(inherit_from=expansion.inherit_from)
     total = len(all_targets) + file_targets[0]
     out = _open_output(output)  # before linting: an unwritable path must not cost a whole audit
     store = _open_store(store_path) if store_path else None
@@ -235,6 +248,28 @@ def _batch_index(targets: list[str], targets_file: str | None) -> str | None:
     except OSError as exc:  # no room for the index: the audit goes on without it
         fail(f"warning: bases will not resolve from the audit's own targets: {exc}")
         return None
+
+
+@main.command()
+@click.argument("files", nargs=-1)
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
+              help="Lowest severity that makes the exit code 1 (default: error).")
+@click.option("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Read settings from FILE instead of discovering them.")
+@click.option("--format", "fmt", type=click.Choice(["text", "concise", "github"]), default="text",
+              show_default=True)
+@click.option("--select", multiple=True, metavar="CODES", help="Only these codes, prefixes or names.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes, prefixes or names.")
+@click.option("--staged", is_flag=True, hidden=True, help="Accepted for older hook arguments.")
+@click.pass_context
+def hook(ctx: click.Context, files: tuple[str, ...], fail_on: str | None, config_file: str | None,
+         fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], staged: bool) -> None:
+    """The pre-commit hook: lint the git index of the model folders FILES touch.
+
+    pre-commit passes the staged files (all files with --all-files); a repository whose root is a
+    model is linted whole, one of several models folder by folder, only those FILES touch."""
+    ctx.invoke(check, targets=(), staged=True, touched=files, fail_on=fail_on,
+               config_file=config_file, fmt=fmt, select=select, ignore=ignore)
 
 
 # Formats that describe each target's files and card: the store does not record those, so an
