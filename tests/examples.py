@@ -17,8 +17,12 @@ def example_dirs() -> list[Path]:
 
 
 def findings_of(report) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The findings to compare; with several targets (a repository of several models), each
+    says which model folder it belongs to."""
+    many = len(report.targets) > 1
     return [
-        {"code": f.code, "path": f.path, "line": f.line, "severity": f.severity.value}
+        {"code": f.code, "path": f.path, "line": f.line, "severity": f.severity.value,
+         **({"target": f.target} if many else {})}
         for f in report.active()
     ]
 

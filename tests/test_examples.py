@@ -19,7 +19,13 @@ EXAMPLES = example_dirs()
 
 
 def _key(f: dict) -> tuple:
-    return (f["code"], f["path"] or "", f["line"] or 0, f["severity"])
+    return (f.get("target", ""), f["code"], f["path"] or "", f["line"] or 0, f["severity"])
+
+
+def _fields(f: dict, expected: list[dict]) -> dict:
+    keys = ("code", "path", "line", "severity") + (("target",) if any("target" in e for e in expected)
+                                                     else ())
+    return {k: f[k] for k in keys}
 
 
 @pytest.fixture(params=EXAMPLES, ids=[p.name for p in EXAMPLES])
@@ -60,8 +66,7 @@ def test_example_in_every_format(example_report, registry):
 
     data = json.loads(rendered["json"])
     jsonschema.validate(data, SCHEMA)
-    assert sorted(({k: f[k] for k in ("code", "path", "line", "severity")} for f in data["findings"]),
-                  key=_key) == sorted(expected, key=_key)
+    assert sorted((_fields(f, expected) for f in data["findings"]), key=_key) == sorted(expected, key=_key)
 
     sarif = json.loads(rendered["sarif"])
     results = sarif["runs"][0]["results"]

@@ -110,3 +110,30 @@ def test_weight_change_fails_with_fail_on_warning(tmp_path, hook_env):
     repo.stage_only({"CHANGELOG.md": "v2: retrained\n"})
     code, out = _commit(repo, hook_env, "new weights, documented")
     assert code == 0, out
+
+
+def test_monorepo_commit_lints_the_model_folders_it_touches(tmp_path, hook_env):
+    """A repository of several models: a commit touching models/b lints models/b only; with
+    --all-files every model folder is linted."""
+    repo = _model_repo(tmp_path, hook_env)
+    good = CARD
+    repo.stage_only({".pre-commit-config.yaml": (repo.root / ".pre-commit-config.yaml").read_text(),
+                     "README.md": "# acme-ml\n\nCode and models.\n", "LICENSE": "MIT License\n",
+                     "models/a/README.md": good, "models/a/model.safetensors": WEIGHTS_V1,
+                     "models/b/README.md": good, "models/b/model.safetensors": WEIGHTS_V1})
+    code, out = _commit(repo, hook_env, "two models under the top's MIT license")
+    assert code == 0, out
+    repo.stage_only({"models/b/README.md": "---\ntags: [x]\n---\n# b\n"})
+    code, out = _commit(repo, hook_env, "b loses its license")
+    assert code == 1, out
+    assert "models/b" in out and "ML102" in out and "models/a" not in out
+    repo.git("reset", "-q", "--hard")
+    repo.write({"models/a/README.md": "---\ntags: [x]\n---\n# a\n"})  # not staged
+    done = subprocess.run([str(PRE_COMMIT), "run", "--all-files"], cwd=repo.root, capture_output=True,
+                          text=True, env={**os.environ, "PRE_COMMIT_HOME": str(hook_env["home"])})
+    # pre-commit stashes unstaged edits, so the index (both models clean) is what is linted
+    assert done.returncode == 0, done.stdout + done.stderr
+    repo.stage_only({"models/a/README.md": "---\ntags: [x]\n---\n# a\n"})
+    done = subprocess.run([str(PRE_COMMIT), "run", "--all-files"], cwd=repo.root, capture_output=True,
+                          text=True, env={**os.environ, "PRE_COMMIT_HOME": str(hook_env["home"])})
+    assert done.returncode == 1 and "models/a" in done.stdout and "ML102" in done.stdout, done.stdout
