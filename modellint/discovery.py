@@ -42,18 +42,30 @@ _TOP_KEY = re.compile(rb"^([A-Za-z_][\w.-]{0,60})\s*:", re.M)
 
 def model_folders(snapshot: Snapshot) -> list[str] | None:
     """The model folders of ``snapshot`` (POSIX paths, sorted), or None when its root is a model
-    or it holds none: then it is linted as one target, as it always was."""
-    probes = [0]
+    or it holds none: then it is linted as one target, as it always was. Names decide first
+    (weight files); cards and configs are read (bounded) only for folders names leave open."""
     markers: dict[str, str] = {}  # folder -> "card" | "weights" | "config"
+    candidates: list[tuple[str, str, str]] = []  # (folder, path, name) of cards and configs
     for entry in snapshot.files:
-        path = entry.path
-        folder, _, name = path.rpartition("/")
-        if folder in markers and markers[folder] == "card":
+        folder, _, name = entry.path.rpartition("/")
+        if cls.classify(name).role in (cls.WEIGHTS, cls.WEIGHTS_INDEX):
+            markers.setdefault(folder, "weights")
+        elif name == "README.md" or name in CONFIG_NAMES:
+            candidates.append((folder, entry.path, name))
+    if "" in markers:
+        return None  # weights at the root: the root is the model
+    probes = [0]
+    for folder, path, name in sorted(candidates, key=lambda c: (c[0] != "", c[2] != "README.md")):
+        if markers.get(folder) == "card":
             continue
-        kind = _marker(snapshot, path, name, probes)
-        if kind is not None and (folder not in markers or kind == "card"):
-            markers[folder] = kind
-    if "" in markers or not markers:
+        if name == "README.md":
+            if _is_model_card(snapshot, path, probes):
+                markers[folder] = "card"
+        elif folder not in markers and _is_model_config(snapshot, path, probes):
+            markers[folder] = "config"
+        if "" in markers:
+            return None
+    if not markers:
         return None
     roots = []
     for folder in sorted(markers):
@@ -72,17 +84,6 @@ def _model_ancestor(folder: str, markers: dict[str, str]) -> str | None:
     return None
 
 
-def _marker(snapshot: Snapshot, path: str, name: str, probes: list[int]) -> str | None:
-    role = cls.classify(path).role if "/" not in path else cls.classify(name).role
-    if role in (cls.WEIGHTS, cls.WEIGHTS_INDEX):
-        return "weights"
-    if name == "README.md":
-        return "card" if _is_model_card(snapshot, path, probes) else None
-    if name in CONFIG_NAMES:
-        return "config" if _is_model_config(snapshot, path, probes) else None
-    return None
-
-
 def _probe(snapshot: Snapshot, path: str, probes: list[int]) -> bytes | None:
     if probes[0] >= MAX_PROBES:
         return None
@@ -91,7 +92,7 @@ def _probe(snapshot: Snapshot, path: str, probes: list[int]) -> bytes | None:
     if entry is None or entry.lfs is not None:
         return None
     try:
-        return snapshot.read_bytes(path, PROBE_BYTES)
+        return snapshot.read_head(path, PROBE_BYTES)
     except FileReadError:
         return None
 
@@ -144,7 +145,7 @@ def expand(targets: Sequence[str], source: Any, touched_files: Sequence[str] | N
     those a change touches: ``touched_files`` (paths the pre-commit hook passes, relative to the
     current folder), else the change the source knows (``--staged``, ``--since``)."""
     from modellint.snapshot import SourceError
-    from modellint.sources import is_hf_cache_folder, is_remote, open_target
+    from modellint.sources import hand_on, is_hf_cache_folder, is_remote, open_target
 
     out: list[str] = []
     inherit: dict[str, str] = {}
@@ -161,6 +162,7 @@ def expand(targets: Sequence[str], source: Any, touched_files: Sequence[str] | N
         folders = model_folders(snapshot)
         if folders is None:
             out.append(target)
+            hand_on(target, source, snapshot)  # linted whole: no need to open it again
             continue
         changed = _changed(target, snapshot, touched_files)
         chosen = folders if changed is None else touched(folders, changed)

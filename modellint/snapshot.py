@@ -71,6 +71,10 @@ def lfs_pointer_of(path: str, size: int, read: Callable[[int], bytes]) -> LfsPoi
     return parse_lfs_pointer(read(LFS_POINTER_MAX + 1))
 
 
+# Starts of files read through ``read_head`` are kept up to this size (cards, license files).
+HEAD_CACHE_MAX = 1024 * 1024 + 1
+
+
 class Snapshot(ABC):
     """A listed repository. Subclasses implement the two bounded reads."""
 
@@ -95,12 +99,25 @@ class Snapshot(ABC):
         # Paths changed in a git range (``--since``) or in the index; None when not known.
         self.changed_paths = changed_paths
         self._index = {f.path: f for f in files}
+        self._heads: dict[str, bytes] = {}  # path -> the start read by read_head, kept
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.info.target!r}, {len(self.files)} files)"
 
     def file(self, path: str) -> FileEntry | None:
         return self._index.get(path)
+
+    def read_head(self, path: str, limit: int) -> bytes:
+        """``read_bytes``, remembered: a file whose start was read once (model discovery peeks
+        at a card, then facts read it) is not read again when the start read covers the request."""
+        held = self._heads.get(path)
+        entry = self._index.get(path)
+        if held is not None and (len(held) >= limit or entry is not None and len(held) >= entry.size):
+            return held[:limit]
+        data = self.read_bytes(path, limit)
+        if limit <= HEAD_CACHE_MAX:
+            self._heads[path] = data
+        return data
 
     @abstractmethod
     def read_bytes(self, path: str, limit: int) -> bytes:

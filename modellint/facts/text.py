@@ -29,7 +29,7 @@ class TextFile(NamedTuple):
 def read_start(snapshot: Snapshot, path: str, limit: int) -> tuple[bytes, bool]:
     """At most ``limit`` bytes from the start of ``path``, and whether the file holds more
     (raises FileReadError)."""
-    data = snapshot.read_bytes(path, limit + 1)
+    data = snapshot.read_head(path, limit + 1)
     return data[:limit], len(data) > limit
 
 

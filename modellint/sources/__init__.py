@@ -17,9 +17,24 @@ def is_remote(target: str) -> bool:
     return target.startswith("hf://") or bool(HF_URL.match(target))
 
 
+# Snapshots opened to look inside a target (model discovery) and handed on to the run that lints
+# it, so that a folder is not walked, nor a git index read, twice. Each is taken once.
+_OPENED: dict[tuple[str, SourceOptions], Snapshot] = {}
+MAX_OPENED = 16
+
+
+def hand_on(target: str, options: SourceOptions, snapshot: Snapshot) -> None:
+    """Keep ``snapshot`` for the next ``open_target(target, options)`` in this process."""
+    if len(_OPENED) < MAX_OPENED:
+        _OPENED[(target, options)] = snapshot
+
+
 def open_target(target: str, options: SourceOptions | None = None) -> Snapshot:
     """Open ``target`` as a snapshot, or raise SourceError with one clear line."""
     options = options or SourceOptions()
+    handed = _OPENED.pop((target, options), None)
+    if handed is not None:
+        return handed
     if is_remote(target):
         from modellint.sources import hf
 
