@@ -50,28 +50,34 @@ def test_every_bundled_example_is_exported():
 def test_each_example_exports_a_valid_document(example_reports, registry, example, fmt):
     report = example_reports[example]
     doc = validate(render(report, registry, fmt), fmt)
+    # One model per target: a repository of several models (examples/monorepo) has several.
     if fmt == "spdx3":
         models = [e for e in doc["@graph"] if e["type"] == "ai_AIPackage"
-                  and e["spdxId"].endswith("/t1/model")]
-        assert len(models) == 1
+                  and e["spdxId"].endswith("/model")]
+        assert len(models) == len(report.targets)
         reviews = [e for e in doc["@graph"] if e["type"] == "Annotation" and e["annotationType"] == "review"]
         assert len(reviews) == len(report.active())
     else:
-        (model,) = doc["components"]
-        assert model["type"] == "machine-learning-model"
+        models = doc["components"]
+        assert [m["type"] for m in models] == ["machine-learning-model"] * len(report.targets)
         assert len(doc.get("annotations", [])) == len(report.active())
-        counts = {p["name"]: p["value"] for p in model["properties"]}
-        assert counts["modellint:findings:error"] == str(report.counts()["error"])
+        errors = sum(int({p["name"]: p["value"] for p in m["properties"]}["modellint:findings:error"])
+                     for m in models)
+        assert errors == report.counts()["error"]
 
 
 @pytest.mark.parametrize("fmt", ["cyclonedx", "cyclonedx-1.6", "spdx3"])
 def test_a_batch_audit_exports_one_valid_document(registry, fmt, monkeypatch):
     """The whole examples folder as one audit (worker processes, outcomes pickled back)."""
     monkeypatch.chdir(ROOT)
-    targets = [str(p.relative_to(ROOT)) for p in EXAMPLES]
-    result = run_cli("check", *targets, "--format", fmt, "-j", "2", "--executor", "processes")
+    given = [str(p.relative_to(ROOT)) for p in EXAMPLES]
+    result = run_cli("check", *given, "--format", fmt, "-j", "2", "--executor", "processes")
     assert result.returncode == 1, result.stderr
     doc = validate(result.stdout, fmt)
+    from modellint.discovery import expand
+    from modellint.sources import SourceOptions
+
+    targets = expand(given, SourceOptions()).targets  # examples/monorepo: one per model folder
     if fmt == "spdx3":
         documents = [e for e in doc["@graph"] if e["type"] == "SpdxDocument"]
         assert len(documents[0]["rootElement"]) == len(targets)
@@ -112,9 +118,14 @@ def test_cyclonedx_reads_back_with_the_picture_and_lineage(example_reports, regi
     from cyclonedx.model.bom import Bom
 
     report = example_reports[example]
-    (target,) = report.targets
     bom = Bom.from_json(json.loads(render(report, registry, "cyclonedx")))  # type: ignore[attr-defined]
-    (model,) = bom.components
+    models = list(bom.components)
+    assert len(models) == len(report.targets)
+    for target, model in zip(report.targets, models, strict=True):
+        _check_model(target, model)
+
+
+def _check_model(target, model) -> None:  # type: ignore[no-untyped-def]
     picture = target.licenses
     assert _got(model) == _expected(picture, "weights")
     files = {c.name: c for c in model.components if c.type.value == "file"}
