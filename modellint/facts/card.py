@@ -19,6 +19,8 @@ _LINK = re.compile(r"!?\[([^\]\[]{0,300})\]\([^()\s]{0,500}\)")
 _TAG = re.compile(r"<[^<>]{1,200}>")
 MAX_TITLE = 500  # characters of a heading kept: titles are short
 _UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")  # a setext heading's underline
+# An HTML heading on one line, as cards written in HTML have them: `<h2 align="center">Data</h2>`.
+_HTML_HEADING = re.compile(r"^\s{0,3}<h([1-6])(?:\s[^<>\n]{0,200})?>(.{0,500}?)</h\1\s{0,3}>", re.I)
 
 
 class Section(NamedTuple):
@@ -233,6 +235,8 @@ def _parse_body(lines: list[str], start: int) -> tuple[tuple[Section, ...], str 
         m = _ATX.match(line) if "#" in line[:4] else None
         if m:
             headings.append((i, len(m.group(1)), _atx_title(m.group(2) or "")))
+        elif "<" in line[:4] and (h := _HTML_HEADING.match(line)):
+            headings.append((i, int(h.group(1)), h.group(2).strip()[:MAX_TITLE]))
         elif (
             i > start
             and lines[i - 1].strip()

@@ -1,0 +1,355 @@
+"""Does a card say what its model was trained on? Read for ML305, wherever the card says it.
+
+A card documents its training data with a `datasets` list, a section about the data (under any
+heading a reader would look for, Markdown or HTML, in the languages cards are written in) that is
+more than a template placeholder, or prose that names the data: "fine-tuned on AudioSet", "a
+fine-tuned version of X on the imdb dataset", "- dataset: opus", "trained on Wikipedia and
+BookCorpus". Naming is what counts: "trained on a 3T multilingual corpus" or "on an unknown
+dataset" tells a reader nothing they could look up.
+
+Every pattern is bounded, so the scan stays linear in the card's size.
+"""
+
+import re
+from typing import Any
+
+# Headings of a section about the data (Markdown or HTML; English and the common other languages).
+_DATA_HEADING = re.compile(
+    r"\btrain(?:ing)?[\s-]{0,3}(?:data|dataset|datasets|corpus|corpora|set|mixture|material)\b"
+    r"|\b(?:pre-?|post-?|fine-?\s?)?train(?:ing)?[\s-]{0,3}(?:data|dataset|corpus)\b"
+    r"|^\W{0,6}(?:the\s+|our\s+)?(?:data|datasets?|corpus|corpora)(?:\s+(?:list|overview|summary"
+    r"|details|description|used|and\s+training|&\s+training))?\W{0,4}$"
+    r"|\bdata(?:sets?)?\s{0,3}(?:sources?|information|card|collection|mixture|composition|details"
+    r"|description|statement)\b"
+    r"|\bdatasets?\s+used\b|\bdata\s+used\b|\bused\s+data(?:sets?)?\b|\bdatasets?\s+credits?\b"
+    r"|训练数据|訓練數據|数据集|數據集|預訓練數據|预训练数据|学習データ|データセット|학습\s?데이터|데이터셋"
+    r"|trainingsdaten|datos\s+de\s+entrenamiento|donn[ée]es\s+d.entra[iî]nement|dados\s+de\s+treino"
+    r"|dati\s+di\s+addestramento|обучающ\w{0,4}\s+(?:данн|выборк)|датасет",
+    re.I)
+# Headings of a section about training, which documents the data when its text speaks of data.
+_TRAINING_HEADING = re.compile(
+    r"\b(?:pre-?|post-?)?train(?:ing)?\b|\bfine-?\s?tun(?:ing|ed)\b|训练|訓練|学習|학습", re.I)
+_DATA_WORD = re.compile(
+    r"\b(?:data|datasets?|corpus|corpora|tokens|samples|examples|images|hours|utterances"
+    r"|sentences|documents|pairs|conversations|instructions)\b|数据|データ|데이터", re.I)
+# Section text that is only a template's placeholder.
+_PLACEHOLDER = re.compile(
+    r"^[\s*_>\[\]()-]{0,20}(?:more\s+information\s+needed|information\s+needed|needs\s+more\s+"
+    r"information|to\s+be\s+(?:added|completed|written|announced)|tbd|tba|todo|n/?a|none|unknown"
+    r"|coming\s+soon|\{\{[^{}\n]{0,200}\}\})[\s*_.\[\]()-]{0,20}$", re.I)
+
+# "trained on X", "fine-tuned version of Y on X", "pre-trained exclusively on X".
+_TRAINED_ON = re.compile(
+    r"\b(?:(?:pre|post|re)-?)?(?:train(?:ed|ing)|fine-?\s?tun(?:ed|ing)|finetun(?:ed|ing)"
+    r"|distill(?:ed|ing)|learn(?:ed|t))\b(?:[^.!?\n]|[.!?](?=\S)){0,160}?(?<!based )\bon\s+", re.I)
+# "Model trained with the TASS 2020 corpus", "trained using the X dataset": with "with" or "using",
+# the object must be data (a data noun), not a method ("trained with LoRA").
+_TRAINED_WITH = re.compile(
+    r"\b(?:(?:pre|post|re)-?)?(?:train(?:ed|ing)|fine-?\s?tun(?:ed|ing)|finetun(?:ed|ing))\s+"
+    r"(?:with|using)\s+(?=(?:[^.!?\n]|[.!?](?=\S)){0,160}?\b(?:datasets?|corpus|corpora|data|notes"
+    r"|texts|documents|records|images|recordings|tweets|papers|articles|conversations|dialogues"
+    r"|samples|examples)\b)", re.I)
+# "See the training dataset here: https://huggingface.co/datasets/...": the data by its address.
+_DATA_MENTION = re.compile(
+    r"\b(?:training|train|pre-?training|fine-?tuning)\s+(?:datasets?|data|corpus|corpora|set)\b", re.I)
+# "The training data consists of X", "Our pre-training dataset contains X", "The training corpus was
+# papers taken from X": a sentence whose subject is the training data (the rest of it is read).
+_DATA_IS = re.compile(
+    r"\b(?:(?:pre-?|post-?|fine-?\s?)?training|train)\s+(?:datasets?|data\s*sets?|data|corpus"
+    r"|corpora|set|mixture)\b[^.!?\n<>|]{0,40}?\b(?:is|are|was|were|consists?|comprises?|contains?"
+    r"|includes?|included|covers?|spans?|comes?|came|draws?|drew|has|had)\b", re.I)
+# "datasets used: X", "data comes from X", "dataset contains X".
+_DATA_FROM = re.compile(
+    r"\b(?:datasets?|data\s*sets?|data|corpus|corpora)\b[^.!?\n<>|]{0,40}?\b(?:consists?\s+of"
+    r"|comprises?|comes?\s+from|contains?|includes?|included|drawn\s+from|sourced\s+from"
+    r"|taken\s+from|collected\s+from)\s+", re.I)
+# A sentence in Chinese, Japanese or Korean that says the model was trained on data: the data is
+# named when the sentence names it (a link, a Latin proper name such as "SimCLUE").
+_CJK_SENTENCE = re.compile(r"[^。！？\n]{1,400}")
+_CJK_TRAINED = re.compile(r"训练|訓練|微调|微調|学習|학습|파인튜닝|ファインチューニング")
+_CJK_DATA = re.compile(r"数据|數據|语料|語料|データ|コーパス|데이터|말뭉치")
+# "- dataset: opus", "**Training data:** X", "| Dataset | X |"
+_LABEL = re.compile(
+    r"^[\s>*+|-]{0,8}(?:\*\*|__)?\s{0,2}(?:training\s+|pre-?training\s+|fine-?tuning\s+)?"
+    r"(?:data(?:sets?)?|data\s+sets?|corpus|corpora|training\s+data)(?:\s+used)?(?:\*\*|__)?"
+    r"\s{0,2}(?:[:：|]|\s-\s)\s{0,4}(?:\*\*|__)?\s{0,2}(?P<obj>\S.{0,200})$", re.I | re.M)
+_MODEL_LINK = re.compile(
+    r"(?:\]\(\s{0,2}|)https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/)[\w.-]{1,96}/", re.I)
+_LINK_OR_ID = re.compile(
+    r"\]\(|https?://|\b[A-Za-z0-9][\w.-]{0,60}/[A-Za-z0-9][\w.-]{0,80}\b")
+_TOKEN = re.compile(r"[^\W_][\w'.+-]{0,60}")
+_QUANTITY = re.compile(r"^~?\d[\d,.]*[kmbt%]?$|^\d+[kmbt]?\+?$", re.I)
+_DATA_NOUN = frozenset({"dataset", "datasets", "corpus", "corpora", "data", "benchmark",
+                        "collection", "subset", "split", "dump"})
+# Words that describe data without naming it; capitalised words that are not names of data.
+_NOT_A_NAME = frozenset("""
+    a an the this that these those our their its my your his her some any all many much more most
+    several various diverse different multiple mixed mix mixture combination blend set sets
+    large larger largest huge massive big small tiny new custom private internal proprietary
+    public publicly open openly available free synthetic generated high quality curated filtered
+    cleaned clean raw unlabeled unlabelled labeled labelled annotated human real natural
+    multilingual monolingual bilingual parallel unknown none null nan n/a na unspecified undisclosed
+    same similar other following above below top over approximately about around roughly nearly
+    total up to only mostly mainly primarily exclusively entirely solely both each either
+    data dataset datasets corpus corpora text texts images image audio video speech tokens samples
+    examples documents pairs sentences words hours instructions conversations dialogues web
+    internet online crawl crawled scraped collected task tasks domain domains general specific
+    english chinese mandarin cantonese japanese korean french german spanish italian portuguese
+    russian arabic hindi bengali urdu vietnamese thai indonesian malay turkish dutch polish czech
+    swedish danish norwegian finnish greek hebrew persian farsi ukrainian romanian hungarian
+    languages language lingual
+    it they we which what how top-quality high-quality
+    gpu gpus tpu tpus cpu cpus node nodes cluster clusters machine machines hardware device devices
+    a100 a100s h100 h100s v100 v100s a6000 rtx nvidia single
+    january february march april may june july august september october november december
+    platforms platform hub hugging face huggingface github like such including e.g. i.e. eg ie
+    full entire whole original complete own previous aforementioned given provided released
+    combined target training test testing validation dev eval evaluation downstream
+    lora qlora dreambooth peft deepspeed sft dpo rlhf ppo orpo kto adam adamw fsdp accelerate
+    axolotl unsloth trl kohya textual inversion pivotal tuning
+""".split())
+# A model named as the object ("fine-tuning on `Yi-34B`"): a size in billions or millions of
+# parameters is a model's, not a dataset's.
+_MODEL_SIZE = re.compile(r"[-_](?:\d+(?:\.\d+)?x)?\d+(?:\.\d+)?[bm](?:[-_]|$)", re.I)
+# Objects of "trained on" that are not data: the base ("on top of Llama 2"), the hardware.
+_NOT_DATA_OBJECT = re.compile(r"^\s{0,3}(?:top\s+of|the\s+basis\s+of|the\s+shoulders\s+of)\b", re.I)
+
+
+# Sections (with everything under them) that tell users how to use, evaluate or build on the model:
+# data named there is a tutorial's, a benchmark's or another model's, not this model's training data.
+_ELSEWHERE = re.compile(
+    r"\bhow\s+to\b|\busage\b|\bquick\s?start|getting\s+started|\binference\b|\bdeploy|\bserving"
+    r"|tutorial|\bexamples?\b|\bfaq\b|frequently\s+asked|learning\s+hub|ecosystem|downstream|upstream"
+    r"|community|citation|\bcite\b|acknowledg|benchmark|evaluation|\bresults\b|performance"
+    r"|limitation|\bbias|\brisks?\b|disclaimer|\blicen[cs]e|contact|\bapi\b|\bdemo\b|install"
+    r"|requirements|environment|\bprompt|chat\s+template|\brun(?:ning)?\b|download|使用|推理|部署"
+    r"|引用|评测|評測|使い方|사용", re.I)
+
+
+def documents_training_data(card: Any) -> bool:
+    """Does the card document its training data (see the module docstring)?"""
+    datasets = card.metadata.get("datasets")
+    if isinstance(datasets, str) and datasets.strip():
+        return True
+    if isinstance(datasets, list) and any(isinstance(d, str) and d.strip() for d in datasets):
+        return True
+    elsewhere = _elsewhere(card.sections)
+    if any(_is_data_section(card.sections, i) for i in range(len(card.sections))
+           if i not in elsewhere):
+        return True
+    return names_training_data(_about_the_model(card, elsewhere))
+
+
+def _elsewhere(sections: Any) -> set[int]:
+    """Indexes of the sections that are (or sit under) usage, evaluation, ecosystem... sections.
+    A card's top heading is its title, never such a section, and a section about the data is
+    read wherever it sits."""
+    out: set[int] = set()
+    open_until: int | None = None  # the level of the excluded section we are inside
+    for i, sec in enumerate(sections):
+        if open_until is not None and sec.level > open_until:
+            if not _DATA_HEADING.search(sec.title):
+                out.add(i)
+            continue
+        open_until = None
+        if sec.level > 1 and _ELSEWHERE.search(sec.title) and not _DATA_HEADING.search(sec.title):
+            out.add(i)
+            open_until = sec.level
+    return out
+
+
+def _about_the_model(card: Any, elsewhere: set[int]) -> str:
+    """The card's prose without the lines of the sections in ``elsewhere``."""
+    if not elsewhere:
+        return str(card.prose)
+    lines = card.prose.split("\n")
+    first = card.body_line
+    sections = card.sections
+    for i in sorted(elsewhere):
+        start = sections[i].line - first
+        stop = (sections[i + 1].line - first) if i + 1 < len(sections) else len(lines)
+        for n in range(max(start, 0), min(stop, len(lines))):
+            lines[n] = ""
+    return "\n".join(lines)
+
+
+def _is_data_section(sections: Any, i: int) -> bool:
+    title = sections[i].title
+    if not (_DATA_HEADING.search(title) or _TRAINING_HEADING.search(title)):
+        return False
+    text = _section_text(sections, i)
+    if not text or _PLACEHOLDER.match(text):
+        return False
+    if _DATA_HEADING.search(title):
+        return True
+    # A training section documents the data when it speaks of data, or when it points to the
+    # document that does ("Please refer to our paper at https://arxiv.org/...").
+    return bool(_DATA_WORD.search(text) or _DEFERS.search(text))
+
+
+def _section_text(sections: Any, i: int) -> str:
+    """A section's text with its subsections' (up to the next heading of its level or higher)."""
+    level = sections[i].level
+    parts = [sections[i].text]
+    for sec in sections[i + 1:]:
+        if sec.level <= level:
+            break
+        parts.append(sec.text)
+    return "\n".join(p for p in parts if p).strip()
+
+
+_TABLE_DATA_HEADER = re.compile(
+    r"^(?:(?:pre-?|post-?|fine-?\s?)?training\s+)?(?:data(?:sets?)?|data\s+sets?|corpus|corpora)"
+    r"(?:\s+(?:used|source))?$|^training\s+(?:data|set|corpus)\b", re.I)
+MAX_TABLE_ROWS = 200
+
+
+def _table_names_data(prose: str) -> bool:
+    """A Markdown table with a "Training data" (or "Dataset") column whose cells name data."""
+    lines = prose.split("\n")
+    for i, line in enumerate(lines):
+        if not line.lstrip().startswith("|") or "|" not in line[1:] or not _DATA_HEADER_HINT.search(line):
+            continue
+        cells = [c.strip(" *_`") for c in line.strip().strip("|").split("|")]
+        columns = [n for n, c in enumerate(cells) if _TABLE_DATA_HEADER.match(c)]
+        if not columns:
+            continue
+        for row in lines[i + 2:i + 2 + MAX_TABLE_ROWS]:
+            if not row.lstrip().startswith("|"):
+                break
+            values = [c.strip() for c in row.strip().strip("|").split("|")]
+            for n in columns:
+                if n < len(values) and values[n] and _names_data(values[n], labelled=False):
+                    return True
+    return False
+
+
+_DATA_HEADER_HINT = re.compile(r"data|corpus|corpora", re.I)
+
+
+def names_training_data(prose: str) -> bool:
+    """Does the prose name the data the model was trained on?"""
+    if "|" in prose and _table_names_data(prose):
+        return True
+    prose = _SOFT_BREAK.sub(" ", prose)
+    for m in _TRAINED_ON.finditer(prose):
+        if _names_data(prose[m.end():m.end() + 120]):
+            return True
+    for m in _TRAINED_WITH.finditer(prose):
+        if _names_data(prose[m.end():m.end() + 120]):
+            return True
+    for m in _DATA_MENTION.finditer(prose):
+        window = prose[m.end():m.end() + 200]
+        if _links_data(window) or _DEFERS.search(_SENTENCE_END.split(window, maxsplit=1)[0]):
+            return True  # the data by its address, or the document that describes it
+    for m in _CJK_SENTENCE.finditer(prose) if _CJK_TRAINED.search(prose) else ():
+        sentence = m.group(0)
+        if _CJK_TRAINED.search(sentence) and _CJK_DATA.search(sentence) and _cjk_names(sentence):
+            return True
+    for m in _TRAIN_SENTENCE.finditer(prose):
+        sentence = m.group(0)
+        if _TRAIN_VERB.search(sentence):
+            for named in _THE_X_DATASET.finditer(sentence):
+                word = named.group(1)
+                # "the fine-tuning dataset", "the pretraining corpus": a stage, not a name.
+                if (word.lower() not in _NOT_A_NAME and not _QUANTITY.match(word)
+                        and not word.lower().endswith("ing")):
+                    return True  # "fine-tuned ... using TextAttack and the glue dataset"
+    for rx in (_DATA_IS, _DATA_FROM):
+        for m in rx.finditer(prose):
+            if _names_data(prose[m.end():m.end() + 160], clause=False):
+                return True
+    for m in _LABEL.finditer(prose):
+        obj = m.group("obj")
+        if not _PLACEHOLDER.match(obj) and _names_data(obj, labelled=True):
+            return True
+    return False
+
+
+def _names_data(window: str, labelled: bool = False, clause: bool = True) -> bool:
+    """Does a statement's object name its data: a link or a Hub id (within its sentence), a
+    proper name (AudioSet, ImageNet, COCO, Wikipedia, LAION-5B) or a word standing before
+    "dataset" or "corpus" ("the imdb dataset") within its first clause (``clause``; else within
+    the sentence)? A labelled value ("dataset: opus") may be a plain lower-case word."""
+    parts = _SENTENCE_END.split(window, maxsplit=1)
+    sentence = parts[0]
+    if len(parts) > 1 and (_FOLLOWING.search(sentence) or window[len(sentence):].startswith(":")):
+        sentence = f"{sentence} {parts[1]}"  # "... the following corpora:" and the list after it
+    if _NOT_DATA_OBJECT.match(sentence):
+        return False
+    for m in _LINK_OR_ID.finditer(sentence):
+        if not _MODEL_LINK.match(sentence, m.start()):
+            return True  # a dataset's link or id; a link to a model page is the base, not data
+    # The first clause: "trained on a 3T corpus, the Yi models ..." names nothing.
+    words = _CLAUSE_END.split(sentence, maxsplit=1)[0] if clause else sentence
+    tokens = _TOKEN.findall(words)[:10 if clause else 30]
+    for n, tok in enumerate(tokens):
+        low = tok.lower().strip(".'")
+        if low in _NOT_A_NAME or _QUANTITY.match(low) or len(low) < 2 or _MODEL_SIZE.search(tok):
+            continue
+        following = tokens[n + 1].lower() if n + 1 < len(tokens) else ""
+        if following in _DATA_NOUN or labelled:
+            return True
+        if _proper(tok):
+            return True
+    return False
+
+
+def _cjk_names(sentence: str) -> bool:
+    """A CJK sentence names its data by a link (not to a model page) or by a Latin name written
+    against a data word ("SimCLUE 数据集", "数据集 SimCLUE"); a model's name elsewhere in the
+    sentence ("对Llama2模型") is not the data."""
+    for m in _LINK_OR_ID.finditer(sentence):
+        if m.group(0).startswith(("](", "http")) and not _MODEL_LINK.match(sentence, m.start()):
+            return True
+    for m in _CJK_NAMED.finditer(sentence):
+        tok = m.group(1) or m.group(2)
+        if tok.lower() not in _NOT_A_NAME and not _QUANTITY.match(tok) and _proper(tok):
+            return True
+    return False
+
+
+_CJK_NAMED = re.compile(
+    r"([A-Za-z][\w.+-]{1,40})\s{0,2}[\]*`」』”\"]{0,3}\s{0,2}(?:数据集|數據集|语料|語料|データセット|コーパス"
+    r"|데이터셋|말뭉치)|(?:数据集|數據集|データセット|데이터셋)\s{0,2}[\[*`「『“\"]{0,3}([A-Za-z][\w.+-]{1,40})")
+
+
+# "Please refer to our paper [link]", "details are described in the technical report (link)".
+_DEFERS = re.compile(
+    r"\b(?:refer\s+to|see|described\s+in|detailed\s+in|details?\s+(?:are\s+|is\s+)?(?:in|at)"
+    r"|found\s+in|available\s+in|documented\s+in)\b[^.\n]{0,80}?(?:\]\(|https?://)", re.I)
+# A sentence about training that names "the X dataset" or "the X corpus".
+_TRAIN_SENTENCE = re.compile(r"[^.!?\n]{1,600}")
+_TRAIN_VERB = re.compile(
+    r"\b(?:(?:pre|post|re)-?)?(?:train(?:ed|ing)?|fine-?\s?tun(?:ed|ing|e)|finetun(?:ed|ing|e))\b", re.I)
+_THE_X_DATASET = re.compile(r"\bthe\s+([A-Za-z][\w.+-]{1,40})\s+(?:dataset|corpus|data\s+set)\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?;:\n](?:\s|$)")
+_FOLLOWING = re.compile(r"\b(?:following|below)\b", re.I)
+# Soft-wrapped lines of a paragraph: joined so that "trained\non [X](...)" reads as one sentence.
+_SOFT_BREAK = re.compile(r"(?<=[^\s|])[ \t]{0,8}\n[ \t]{0,8}(?=[^\s#|*>+\-\d<`])")
+
+# A comma that starts another clause ("..., the Yi series models become ..."), not a list of the
+# data ("..., including Alpaca and ShareGPT").
+_CLAUSE_END = re.compile(
+    r",\s+(?=(?:the|this|these|it|its|which|who|we|our|they|and|but|while|so|then|making|allowing"
+    r"|resulting|showing|leading|enabling|giving|a|an|as|for|with|where|when)\b)", re.I)
+
+
+def _links_data(window: str) -> bool:
+    """A link to a dataset on the Hub within the sentence."""
+    sentence = re.split(r"[.!?;\n](?:\s|$)", window, maxsplit=1)[0]
+    return bool(_DATASET_LINK.search(sentence))
+
+
+_DATASET_LINK = re.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/datasets/[\w.-]{1,96}/", re.I)
+
+
+def _proper(tok: str) -> bool:
+    """A name as written: an inner capital (AudioSet), all capitals (COCO, SQuAD's cousins), or a
+    capitalised word (Wikipedia) that is no language or common word (checked by the caller)."""
+    letters = [c for c in tok if c.isalpha()]
+    if len(letters) < 2:
+        return False
+    if any(c.isupper() for c in tok[1:]) and sum(c.isalpha() for c in tok) >= 2:
+        return True
+    return tok[0].isupper()
