@@ -443,15 +443,28 @@ def _mentions(card: Any, name: str | None, repo_id: str | None,
     own = (repo_id or "").lower()
     own_name = own.rsplit("/", 1)[-1] if own else (name or "").lower()
     holder_of = _held_licenses(repo_id)
+    # What the card lists as its training data is data, however the prose introduces it
+    # ("fine-tuned on `org/data`", "trained from scratch on `org/data`").
+    data = {d.lower() for d in _card_datasets(card)}
     out = []
     for m in found:
         if m.model_id is not None and (m.model_id.lower() == own or (
                 own_name and m.model_id.lower().rsplit("/", 1)[-1] == own_name and m.kind != "name")):
             continue  # a card's link to itself (or to its own original, for a mirror)
+        if m.model_id is not None and m.model_id.lower() in data:
+            continue
         if m.license is not None and m.license in holder_of:
             continue
         out.append(m)
     return out
+
+
+def _card_datasets(card: Any) -> list[str]:
+    if card is None or card.metadata_error:
+        return []
+    value = card.metadata.get("datasets")
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [v.strip() for v in values if isinstance(v, str) and v.strip()]
 
 
 def _held_licenses(repo_id: str | None) -> set[str]:

@@ -146,6 +146,8 @@ _NOT_A_MODEL = re.compile(
     r"\[[^\[\]\n]{0,200}\]\(\s*https?://(?:www\.)?huggingface\.co/(?:datasets|spaces)/[^)\s]{0,300}\)"
     r"|https?://(?:www\.)?huggingface\.co/(?:datasets|spaces)/[^\s)\]]{0,300}"
     r"|\[[^\[\]\n]{0,200}\bmodel\s+card\]\([^)\s]{0,300}\)", re.I | re.A)
+# "trained from scratch (on ...)": the opposite of a derivative.
+_SCRATCH = re.compile(r"^\W{0,4}(?:the\s+)?(?:scratch|random(?:ly)?\s+initiali[sz]ed|zero)\b", re.I | re.A)
 _ARCHITECTURE = re.compile(r"^[\w\s.-]{0,24}\barchitecture", re.I | re.A)
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
 
@@ -166,7 +168,7 @@ def _first_object(window: str, labelled: bool, ticked: bool = True
     label, a bare id) or a family name, whichever comes first. A phrase about the card's own
     model ("a quantized version of this model can be found at ...") names no base of it, and
     links to datasets, Spaces or another model's card are no base either."""
-    if _SELF.match(window):
+    if _SELF.match(window) or _SCRATCH.match(window):
         return None, None
     window = _NOT_A_MODEL.sub(lambda m: " " * len(m.group(0)), window)
     candidates: list[tuple[int, str | None, Family | None]] = []
