@@ -22,14 +22,20 @@ def _split(values: Sequence[str]) -> tuple[str, ...] | None:
 
 
 def fail(message: str) -> None:
-    click.echo(f"modellint: error: {message}", err=True)
+    # One line, whatever the message holds: a target's or a config's newline or escape sequence
+    # must not forge lines (or GitHub workflow commands) on stderr.
+    from modellint.printable import shown
+
+    click.echo(f"modellint: error: {shown(message)}", err=True)
 
 
 def _open_output(path: str | None) -> TextIO:
     if not path:
         return sys.stdout
     try:
-        return open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+        # backslashreplace: a character no UTF-8 file can hold (a lone surrogate that slipped
+        # through) is written as an escape, never an exception halfway through the file.
+        return open(path, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
     except OSError as exc:
         raise click.UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
@@ -38,6 +44,10 @@ class _Group(click.Group):
     """Turn an unexpected exception into one error line and exit 2, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        for stream in (sys.stdout, sys.stderr):  # as for -o FILE: escapes, never a crash
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
@@ -355,7 +365,9 @@ _STORE_OPTION = click.option("--store", "store_path", metavar="FILE", default="a
 
 def _printable(text: str) -> str:
     """A target's text with its control characters shown as escapes, never sent raw."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    from modellint.printable import shown
+
+    return shown(text)
 
 
 def _read_store(path: str) -> Any:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from modellint.model import Report
+from modellint.printable import shown
 from modellint.registry import Rule
 from modellint.reporters import display_path
 
@@ -13,4 +14,5 @@ from modellint.reporters import display_path
 def render(report: Report, rules: Mapping[str, Rule], out: TextIO, *, color: bool = False) -> None:
     for f in report.active():
         where = display_path(f) + (f":{f.line}" if f.line else "")
-        out.write(f"{where}: {f.code} {f.severity.value} {f.message}\n")
+        # A newline in a target's value must not forge another finding line.
+        out.write(f"{shown(where)}: {f.code} {f.severity.value} {shown(f.message)}\n")

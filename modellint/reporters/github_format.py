@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from modellint.model import Report, Severity
+from modellint.printable import shown
 from modellint.registry import Rule
 from modellint.reporters import display_path
 
@@ -13,7 +14,9 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Escaped first (no raw newline can start a `::add-mask::` or `::error` command, no escape
+    # sequence reaches the log), then encoded as the workflow command syntax requires.
+    return shown(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _prop(text: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from modellint.model import Report, TargetInfo
+from modellint.printable import shown
 from modellint.registry import Rule
 
 HEADER = ("target", "license", "error", "warning", "info")
@@ -42,15 +43,15 @@ def render(report: Report, rules: Mapping[str, Rule], out: TextIO, *, color: boo
         clean += not any(counts.values())
         table.append((target, license_cell(info), str(counts["error"]), str(counts["warning"]),
                       str(counts["info"])))
-    tw = min(max(len(row[0]) for row in table), TARGET_WIDTH)
-    lw = min(max(len(row[1]) for row in table), LICENSE_WIDTH)
+    tw = min(max(len(shown(row[0])) for row in table), TARGET_WIDTH)
+    lw = min(max(len(shown(row[1])) for row in table), LICENSE_WIDTH)
     for row in table:
-        out.write(f"{_cut(row[0], tw):<{tw}}  {_cut(row[1], lw):<{lw}}  "
+        out.write(f"{_cut(shown(row[0]), tw):<{tw}}  {_cut(shown(row[1]), lw):<{lw}}  "
                   f"{row[2]:>5}  {row[3]:>7}  {row[4]:>4}\n")
     out.write(f"\n{len(requested)} targets: {clean} clean, "
               f"{len(requested) - clean - len(failed)} with findings, {len(failed)} failed.\n")
     for target, error in failed:
-        out.write(f"failed: {target}: {error}\n")
+        out.write(f"failed: {shown(target)}: {shown(error)}\n")
 
 
 def _cut(text: str, width: int) -> str:

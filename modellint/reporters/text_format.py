@@ -7,6 +7,7 @@ from itertools import groupby
 from typing import Any, TextIO
 
 from modellint.model import Report, Severity
+from modellint.printable import shown
 from modellint.registry import Rule
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
@@ -43,9 +44,9 @@ def render(report: Report, rules: Mapping[str, Rule], out: TextIO, *, color: boo
     by_target = {t: list(group) for t, group in groupby(active, key=lambda f: f.target)}
     for info in report.targets:
         rev = f" @ {info.revision}" if info.revision else ""
-        out.write(_paint(f"{info.target}{rev}", "1", color) + "\n")
+        out.write(_paint(shown(f"{info.target}{rev}"), "1", color) + "\n")
         for line in picture_lines(info.licenses):
-            out.write(f"  {line}\n")
+            out.write(f"  {shown(line)}\n")
         _findings(by_target.pop(info.target, []), out, color)
     for leftover in by_target.values():  # findings of a target that has no info (not expected)
         _findings(leftover, out, color)
@@ -54,11 +55,11 @@ def render(report: Report, rules: Mapping[str, Rule], out: TextIO, *, color: boo
 
 def _findings(findings: list[Any], out: TextIO, color: bool) -> None:
     for path, group in groupby(findings, key=lambda f: f.path):
-        out.write(_paint(path or "(repository)", "1;4", color) + "\n")
+        out.write(_paint(shown(path or "(repository)"), "1;4", color) + "\n")
         for f in group:
             line = f"{f.line:>4}" if f.line else "    "
             sev = _paint(f"{f.severity.value:<7}", _COLORS[f.severity], color)
-            out.write(f"  {line}  {f.code} {sev} {f.message}  [{f.name}]\n")
+            out.write(f"  {line}  {f.code} {sev} {shown(f.message)}  [{f.name}]\n")
     out.write("\n")
 
 
