@@ -193,8 +193,12 @@ def _read_card(snapshot: Snapshot, entry: FileEntry, problems: list[ReadProblem]
     return parse_card(entry.path, text, truncated)
 
 
+# config.json files nest a few levels; deeper ones are refused rather than kept for recursive code.
+MAX_CONFIG_DEPTH = 64
+
+
 def _read_json(snapshot: Snapshot, entry: FileEntry, problems: list[ReadProblem]) -> Any:
-    import json
+    from modellint import jsonsafe
 
     if entry.lfs is not None:
         return None
@@ -203,11 +207,14 @@ def _read_json(snapshot: Snapshot, entry: FileEntry, problems: list[ReadProblem]
         return None
     try:
         data = snapshot.read_bytes(entry.path, MAX_CONFIG_BYTES)
-        value = json.loads(data.decode("utf-8-sig"))
+        value = jsonsafe.loads(data, max_depth=MAX_CONFIG_DEPTH)
     except FileReadError as exc:
         problems.append(ReadProblem(entry.path, read_reason(exc)))
         return None
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+    except jsonsafe.TooDeep as exc:
+        problems.append(ReadProblem(entry.path, f"{exc}; not parsed"))
+        return None
+    except (UnicodeDecodeError, ValueError) as exc:
         problems.append(ReadProblem(entry.path, f"invalid JSON: {str(exc).splitlines()[0][:200]}"))
         return None
     return value if isinstance(value, dict) else None

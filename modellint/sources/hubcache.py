@@ -108,9 +108,11 @@ def read_tree(storage: Path, commit: str) -> Tree | None:
     data = read_small(storage / "trees" / f"{commit}.json", MAX_TREE_BYTES)
     if data is None:
         return None
+    from modellint import jsonsafe
+
     try:
-        parsed = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        parsed = jsonsafe.loads(data, max_depth=None)
+    except (UnicodeDecodeError, ValueError):
         return None
     if not isinstance(parsed, dict) or parsed.get("format_version") != 1:
         return None

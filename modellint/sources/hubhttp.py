@@ -197,14 +197,17 @@ def _raise_for_status(response: Any, body: bytes) -> None:
 
 def get_json(url: str, *, token: str | None, params: Mapping[str, Any] | None = None,
              budget: Budget | None = None, max_bytes: int | None = None) -> Any:
-    """A JSON API answer, bounded (MAX_JSON), parsed; BadAnswer when it is not JSON."""
-    import json
+    """A JSON API answer, bounded (MAX_JSON), parsed (lone surrogates replaced, nesting
+    bounded: see ``jsonsafe``); BadAnswer when it is not JSON."""
+    from modellint import jsonsafe
 
     answer = get(url, token=token, params=params, budget=budget,
                  max_bytes=MAX_JSON if max_bytes is None else max_bytes)
     try:
-        return json.loads(answer.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return jsonsafe.loads(answer.body)
+    except jsonsafe.TooDeep as exc:
+        raise BadAnswer(f"the Hub's answer is {exc}") from None
+    except (UnicodeDecodeError, ValueError) as exc:
         raise BadAnswer(f"the Hub's answer is not JSON ({type(exc).__name__})") from None
 
 

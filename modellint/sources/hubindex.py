@@ -108,11 +108,11 @@ _SORT_PARAM = {"last_modified": "lastModified", "trending_score": "trendingScore
 
 
 def _json_list(body: bytes) -> list[Any]:
-    import json
+    from modellint import jsonsafe
 
     try:
-        value = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        value = jsonsafe.loads(body)
+    except (UnicodeDecodeError, ValueError):
         raise SourceError("Hub search failed: the answer is not JSON") from None
     if not isinstance(value, list):
         raise SourceError("Hub search failed: the answer is not a list of models")

@@ -6,7 +6,6 @@ string-to-string map where trainers put ``modelspec.license``, ``license``, auth
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,9 +49,11 @@ def keep_metadata(meta: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _json_object(raw: bytes, what: str, encoding: str) -> dict[str, Any]:
+    from modellint import jsonsafe  # lone surrogates in names or metadata become U+FFFD
+
     try:
-        value = json.loads(raw.decode(encoding))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        value = jsonsafe.loads(raw.decode(encoding), max_depth=None)
+    except (UnicodeDecodeError, ValueError) as exc:
         raise HeaderError(f"{what} is not valid JSON: {str(exc).splitlines()[0][:120]}") from None
     if not isinstance(value, dict):
         raise HeaderError(f"{what} is not a JSON object")
