@@ -9,6 +9,7 @@ import posixpath
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from modellint import __version__
 from modellint.model import Finding, Report, Severity
@@ -55,13 +56,16 @@ def fingerprint(f: Finding) -> str:
 
 
 def _artifact(target: str, path: str, local: bool) -> dict[str, Any]:
-    """Code scanning wants paths from the repository root: prefix a local target's folder."""
+    """Code scanning wants paths from the repository root: prefix a local target's folder.
+    A SARIF uri is a URI reference: a name's spaces, '#', '%', '?' and non-ASCII characters
+    are percent-encoded (as UTF-8), or '#x' would be read as a fragment."""
     if not local or target in ("", ".", "./"):
-        return {"uri": path, "uriBaseId": "%SRCROOT%"}
+        return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}
     folder = PurePosixPath(target.replace(os.sep, "/"))
     if folder.is_absolute():  # upload-sarif makes absolute file URIs relative to the checkout
-        return {"uri": Path(target, path).resolve().as_uri()}
-    return {"uri": posixpath.normpath(str(folder / path)), "uriBaseId": "%SRCROOT%"}
+        return {"uri": Path(target, path).resolve().as_uri()}  # as_uri percent-encodes
+    return {"uri": quote(posixpath.normpath(str(folder / path)), safe="/"),
+            "uriBaseId": "%SRCROOT%"}
 
 
 def _result(f: Finding, index: dict[str, int], anchors: Mapping[str, str | None],
