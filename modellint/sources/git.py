@@ -22,6 +22,7 @@ from typing import Any
 
 from modellint.model import TargetInfo
 from modellint.snapshot import FileEntry, FileReadError, Snapshot, SourceError, SourceProblem, lfs_pointer_of
+from modellint.sources.local import MAX_FILES
 
 INDEX_REVISION = "index"
 _GITLINK = 0o160000
@@ -191,7 +192,30 @@ def _strip(path: str, prefix: str) -> str | None:
     return path[len(prefix) + 1:] if path.startswith(prefix + "/") else None
 
 
-def _tree_entries(commit: Any, prefix: str, depth: int = -1) -> list[tuple[str, int, bytes]]:
+def _listed(rel: str | None, problems: list[SourceProblem]) -> bool:
+    """Whether ``rel`` may be listed: a name git holds as bytes that are not UTF-8 (gitpython
+    hands it over with surrogates, which no report can print) is skipped and said so."""
+    if rel is None:
+        return False
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        problems.append(SourceProblem(shown, "file name is not valid UTF-8; skipped"))
+        return False
+    return True
+
+
+def _full(out: list[tuple[str, int, bytes]], rel: str, problems: list[SourceProblem]) -> bool:
+    """True (and said once) when the listing has reached MAX_FILES, as a local walk stops."""
+    if len(out) < MAX_FILES:
+        return False
+    problems.append(SourceProblem(rel, f"stopped listing after {MAX_FILES} files"))
+    return True
+
+
+def _tree_entries(commit: Any, prefix: str, problems: list[SourceProblem],
+                  depth: int = -1) -> list[tuple[str, int, bytes]]:
     """(path, mode, binsha) for every entry of the commit's tree under ``prefix`` (``depth``
     levels of folders below it, or all)."""
     tree = commit.tree
@@ -200,34 +224,59 @@ def _tree_entries(commit: Any, prefix: str, depth: int = -1) -> list[tuple[str, 
             tree = tree / prefix
         except KeyError:
             return []
-    out = []
+    out: list[tuple[str, int, bytes]] = []
+    # gitpython walks with a stack: deep trees cost no recursion
     for item in tree.traverse(depth=depth):
         if item.type == "tree":
             continue
         rel = _strip(item.path, prefix)
-        if rel is not None:
+        if _listed(rel, problems):
+            assert rel is not None
+            if _full(out, rel, problems):
+                break
             out.append((rel, item.mode, item.binsha))
     return out
 
 
 def _index_entries(repo: Any, prefix: str,
                    problems: list[SourceProblem]) -> list[tuple[str, int, bytes]]:
-    out = []
+    out: list[tuple[str, int, bytes]] = []
     conflicted: set[str] = set()
     try:
-        entries = repo.index.entries
+        entries = [(path, stage, entry.mode, entry.binsha)
+                   for (path, stage), entry in repo.index.entries.items()]
+    except UnicodeDecodeError:  # gitpython cannot decode a name: git lists the index as bytes
+        entries = _index_from_git(repo)
     except Exception as exc:
         raise SourceError(f"cannot read the git index: {type(exc).__name__}") from None
-    for (path, stage), entry in sorted(entries.items()):
+    for path, stage, mode, binsha in sorted(entries):
         rel = _strip(path, prefix)
-        if rel is None:
+        if not _listed(rel, problems):
             continue
+        assert rel is not None
         if stage != 0:  # stages 1-3 of a conflicted path; report it once
             if rel not in conflicted:
                 conflicted.add(rel)
                 problems.append(SourceProblem(rel, "unmerged (merge conflict); skipped"))
             continue
-        out.append((rel, entry.mode, entry.binsha))
+        if _full(out, rel, problems):
+            break
+        out.append((rel, mode, binsha))
+    return out
+
+
+def _index_from_git(repo: Any) -> list[tuple[str, int, int, bytes]]:
+    """(path, stage, mode, binsha) from ``git ls-files --stage -z``, names decoded as gitpython
+    decodes tree paths (undecodable bytes kept as surrogates, for ``_listed`` to skip)."""
+    raw = repo.git.ls_files("--stage", "-z", stdout_as_string=False)
+    out = []
+    for record in raw.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        mode, sha, stage = meta.split(b" ")
+        out.append((name.decode("utf-8", "surrogateescape"), int(stage), int(mode, 8),
+                    bytes.fromhex(sha.decode("ascii"))))
     return out
 
 
@@ -324,12 +373,12 @@ def open_git(target: str, options: Any) -> GitSnapshot:
             revision = INDEX_REVISION
         else:
             commit = _commit(repo, options.rev or "HEAD")
-            entries = _tree_entries(commit, prefix)
+            entries = _tree_entries(commit, prefix, problems)
             revision = commit.hexsha
         top_prefix = _inherit_prefix(repo, options.inherit_top)
         if top_prefix is not None and prefix != top_prefix and (
                 not top_prefix or prefix.startswith(top_prefix + "/")):
-            top = _index_entries(repo, top_prefix, []) if options.staged else _tree_entries(commit, top_prefix, 1)
+            top = _index_entries(repo, top_prefix, []) if options.staged else _tree_entries(commit, top_prefix, [], 1)
             entries += _inherited_entries(entries, top, prefix.count("/") - top_prefix.count("/")
                                           + (0 if top_prefix else 1))
         files, blobs = _entries_to_files(repo, entries, problems)
@@ -345,4 +394,7 @@ def open_git(target: str, options: Any) -> GitSnapshot:
     repo_id = clone_of(str(top)) if not prefix and repo.working_tree_dir else None
     info = TargetInfo(target=target, kind="git", origin=str(root), revision=revision,
                       name=root.name, repo_id=repo_id)
-    return GitSnapshot(repo, info, tuple(files), blobs, tuple(problems), changed)
+    snapshot = GitSnapshot(repo, info, tuple(files), blobs, tuple(problems), changed)
+    if any(p.reason.startswith("stopped listing after") for p in problems):
+        snapshot.listing_gap = f"the listing stopped at {MAX_FILES} files"
+    return snapshot

@@ -12,6 +12,9 @@ from modellint.snapshot import FileEntry, FileReadError, Snapshot, SourceError, 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules"})
 # Safety valve for absurd trees; the walk reports that it stopped rather than going silent.
 MAX_FILES = 200_000
+# Folders nested deeper than this are not listed (and said so): no model repository is that deep,
+# and the walk recurses once per level.
+MAX_DEPTH = 128
 
 
 class LocalSnapshot(Snapshot):
@@ -89,6 +92,8 @@ def open_local(target: str, inherit_top: str | None = None) -> LocalSnapshot:
     snapshot = LocalSnapshot(real_root, info, tuple(files), tuple(problems))
     if not complete:
         snapshot.listing_gap = f"the listing stopped at {MAX_FILES} files"
+    elif any(p.reason.startswith("folders nested more than") for p in problems):
+        snapshot.listing_gap = f"folders nested more than {MAX_DEPTH} deep were not listed"
     return snapshot
 
 
@@ -165,6 +170,10 @@ def _walk(root: str, here: str, prefix: str, files: list[FileEntry],
                 continue
         if stat.S_ISDIR(st.st_mode):
             if entry.name in SKIP_DIRS:
+                continue
+            if rel.count("/") + 1 >= MAX_DEPTH:
+                problems.append(SourceProblem(rel, f"folders nested more than {MAX_DEPTH} deep; "
+                                                   "not listed"))
                 continue
             key = (st.st_dev, st.st_ino)
             if key in seen:
