@@ -245,3 +245,174 @@ def test_backtracking_shapes_are_linted_in_bounded_time(make_repo, case):
         assert facts.card.comments == ()
     if case == "heading-of-brackets":
         assert facts.card.sections[-1].title == "[" * MAX_TITLE
+
+
+# -- what reaches the terminal, the CI log and stderr ---------------------------------------------
+
+# A license value holding a newline and a forged finding line, a GitHub workflow command, an ANSI
+# escape sequence and a right-to-left override.
+FORGED = "README.md:1: ML999 error forged"
+HOSTILE_CARD = ('---\nlicense: "mit\\n' + FORGED + '\\n::add-mask::secret \\e[31mred \\u202Eevil"\n'
+                "---\n# m\n")
+UNSAFE = ("\x1b", "\u202e", "\r")
+
+
+@pytest.mark.parametrize("fmt", ["text", "concise", "github", "summary"])
+def test_target_text_is_escaped_in_every_line_format(make_repo, fmt):
+    from click.testing import CliRunner
+
+    from modellint.cli import main
+
+    repo = make_repo({"README.md": HOSTILE_CARD, "LICENSE": LICENSE})
+    result = CliRunner().invoke(main, ["check", str(repo), "--format", fmt])
+    assert result.exit_code == 1, result.output
+    out = result.stdout
+    assert not any(ch in out for ch in UNSAFE)
+    lines = out.splitlines()
+    assert not any(line.startswith(("README.md:1: ML999", "::add-mask::")) for line in lines)
+    if fmt == "github":
+        assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    elif fmt == "summary":
+        assert "mit\\nREADME.md" in out  # shown, as escapes (the cell is cut short)
+    else:
+        assert "\\n" in out and "\\x1b[31m" in out  # shown, as escapes
+    if fmt == "concise":
+        assert len(lines) == len(lint([str(repo)], RunOptions()).active())
+
+
+def test_stderr_error_lines_are_escaped(make_repo):
+    """A configuration value is the repository's text too: a newline in the file it names must
+    not start a GitHub workflow command (`::add-mask::`, `::error`) on a line of its own."""
+    repo = make_repo({"README.md": CARD, "LICENSE": LICENSE,
+                      ".modellint.toml": 'baseline = "b\\n::add-mask::secret\\n::error::x\\u202e"\n'})
+    proc = run_cli("check", str(repo))
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr.startswith("modellint: error: ")
+    assert "\u202e" not in proc.stderr and "\\n::add-mask::secret" in proc.stderr
+
+
+def _surrogate_repo(make_repo):
+    # An adapter's base model id and a weight's embedded license each carry a lone surrogate.
+    from tests.weight_writers import safetensors_bytes
+
+    header_license = "apache\\ud800"
+    weights = safetensors_bytes({"license": "x"}, {}).replace(b'"x"', f'"{header_license}"'.encode())
+    return make_repo({"README.md": CARD, "LICENSE": LICENSE,
+                      "adapter_config.json": '{"base_model_name_or_path": "org/x\\ud800"}',
+                      "config.json": '{"model_type": "llama\\udfff", "\\ud800": 1}',
+                      "model.safetensors": weights})
+
+
+@pytest.mark.parametrize("fmt", ["text", "concise", "json", "sarif", "github", "summary",
+                                 "cyclonedx", "spdx3"])
+def test_a_lone_surrogate_in_target_json_aborts_no_format(make_repo, tmp_path, fmt):
+    import json
+
+    repo = _surrogate_repo(make_repo)
+    out = tmp_path / f"report.{fmt}"
+    proc = run_cli("check", str(repo), "--format", fmt, "-o", str(out))
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "Error" not in proc.stderr
+    text = out.read_text(encoding="utf-8")
+    if fmt in ("json", "sarif", "cyclonedx", "spdx3"):
+        json.loads(text)  # complete and valid
+    assert "org/x\ufffd" in text or fmt in ("cyclonedx", "spdx3", "summary")
+    stdout = run_cli("check", str(repo), "--format", fmt)
+    assert stdout.returncode in (0, 1) and stdout.stdout.strip(), stdout.stderr
+
+
+def test_sarif_uris_are_percent_encoded(make_repo, tmp_path):
+    import json
+
+    custom = "These are the custom terms of this model, written by its authors alone. " * 5
+    repo = make_repo({"README.md": CARD, "LICENSE": LICENSE, "LICENSE #1%ü?.txt": custom})
+    proc = run_cli("check", ".", "--format", "sarif", cwd=repo)
+    uris = [loc["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(proc.stdout)["runs"][0]["results"] for loc in r.get("locations", [])]
+    assert "LICENSE%20%231%25%C3%BC%3F.txt" in uris
+    assert all(" " not in u and "#" not in u and "?" not in u for u in uris)
+
+
+def test_a_config_nested_900_levels_is_a_finding(make_repo):
+    nested = '{"a":' * 900 + "1" + "}" * 900
+    repo = make_repo({"README.md": CARD, "LICENSE": LICENSE, "config.json": nested})
+    report = _lint(None, repo)
+    assert _has(report, "ML901", "config.json", "nested more than 64 levels deep; not parsed")
+    proc = run_cli("facts", str(repo))
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_folders_nested_a_thousand_deep_are_a_finding(make_repo, tmp_path):
+    repo = make_repo({"README.md": CARD, "LICENSE": LICENSE})
+    here = os.getcwd()
+    try:
+        os.chdir(repo)
+        for _ in range(1100):  # relative steps: the absolute path would pass PATH_MAX
+            os.mkdir("d")
+            os.chdir("d")
+        with open("LICENSE", "w") as fh:
+            fh.write(LICENSE)
+        os.chdir(here)
+        report = _lint(None, repo)
+    finally:
+        os.chdir(here)
+        _remove_deep(repo / "d")  # shutil.rmtree (and pytest's cleanup) recurse per level
+    assert _has(report, "ML901", "d/" * 127 + "d", "folders nested more than 128 deep; not listed")
+    assert report.targets and not _has(report, "ML201")
+
+
+def _remove_deep(top):
+    """Remove a chain of nested folders without recursion: down by relative steps, then up."""
+    here = os.getcwd()
+    depth = 0
+    try:
+        os.chdir(top)
+        while True:
+            for entry in os.scandir("."):
+                if not entry.is_dir(follow_symlinks=False):
+                    os.unlink(entry.name)
+            below = [e.name for e in os.scandir(".") if e.is_dir(follow_symlinks=False)]
+            if below:
+                os.chdir(below[0])
+                depth += 1
+                continue
+            if depth == 0:
+                break
+            name = os.path.basename(os.getcwd())
+            os.chdir("..")
+            depth -= 1
+            os.rmdir(name)
+    finally:
+        os.chdir(here)
+    os.rmdir(top)
+
+
+def test_git_names_that_are_not_utf8_are_skipped_and_said(git_repo, monkeypatch):
+    """Tree and index entries whose names are not UTF-8 (gitpython hands them over with
+    surrogates, and a staged one made the whole index unreadable) are skipped, like the walk's."""
+    from modellint.sources import SourceOptions
+    from modellint.sources.git import open_git
+
+    git_repo.write({"README.md": CARD, "LICENSE": LICENSE})
+    (git_repo.root / os.fsdecode(b"LICENSE-\xff.txt")).write_text("x")
+    git_repo.commit()
+    for options in (SourceOptions(rev="HEAD"), SourceOptions(staged=True)):
+        snap = open_git(str(git_repo.root), options)
+        assert [f.path for f in snap.files] == ["LICENSE", "README.md"]
+        assert [(p.path, p.reason) for p in snap.problems] == [
+            ("LICENSE-\ufffd.txt", "file name is not valid UTF-8; skipped")]
+    proc = run_cli("check", str(git_repo.root), "--staged", "--format", "json")
+    assert proc.returncode in (0, 1), proc.stderr
+
+
+def test_a_git_tree_past_the_file_limit_is_cut_and_says_so(git_repo, monkeypatch):
+    from modellint.sources import SourceOptions
+    from modellint.sources import git as git_source
+
+    git_repo.commit({"README.md": CARD, **{f"f{i}.txt": "x" for i in range(6)}})
+    monkeypatch.setattr(git_source, "MAX_FILES", 3)
+    for options in (SourceOptions(rev="HEAD"), SourceOptions(staged=True)):
+        snap = git_source.open_git(str(git_repo.root), options)
+        assert len(snap.files) == 3
+        assert snap.listing_gap == "the listing stopped at 3 files"
