@@ -13,7 +13,7 @@ from typing import Any
 
 from modellint.checks._data import documents_training_data
 from modellint.checks._restrictions import restrictions_passed_on
-from modellint.checks._text import contains_phrase, contains_words
+from modellint.checks._text import contains_phrase, contains_words, links
 from modellint.checks._util import card_location, generates_content, licensor_of
 from modellint.checks.lineage import inherited_use_restrictions, superseded_licenses
 from modellint.classify import at_top
@@ -227,7 +227,7 @@ def notice_missing(facts: Facts) -> Iterator[Violation]:
     for evidence, lic in owed(facts, picture.governing(), _own_evidence(facts)):
         ob = lic.obligations
         if ob.notice_if_upstream and not ob.notice_file:
-            if not notices and facts.card and _NOTICE_MENTION.search(facts.card.prose):
+            if not notices and facts.card and _mentions_a_notice_here(facts):
                 yield Violation(f"the card mentions a NOTICE file, which {lic.id} requires "
                                 "distributors to pass on, but the repository has none",
                                 _at(evidence), {"license": lic.id})
@@ -242,6 +242,35 @@ def notice_missing(facts: Facts) -> Iterator[Violation]:
         elif text and not any(nf.text and contains_phrase(nf.text, text) for nf in notices):
             yield Violation(f'{notices[0].path} lacks the notice {lic.id} requires: "{text}"',
                             Location(notices[0].path), {"license": lic.id, "notice_text": text})
+
+
+def _mentions_a_notice_here(facts: Facts) -> bool:
+    """Does the card speak of a NOTICE that this repository should hold? A link to the NOTICE of
+    the licensor's own project ("Copyright OpenSearch Contributors. See [NOTICE](https://github.com/
+    opensearch-project/...)" in an opensearch-project repository) is the licensor's notice where
+    it lives, not an upstream NOTICE missing here."""
+    prose = facts.card.prose if facts.card else ""
+    elsewhere: list[tuple[int, int]] = []
+    for text, target, offset in links(prose):
+        if "NOTICE" in text + target and _own_project(facts, target):
+            elsewhere.append((offset, offset + len(text) + len(target) + 4))
+    return any(not any(a <= m.start() < b for a, b in elsewhere)
+               for m in _NOTICE_MENTION.finditer(prose))
+
+
+_PROJECT_OWNER = re.compile(
+    r"^https?://(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co|hf\.co|bitbucket\.org)/"
+    r"([\w.-]{1,100})/", re.I)
+
+
+def _own_project(facts: Facts, target: str) -> bool:
+    """Is ``target`` a page of the repository's own organisation's project (same owner)?"""
+    org = facts.identity.org
+    m = _PROJECT_OWNER.match(target)
+    if org is None or m is None:
+        return False
+    squash = re.compile(r"[^a-z0-9]")
+    return squash.sub("", m.group(1).lower()) == squash.sub("", org)
 
 
 # ---- ML402 attribution-missing ------------------------------------------------------------------
