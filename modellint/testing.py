@@ -18,7 +18,8 @@ from modellint.model import Finding
 def write_repo(root: Path, files: Mapping[str, Any]) -> Path:
     """Create files under ``root``. A value is text, bytes, or a table:
     ``{base64 = "..."}`` for bytes, ``{sparse = N}`` for an N-byte sparse file (holes, no data),
-    ``{symlink = "target"}`` for a symlink.
+    ``{symlink = "target"}`` for a symlink, ``{head = "...", repeat = "...", times = N, tail = "..."}``
+    for a large text built from a repeated part (a 700 KB front matter in a few lines of TOML).
     """
     root.mkdir(parents=True, exist_ok=True)
     for rel, content in files.items():
@@ -32,6 +33,10 @@ def write_repo(root: Path, files: Mapping[str, Any]) -> Path:
                     prefix = base64.b64decode(content.get("base64", ""))
                     fh.write(prefix)
                     fh.truncate(int(content["sparse"]))
+            elif "repeat" in content:
+                path.write_text(str(content.get("head", "")) + str(content["repeat"])
+                                * int(content.get("times", 1)) + str(content.get("tail", "")),
+                                encoding="utf-8")
             elif "base64" in content:
                 path.write_bytes(base64.b64decode(content["base64"]))
             else:

@@ -5,8 +5,14 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-# Front matter bigger than this is not a model card's metadata; it is refused rather than parsed.
-MAX_FRONT_MATTER = 512 * 1024
+# Front matter bigger than this is skimmed: its bulky evaluation blocks (an MTEB `model-index` runs
+# to 700 KB) are set aside unparsed, so the work stays bounded whatever the card holds and the
+# metadata rules need (license, base_model, tags...) is still read. Valid front matter is never an
+# error because it is large.
+SKIM_FRONT_MATTER = 128 * 1024
+MAX_FRONT_MATTER = 512 * 1024  # what is left after skimming is parsed up to this size
+BULKY_KEYS = frozenset({"model-index", "widget", "eval_results", "results"})
+MAX_BLOCK = 64 * 1024  # any other top-level block this large is set aside too
 # Aliases let a few lines of YAML describe billions of nodes; walking past this many is refused.
 MAX_YAML_NODES = 200_000
 MAX_YAML_DEPTH = 200
@@ -47,6 +53,8 @@ class Card(NamedTuple):
     body_line: int  # line where the body starts
     truncated: bool = False
     comments: tuple[tuple[int, str], ...] = ()  # (line, text) of HTML comments outside code
+    # Top-level front-matter keys set aside unparsed to bound the work (a 700 KB `model-index`).
+    skipped_keys: tuple[str, ...] = ()
     # The body as a reader sees it rendered: HTML comments and fenced code blocks blanked out,
     # line numbers kept. Rules read prose, never the raw body: a `<!-- TODO: Built with Llama -->`
     # says nothing to a reader, and a directive shown in a code fence is an example, not a directive.
@@ -99,14 +107,24 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
     error_line: int | None = None
     key_lines: dict[str, int] = {}
     body_start = 0
+    skipped: tuple[str, ...] = ()
     if has_fm:
         end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+        if end is None and truncated:
+            # The read limit cut the front matter: read what arrived, its last block aside (the
+            # truncation itself is reported as a read problem, not as broken metadata).
+            end = len(lines)
+            fm_lines = _without_last_block(lines[1:end])
+        else:
+            fm_lines = lines[1:end] if end is not None else []
         if end is None:
             error, error_line = "front matter starts with '---' but is never closed", 1
             body_start = len(lines)
         else:
-            fm_lines = lines[1:end]
-            value, error, rel_line = parse_front_matter("\n".join(fm_lines))
+            fm_text = "\n".join(fm_lines)
+            if len(fm_text) > SKIM_FRONT_MATTER:
+                fm_text, skipped = _skim(fm_lines)
+            value, error, rel_line = parse_front_matter(fm_text)
             if error is None and value is not None and not isinstance(value, dict):
                 error = f"front matter is a {type(value).__name__}, not a mapping"
             elif error is None and isinstance(value, dict):
@@ -133,9 +151,41 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
         body_line=body_start + 1,
         truncated=truncated,
         comments=comments,
+        skipped_keys=skipped,
         prose="\n".join(prose_lines[body_start:]),
         code="\n".join(code_lines) if any(code_lines) else "",
     )
+
+
+def _blocks(fm_lines: list[str]) -> list[tuple[str | None, int, int]]:
+    """(top-level key or None, first line, end line) of each top-level block of front matter."""
+    starts = [(i, m.group(1)) for i, line in enumerate(fm_lines)
+              if (m := _TOP_KEY.match(line)) is not None]
+    blocks: list[tuple[str | None, int, int]] = []
+    if not starts or starts[0][0] > 0:
+        blocks.append((None, 0, starts[0][0] if starts else len(fm_lines)))
+    for n, (i, key) in enumerate(starts):
+        blocks.append((key, i, starts[n + 1][0] if n + 1 < len(starts) else len(fm_lines)))
+    return blocks
+
+
+def _skim(fm_lines: list[str]) -> tuple[str, tuple[str, ...]]:
+    """Front matter with its bulky top-level blocks replaced by blank lines (line numbers kept),
+    and the keys set aside. One pass over the lines."""
+    out = list(fm_lines)
+    skipped: list[str] = []
+    for key, first, stop in _blocks(fm_lines):
+        size = sum(len(line) + 1 for line in fm_lines[first:stop])
+        if key is not None and (key in BULKY_KEYS or size > MAX_BLOCK):
+            out[first:stop] = [""] * (stop - first)
+            skipped.append(key)
+    return "\n".join(out), tuple(dict.fromkeys(skipped))
+
+
+def _without_last_block(fm_lines: list[str]) -> list[str]:
+    """Front matter cut by a read limit, without its last (possibly cut) top-level block."""
+    blocks = _blocks(fm_lines)
+    return fm_lines[:blocks[-1][1]] if len(blocks) > 1 else []
 
 
 def _prose_lines(lines: list[str], start: int
