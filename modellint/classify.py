@@ -67,8 +67,16 @@ _LICENSE_INSIDE = re.compile(
 )
 
 
+# A template for something else that names a license: a source-file header to paste
+# (`docs/license_header.txt`), a boilerplate, a template to fill in. It holds no license.
+_TEMPLATE_WORD = re.compile(
+    r"(?:^|[-_.\s])(?:header|headers|template|templates|tmpl|boilerplate|snippet)(?:[-_.\s]|$)",
+    re.I | re.A)
+
+
 def _license_name(name: str) -> bool:
-    return "\n" not in name and bool(_LICENSE_START.match(name) or _LICENSE_INSIDE.search(name))
+    return ("\n" not in name and bool(_LICENSE_START.match(name) or _LICENSE_INSIDE.search(name))
+            and not _TEMPLATE_WORD.search(name))
 
 
 _NOTICE_NAME = re.compile(r"^(notice|notices|attribution|third[-_]party[-_]notices?)([-_.].*)?$", re.I | re.A)

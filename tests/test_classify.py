@@ -44,3 +44,9 @@ from modellint.classify import classify
 def test_classify(path, role, scope):
     got = classify(path)
     assert (got.role, got.scope) == (role, scope)
+
+
+@pytest.mark.parametrize("path", ["docs/license_header.txt", "LICENSE-HEADER", "license_template.md",
+                                  "LICENSE.tmpl", "scripts/license-boilerplate.txt"])
+def test_a_template_naming_a_license_is_not_a_license_file(path):
+    assert classify(path).role is None
