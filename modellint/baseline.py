@@ -51,9 +51,15 @@ def write_baseline(path: str, findings: Iterable[Finding]) -> int:
     return len(kept)
 
 
+# A baseline of 100,000 findings is ~30 MB; a larger file is refused rather than read.
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
+
+
 def load_baseline(path: str) -> Counter[str]:
+    from modellint import jsonsafe, smallfile
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = jsonsafe.loads(smallfile.read_text(path, MAX_BASELINE_BYTES), max_depth=8)
     except OSError as exc:
         raise BaselineError(f"baseline {path}: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, ValueError) as exc:

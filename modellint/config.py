@@ -167,13 +167,21 @@ def _rule_settings(table: Any, where: str, known_rules: Mapping[str, str] | None
     return out
 
 
-def load_profile(name: str, known_rules: Mapping[str, str] | None, base: Settings) -> Settings:
+def profile_names() -> list[str]:
+    """The presets shipped in rules/profiles/."""
     from modellint.rulesdata import rules_data_dir
 
     profiles = os.path.join(rules_data_dir(), "profiles")
-    path = os.path.join(profiles, f"{name}.toml")
-    if not os.path.isfile(path):
-        available = sorted(n[:-5] for n in os.listdir(profiles) if n.endswith(".toml"))
+    return sorted(n[:-5] for n in os.listdir(profiles) if n.endswith(".toml"))
+
+
+def load_profile(name: str, known_rules: Mapping[str, str] | None, base: Settings) -> Settings:
+    from modellint.rulesdata import rules_data_dir
+
+    # A preset's name, never a path: `profile = "../../x"` in a repository's config reads nothing.
+    available = profile_names()
+    path = os.path.join(rules_data_dir(), "profiles", f"{name}.toml")
+    if name not in available:
         raise ConfigError(f"unknown profile {name!r}{did_you_mean(name, available)}; "
                           f"available: {', '.join(available)}")
     from modellint.tomlcompat import tomllib
@@ -185,16 +193,24 @@ def load_profile(name: str, known_rules: Mapping[str, str] | None, base: Setting
     return parse_settings(data, f"profile {name}", base, known_rules)._replace(profile=name)
 
 
-def _read(path: str) -> str:
-    with open(path, encoding="utf-8") as fh:
-        return fh.read()
+# A configuration file is a few KiB; past this it is refused rather than read.
+MAX_CONFIG_FILE = 1024 * 1024
 
 
-def read_config_file(path: str, known_rules: Mapping[str, str] | None) -> Settings:
+def _read(path: str, *, allow_pipe: bool = False) -> str:
+    """A configuration file's text, bounded, from a regular file (or, for ``--config``, a pipe
+    the user named: ``--config <(...)``); see ``smallfile``."""
+    from modellint import smallfile
+
+    return smallfile.read_text(path, MAX_CONFIG_FILE, allow_pipe=allow_pipe)
+
+
+def read_config_file(path: str, known_rules: Mapping[str, str] | None, *,
+                     from_command_line: bool = False) -> Settings:
     from modellint.tomlcompat import tomllib  # only when there is a file to read
 
     try:
-        data = tomllib.loads(_read(path))
+        data = tomllib.loads(_read(path, allow_pipe=from_command_line))
     except OSError as exc:
         raise ConfigError(f"{path}: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -44,7 +44,7 @@ def load_settings(target: str, options: RunOptions, registry: Registry) -> Setti
     """Settings for one target: --config, else the file found from a local target (never a remote one)."""
     known = known_rule_names(registry)
     if options.config_file:
-        settings = read_config_file(options.config_file, known)
+        settings = read_config_file(options.config_file, known, from_command_line=True)
     else:
         # A Hub target or cache folder is someone else's repository: its config is not read.
         start = os.getcwd() if is_remote(target) or is_hf_cache_folder(target) else target

@@ -205,9 +205,11 @@ def load_waivers(snapshot: Snapshot, settings: Settings, registry: Registry) -> 
     if settings.waivers_file:
         from pathlib import Path  # here only: a run without a waivers file skips the import
 
+        from modellint import smallfile
+
         path = Path(settings.root or ".") / settings.waivers_file
         try:
-            text = path.read_text(encoding="utf-8")
+            text = smallfile.read_text(str(path), MAX_WAIVERS_BYTES)
         except (OSError, UnicodeDecodeError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
             raise WaiverError(f"waivers file {path}: {reason}") from None

@@ -5,7 +5,12 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import sys
+import time
 import zipfile
+from pathlib import Path
+
+import pytest
 
 from modellint.runner import RunOptions, lint
 from tests.conftest import run_cli
@@ -149,3 +154,60 @@ def test_a_base_model_path_is_never_read_outside_the_target(make_repo, tmp_path)
     for base in ("../beside", str(outside), "~/beside"):
         assert found[base] == ((), f"{base}: a path outside the scanned folder; not read")
     assert found["./pipe"] == ((), "./pipe: its README.md is not a regular file")
+
+
+@pytest.mark.parametrize("key", ["baseline", "waivers-file"])
+@pytest.mark.parametrize("kind", ["fifo", "device", "huge"])
+def test_files_a_config_names_are_read_bounded_and_regular_only(make_repo, key, kind):
+    """A repository's config may name a FIFO (the read never returns), /dev/zero (it never ends)
+    or a huge file: each is one clear error, at once."""
+    repo = make_repo({"README.md": CARD, "LICENSE": "SPDX-License-Identifier: MIT\n"})
+    named = repo / "named"
+    if kind == "fifo":
+        os.mkfifo(named)
+    elif kind == "device":
+        named = Path("/dev/zero")
+    else:
+        with open(named, "wb") as fh:
+            fh.truncate(200 * 1024 * 1024)  # sparse: 200 MB of NUL bytes
+    (repo / ".modellint.toml").write_text(f'{key} = "{named}"\n')
+    started = time.monotonic()
+    proc = run_cli("check", str(repo), "--format", "concise")
+    assert time.monotonic() - started < 20
+    assert proc.returncode == 2, proc.stderr
+    [line] = proc.stderr.splitlines()
+    reason = ("larger than" if kind == "huge" else "not a regular file (a FIFO, device or folder)")
+    assert reason in line, line
+
+
+def test_profile_names_a_preset_never_a_path(make_repo, tmp_path):
+    evil = tmp_path / "evil.toml"
+    evil.write_text('ignore = ["ML"]\n')  # would silence every rule
+    relative = os.path.relpath(evil.with_suffix(""), make_repo({}, name="probe") / ".." / "..")
+    for name in (str(evil.with_suffix("")), "../../../../../../../.." + str(evil.with_suffix("")),
+                 relative):
+        repo = make_repo({"README.md": CARD, ".modellint.toml": f'profile = "{name}"\n'},
+                         name=f"r{abs(hash(name))}")
+        proc = run_cli("check", str(repo))
+        assert proc.returncode == 2, proc.stdout
+        assert f"unknown profile {name!r}" in proc.stderr
+
+
+def test_a_config_that_is_a_fifo_is_not_waited_for(make_repo):
+    repo = make_repo({"README.md": CARD, "LICENSE": "SPDX-License-Identifier: MIT\n"})
+    os.mkfifo(repo / ".modellint.toml")
+    os.mkfifo(repo / "pyproject.toml")
+    proc = run_cli("check", str(repo), "--select", "ML1")
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_config_from_a_pipe_the_user_names(make_repo, tmp_path):
+    """`--config <(...)` is a FIFO too, named by the user: it is read (bounded)."""
+    import subprocess
+
+    repo = make_repo({"LICENSE": "SPDX-License-Identifier: MIT\n"})
+    script = (f'{sys.executable} -m modellint check {repo} --format concise '
+              '--config <(printf "select = [\\"ML101\\"]\\n")')
+    proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert " ML101 warning " in proc.stdout
