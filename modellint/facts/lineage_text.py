@@ -131,9 +131,14 @@ _LICENSE_OF = re.compile(
 _LICENSE_WORD = re.compile(r"^[\s\w.()-]{0,24}?\b(?:licen[cs]e|agreement|terms)\b", re.I | re.A)
 _MERGE_LIST = re.compile(
     r"\bmodels?\s+(?:were\s+|was\s+)?(?:included|used)\s+in\s+the\s+merge\b", re.I | re.A)
+# A model page is /org/name, or a file or revision of it (/tree/, /blob/, /resolve/...); anything
+# else under the Hub's own site sections (documentation pages such as
+# /transformers/model_doc/pegasus.html, blog posts, tasks) is no model.
 _HUB_LINK = re.compile(
-    r"https?://(?:www\.)?huggingface\.co/(?!datasets/|spaces/|docs/|blog/|papers/|api/|collections/)"
-    r"(?P<id>[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96})", re.A)
+    r"https?://(?:www\.)?huggingface\.co/(?!(?:datasets|spaces|docs|blog|papers|api|collections"
+    r"|transformers|tasks|learn|models|organizations|settings|join|pricing|chat)/)"
+    r"(?P<id>[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96})"
+    r"(?=$|[\s)\]>\"'#?,;]|/(?:tree|blob|resolve|raw|discussions|commit|commits)\b|/?(?:$|[\s)\]]))", re.A)
 _TICKED_ID = re.compile(r"`(?P<id>[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96})`", re.A)
 _BARE_ID = re.compile(r"^[\s\[*_`(]{0,4}(?P<id>[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96})", re.A)
 _URL = re.compile(r"https?://[^\s)\]>\"']{1,500}", re.A)
