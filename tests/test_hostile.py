@@ -416,3 +416,63 @@ def test_a_git_tree_past_the_file_limit_is_cut_and_says_so(git_repo, monkeypatch
         snap = git_source.open_git(str(git_repo.root), options)
         assert len(snap.files) == 3
         assert snap.listing_gap == "the listing stopped at 3 files"
+
+
+# -- weight headers: CPU bounded, not only bytes ----------------------------------------------------
+
+def _safetensors_with_header(size: int, metadata: dict | None = None) -> bytes:
+    """A valid safetensors file whose JSON header is about ``size`` bytes (many empty tensors)."""
+    import json
+    import struct
+
+    entry = '"t%07d": {"dtype": "F32", "shape": [0], "data_offsets": [0, 0]}'
+    count = size // len(entry % 0)
+    body = ", ".join(entry % i for i in range(count))
+    head = json.dumps({"__metadata__": metadata})[1:-1] + ", " if metadata else ""
+    header = ("{" + head + body + "}").encode()
+    return struct.pack("<Q", len(header)) + header
+
+
+def test_a_huge_safetensors_header_is_not_parsed(make_repo):
+    """A 90 MB header took ~5 s of CPU and ~1 GB to parse (the format allows 100 MB)."""
+    repo = make_repo({"README.md": CARD, "LICENSE": LICENSE,
+                      "model.safetensors": _safetensors_with_header(20 * MIB)})
+    with within(1):
+        facts = extract(open_local(str(repo)))
+    [wf] = facts.weights
+    assert (wf.inspected, wf.error) == (False, None)
+    assert wf.note.endswith("over the 16 MiB modellint parses; not inspected")
+
+
+def test_weight_headers_share_one_budget_per_target(make_repo, monkeypatch):
+    from modellint import weights
+
+    monkeypatch.setattr(weights, "HEADER_BUDGET", 2 * MIB)
+    shard = _safetensors_with_header(MIB // 2, {"license": "mit"})
+    repo = make_repo({"README.md": CARD, "LICENSE": LICENSE,
+                      **{f"model-{i:05}-of-00008.safetensors": shard for i in range(1, 9)}})
+    facts = extract(open_local(str(repo)))
+    inspected = [w for w in facts.weights if w.inspected]
+    assert len(inspected) == 3 and all(w.metadata == {"license": "mit"} for w in inspected)
+    assert {w.note for w in facts.weights if not w.inspected} == {
+        "header not inspected: the 2 MiB of weight headers modellint parses per repository "
+        "are spent"}
+
+
+def test_an_onnx_of_tiny_sub_fields_is_bounded_in_cpu(make_repo):
+    """Metadata entries of a million one-byte fields each: 16 MiB took seconds to walk."""
+    def varint(n: int) -> bytes:
+        out = bytearray()
+        while True:
+            low, n = n & 0x7F, n >> 7
+            out.append(low | (0x80 if n else 0))
+            if not n:
+                return bytes(out)
+
+    sub = b"\x18\x01" * (MIB // 2)
+    data = b"\x08\x07" + (b"\x72" + varint(len(sub)) + sub) * 16
+    repo = make_repo({"README.md": CARD, "LICENSE": LICENSE, "model.onnx": data})
+    with within(1.5):
+        facts = extract(open_local(str(repo)))
+    [wf] = facts.weights
+    assert wf.inspected and wf.summary["ir_version"] == 7

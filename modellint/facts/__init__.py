@@ -97,6 +97,7 @@ def extract(snapshot: Snapshot, options: ExtractOptions | None = None) -> Facts:
     configs: dict[str, Any] = {}
 
     withheld = snapshot.withheld
+    header_budget = None  # weight header bytes parsed for this target (see weights.HeaderBudget)
     for entry in snapshot.files:
         kind = cls.classify(entry.path)
         if entry.path in withheld and kind.role != cls.CARD:
@@ -113,10 +114,11 @@ def extract(snapshot: Snapshot, options: ExtractOptions | None = None) -> Facts:
                 problems.append(ReadProblem(entry.path, tf.problem))
             groups[kind.role].append(tf)
         elif kind.role == cls.WEIGHTS and kind.weight_format:
-            from modellint.weights import inspect_weight
+            from modellint.weights import HeaderBudget, inspect_weight
 
+            header_budget = header_budget or HeaderBudget()
             try:
-                wf = inspect_weight(snapshot, entry, kind.weight_format)
+                wf = inspect_weight(snapshot, entry, kind.weight_format, header_budget)
             except FileReadError as exc:
                 problems.append(ReadProblem(entry.path, read_reason(exc)))
                 wf = WeightFile(entry.path, kind.weight_format, entry.size, note="unreadable")

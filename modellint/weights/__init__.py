@@ -24,16 +24,44 @@ LICENSE_KEYS = {
 }
 
 
-def inspect_weight(snapshot: Snapshot, entry: FileEntry, fmt: str) -> WeightFile:
+# Header bytes parsed for one target, all weight files together: parsing costs CPU in proportion
+# (a 90 MB safetensors header is ~5 s and ~1 GB of objects), and a repository may hold hundreds
+# of shards. A real checkpoint's headers are a few MiB in all.
+HEADER_BUDGET = 64 * 1024 * 1024
+
+
+class HeaderBudget:
+    """Header bytes left to parse for one target."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = HEADER_BUDGET if limit is None else limit
+        self.spent = 0
+
+    def left(self) -> int:
+        return max(0, self.limit - self.spent)
+
+    def take(self, n: int) -> None:
+        self.spent += n
+
+    def note(self) -> str:
+        return (f"header not inspected: the {self.limit // (1024 * 1024)} MiB of weight headers "
+                "modellint parses per repository are spent")
+
+
+def inspect_weight(snapshot: Snapshot, entry: FileEntry, fmt: str,
+                   budget: HeaderBudget | None = None) -> WeightFile:
     """Describe one weight file; raises FileReadError only when it cannot be read at all."""
     if entry.lfs is not None:
         return WeightFile(entry.path, fmt, entry.lfs.size, lfs=entry.lfs,
                           note="git-lfs pointer: header not available locally")
     if fmt not in ("safetensors", "gguf", "onnx") and fmt not in PICKLE_FORMATS:
         return WeightFile(entry.path, fmt, entry.size, note="header not inspected")
+    budget = budget or HeaderBudget()
+    if budget.left() < FIRST_READ:
+        return WeightFile(entry.path, fmt, entry.size, note=budget.note())
     first = snapshot.read_bytes(entry.path, FIRST_READ)
     try:
-        return _inspect(snapshot, entry, fmt, first)
+        return _inspect(snapshot, entry, fmt, first, budget)
     except HeaderError as exc:
         return WeightFile(entry.path, fmt, entry.size, error=str(exc))
     except FileReadError:
@@ -43,12 +71,20 @@ def inspect_weight(snapshot: Snapshot, entry: FileEntry, fmt: str) -> WeightFile
                           error=f"header could not be parsed ({type(exc).__name__}: {exc})")
 
 
-def _inspect(snapshot: Snapshot, entry: FileEntry, fmt: str, first: bytes) -> WeightFile:
+def _inspect(snapshot: Snapshot, entry: FileEntry, fmt: str, first: bytes,
+             budget: HeaderBudget) -> WeightFile:
     size = entry.size
     if fmt == "safetensors":
         from modellint.weights import safetensors
 
         n = safetensors.header_length(first, size)
+        if n > safetensors.MAX_PARSED_HEADER:
+            return WeightFile(entry.path, fmt, size, note=(
+                f"header of {n} bytes: over the {safetensors.MAX_PARSED_HEADER // (1024 * 1024)} "
+                "MiB modellint parses; not inspected"))
+        if n > budget.left():
+            return WeightFile(entry.path, fmt, size, note=budget.note())
+        budget.take(max(len(first), 8 + n))
         raw = first[8:8 + n]
         if len(raw) < n:
             raw += snapshot.read_range(entry.path, len(first), 8 + n)
@@ -59,24 +95,30 @@ def _inspect(snapshot: Snapshot, entry: FileEntry, fmt: str, first: bytes) -> We
     if fmt == "gguf":
         from modellint.weights import gguf
 
+        reader = RangeReader(snapshot, entry.path, size, first, gguf.MAX_READ)
         try:
-            meta, summary, note = gguf.parse(
-                RangeReader(snapshot, entry.path, size, first, gguf.MAX_READ))
+            meta, summary, note = gguf.parse(reader)
         except gguf.Unsupported as exc:
             return WeightFile(entry.path, fmt, size, note=str(exc))
         except OverBudget:
             raise HeaderError("header larger than the read budget") from None
+        finally:
+            budget.take(reader.fetched)
         return WeightFile(entry.path, fmt, size, inspected=True, metadata=meta, summary=summary,
                           note=note)
     if fmt == "onnx":
         from modellint.weights import onnx
 
-        meta, summary, note = onnx.parse(
-            RangeReader(snapshot, entry.path, size, first, onnx.MAX_READ))
+        reader = RangeReader(snapshot, entry.path, size, first, onnx.MAX_READ)
+        try:
+            meta, summary, note = onnx.parse(reader)
+        finally:
+            budget.take(reader.fetched)
         return WeightFile(entry.path, fmt, size, inspected=True, metadata=meta, summary=summary,
                           note=note)
     from modellint.weights import pickles
 
+    budget.take(len(first))
     if not first:
         raise HeaderError("empty file")
     kind = pickles.sniff(first)

@@ -17,6 +17,9 @@ MAX_FIELDS = 10_000
 MAX_STRING = 1024 * 1024  # longer small-field strings are skipped, not kept
 MAX_PROPS = 64
 MAX_VALUE = 1000
+# Fields read from one small sub-message (a key/value pair, an opset id hold two): a 1 MiB entry
+# of one-byte fields must not cost a million Python-level reads.
+MAX_SUBFIELDS = 16
 
 VARINT, I64, LEN, I32 = 0, 1, 2, 5
 _STRINGS = {2: "producer_name", 3: "producer_version", 4: "domain", 6: "doc_string"}
@@ -53,7 +56,7 @@ def _fields(data: bytes) -> list[tuple[int, Any]]:
     # Everything is already in the buffer, so the reader never reaches for a snapshot.
     sub = RangeReader(None, "", len(data), data, len(data))  # type: ignore[arg-type]
     out: list[tuple[int, Any]] = []
-    while sub.remaining:
+    while sub.remaining and len(out) < MAX_SUBFIELDS:
         tag = _varint(sub)
         number, wire = tag >> 3, tag & 7
         if wire == LEN:
