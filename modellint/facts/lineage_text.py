@@ -296,10 +296,11 @@ _ADJACENT = re.compile(r"^(?:[\s.-]{0,3}[0-9.]{1,6}[bm]?(?:[\s-]{0,3}(?:chat|ins
                        r"[\s-]{0,3}$", re.I | re.A)
 # A sentence that speaks of other models: news ("GuoFeng4 based on SDXL has been released"),
 # a plural subject ("Domain-Specific Models Pre-Trained from Llama3-8B", "versions based on"), or
-# a linked subject ("new [rerankers](...), built upon ... GEMMA").
+# a linked subject ("new [rerankers](...), built upon ... GEMMA"), or any model of a kind ("can
+# be adapted to any base model based on SDXL": what it works with, not what it was made from).
 _OTHERS = re.compile(
     r"\b(?:released?|releasing|coming\s+soon|models|versions|variants|checkpoints|rerankers"
-    r"|embeddings)\b|\]\(|https?://", re.I | re.A)
+    r"|embeddings)\b|\]\(|https?://|\bany\s+(?:[a-z0-9-]+\s+){0,2}models?\b", re.I | re.A)
 _SENTENCE_START = re.compile(r"(?:^|[.!?;]\s|:\s)(?=[^.!?;]*$)", re.A)
 
 
