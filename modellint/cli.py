@@ -177,6 +177,14 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
         baseline=baseline,
     )
     registry = load_registry()
+    from modellint.config import ConfigError
+    from modellint.registry import SpecError
+    from modellint.runner import check_run_options
+
+    try:
+        check_run_options(options, registry)
+    except (ConfigError, SpecError) as exc:
+        raise click.UsageError(str(exc)) from None
     if not all_targets and not file_targets[0]:
         all_targets = ["."]
     # A repository of several models (models/*, checkpoints/*) is linted model folder by model

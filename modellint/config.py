@@ -5,6 +5,7 @@ command line, then ``--config FILE`` or the discovered project file, then the pr
 """
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -122,6 +123,9 @@ def parse_settings(table: Mapping[str, Any], where: str, base: Settings | None =
     return settings._replace(**changes)
 
 
+_CODE_PREFIX = re.compile(r"[A-Za-z]{1,4}[0-9]{0,4}")
+
+
 def _codes(values: tuple[str, ...], where: str, known_rules: Mapping[str, str] | None) -> tuple[str, ...]:
     """Accept codes, code prefixes and rule names; names become codes. Unknown ones are errors."""
     out = []
@@ -131,10 +135,10 @@ def _codes(values: tuple[str, ...], where: str, known_rules: Mapping[str, str] |
             out.append(v.upper())
             continue
         codes = set(known_rules.values())
-        if v.upper() in codes or (v.upper() == v and any(c.startswith(v) for c in codes)):
-            out.append(v.upper())
-        elif v.lower() in known_rules:
+        if v.lower() in known_rules:
             out.append(known_rules[v.lower()])
+        elif _CODE_PREFIX.fullmatch(v) and any(c.startswith(v.upper()) for c in codes):
+            out.append(v.upper())  # codes and prefixes in any case: ml101, Ml1
         elif v.upper() == "ALL":
             out.append("")
         else:
@@ -218,11 +222,30 @@ def read_config_file(path: str, known_rules: Mapping[str, str] | None, *,
     if os.path.basename(path) == "pyproject.toml":
         table = data.get("tool", {}).get("modellint", {})
     else:
-        table = data.get("tool", {}).get("modellint", data) if "tool" in data else data
+        table = _own_file_table(data, path)
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.modellint] must be a table")
     settings = parse_settings(table, path, None, known_rules)
     return settings._replace(source=path, root=os.path.dirname(path) or ".")
+
+
+def _own_file_table(data: dict[str, Any], path: str) -> Any:
+    """``.modellint.toml`` holds its keys at the top, or (copied from a pyproject) under
+    ``[tool.modellint]``; both together are merged, and a key given twice is an error rather than
+    one silently dropped."""
+    tool = data.get("tool")
+    if tool is None:
+        return data
+    if not isinstance(tool, dict) or set(tool) != {"modellint"}:
+        raise ConfigError(f"{path}: unknown key 'tool' (only [tool.modellint] is read here)")
+    nested = tool["modellint"]
+    if not isinstance(nested, dict):
+        return nested
+    top = {k: v for k, v in data.items() if k != "tool"}
+    twice = sorted(set(top) & set(nested))
+    if twice:
+        raise ConfigError(f"{path}: {twice[0]!r} is set both at the top and in [tool.modellint]")
+    return {**top, **nested}
 
 
 def discover(start: str) -> str | None:

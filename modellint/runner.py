@@ -69,6 +69,34 @@ def load_settings(target: str, options: RunOptions, registry: Registry) -> Setti
     return settings
 
 
+def check_run_options(options: RunOptions, registry: Registry) -> None:
+    """Raise ConfigError for a mistake of the command line itself (an unknown code, a --config
+    file that is missing or invalid): one usage error before any target runs, not one per target.
+    A --config pipe (``<(...)``) is read once, by the run, so it is not read here."""
+    import stat
+
+    known = known_rule_names(registry)
+    settings = Settings()
+    path = options.config_file
+    if path:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as exc:
+            raise ConfigError(f"{path}: {exc.strerror or exc}") from None
+        if not stat.S_ISFIFO(mode):
+            settings = read_config_file(path, known, from_command_line=True)
+    cli: dict[str, object] = {}
+    for key, value in (("select", options.select), ("ignore", options.ignore),
+                       ("extend-select", options.extend_select),
+                       ("extend-ignore", options.extend_ignore)):
+        if value:
+            cli[key] = list(value)
+    from modellint.config import parse_settings
+
+    settings = parse_settings(cli, "command line", settings, known)
+    validate_rule_options(registry, settings)
+
+
 def _anchor(facts: Facts) -> str | None:
     if facts.card is not None:
         return facts.card.path

@@ -71,12 +71,14 @@ def _summary(report: Report, out: TextIO, color: bool) -> None:
         parts = ", ".join(_plural(counts[s], s) for s in ("error", "warning", "info") if counts[s])
         summary = f"Found {_plural(total, 'problem')} ({parts}) in {scanned}."
     elif not report.targets and report.errors:
-        summary = "Nothing was linted."
+        # "error" is a finding's severity in these lines; what stopped the run is a failure.
+        summary = f"Nothing was linted: {_plural(len(report.errors), 'failure')} (on stderr)."
     else:
         summary = f"No problems found in {scanned}."
     suppressed = len(report.suppressed())
     if suppressed:
         summary += f" {suppressed} suppressed."
-    if report.errors:
-        summary += f" {_plural(len(report.errors), 'error')} stopped part of the run (on stderr)."
+    if report.errors and report.targets:
+        summary += (f" {_plural(len(report.errors), 'failure')} stopped part of the run "
+                    "(on stderr).")
     out.write(_paint(summary, "1", color) + "\n")
