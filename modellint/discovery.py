@@ -1,11 +1,16 @@
-"""Model discovery: the model folders of a repository that holds several models, or none at its root.
+"""Model discovery: the model (and dataset) folders of a repository that holds several, or none
+at its root.
 
 A folder is a model when it holds a model card (a README.md whose front matter has model
 metadata: `license`, `base_model`, `pipeline_tag`, `library_name`, `tags`, `model-index`...), weight
 files, a model config (`config.json` naming an architecture or model type, a diffusers
 `model_index.json`) or an adapter config (`adapter_config.json`). Folders without a card of their
 own inside a model are its parts (a diffusers `unet/`, an `onnx/` export), not more models; a
-folder with its own card is a model of its own.
+folder with its own card is a model of its own. A folder whose README.md is a dataset card
+(`task_categories`, `size_categories`, `configs`, `source_datasets`... and no model key: see
+``modellint.cardkind``) is a dataset, never a model: a repository holding models and datasets is
+split into both, each linted as what it is, and a repository whose root card is a dataset card
+is one dataset target.
 
 A repository whose root is a model is linted as one target, as before. A repository whose root is
 not a model (a code repository with `models/*`, `checkpoints/*`) is linted model folder by model
@@ -16,15 +21,15 @@ are linted; a change to a root license file touches every model, since each inhe
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from modellint import classify as cls
+from modellint.cardkind import DATASET, front_matter_keys, kind_of_keys
 from modellint.snapshot import FileReadError, Snapshot
 
-# Front-matter keys that only a model card has (a dataset card has `task_categories`,
-# `size_categories`, `configs`...; a project README has no front matter at all).
+# Front-matter keys of a model card (a project README has no front matter at all; a dataset card
+# shares some of them, and is told apart by modellint.cardkind).
 MODEL_CARD_KEYS = frozenset({
     "license", "license_name", "license_link", "base_model", "base_model_relation", "pipeline_tag",
     "library_name", "model-index", "model_name", "tags", "datasets", "language", "inference",
@@ -37,14 +42,14 @@ SHARED_SETTINGS = frozenset({".modellint.toml", "pyproject.toml", ".modellint-wa
 # Reading cards and configs to tell models apart is bounded: a huge tree is not read whole.
 MAX_PROBES = 2_000
 PROBE_BYTES = 64 * 1024
-_TOP_KEY = re.compile(rb"^([A-Za-z_][\w.-]{0,60})\s*:", re.M)
 
 
 def model_folders(snapshot: Snapshot) -> list[str] | None:
-    """The model folders of ``snapshot`` (POSIX paths, sorted), or None when its root is a model
-    or it holds none: then it is linted as one target, as it always was. Names decide first
-    (weight files); cards and configs are read (bounded) only for folders names leave open."""
-    markers: dict[str, str] = {}  # folder -> "card" | "weights" | "config"
+    """The model and dataset folders of ``snapshot`` (POSIX paths, sorted), or None when its root
+    is a model or a dataset, or it holds none: then it is linted as one target, as it always was.
+    Names decide first (weight files); cards and configs are read (bounded) only for folders names
+    leave open."""
+    markers: dict[str, str] = {}  # folder -> "card" | "dataset" | "weights" | "config"
     candidates: list[tuple[str, str, str]] = []  # (folder, path, name) of cards and configs
     for entry in snapshot.files:
         folder, _, name = entry.path.rpartition("/")
@@ -56,11 +61,12 @@ def model_folders(snapshot: Snapshot) -> list[str] | None:
         return None  # weights at the root: the root is the model
     probes = [0]
     for folder, path, name in sorted(candidates, key=lambda c: (c[0] != "", c[2] != "README.md")):
-        if markers.get(folder) == "card":
+        if markers.get(folder) in ("card", DATASET):
             continue
         if name == "README.md":
-            if _is_model_card(snapshot, path, probes):
-                markers[folder] = "card"
+            kind = _card_kind(snapshot, path, probes)
+            if kind is not None:
+                markers[folder] = kind
         elif folder not in markers and _is_model_config(snapshot, path, probes):
             markers[folder] = "config"
         if "" in markers:
@@ -70,7 +76,7 @@ def model_folders(snapshot: Snapshot) -> list[str] | None:
     roots = []
     for folder in sorted(markers):
         parent = _model_ancestor(folder, markers)
-        if parent is None or markers[folder] == "card":
+        if parent is None or markers[folder] in ("card", DATASET):
             roots.append(folder)
     return roots
 
@@ -97,15 +103,15 @@ def _probe(snapshot: Snapshot, path: str, probes: list[int]) -> bytes | None:
         return None
 
 
-def _is_model_card(snapshot: Snapshot, path: str, probes: list[int]) -> bool:
+def _card_kind(snapshot: Snapshot, path: str, probes: list[int]) -> str | None:
+    """"card" for a model card, "dataset" for a dataset card, None for a project README."""
     data = _probe(snapshot, path, probes)
-    if not data or not data.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
-        return False
-    head = data.lstrip(b"\xef\xbb\xbf")[3:]
-    end = re.search(rb"^(---|\.\.\.)\s*$", head, re.M)
-    front = head[:end.start()] if end else head
-    keys = {m.group(1).decode("ascii", "replace") for m in _TOP_KEY.finditer(front)}
-    return bool(keys & MODEL_CARD_KEYS)
+    keys = front_matter_keys(data) if data else None
+    if not keys:
+        return None
+    if kind_of_keys(keys) == DATASET:
+        return DATASET
+    return "card" if keys & MODEL_CARD_KEYS else None
 
 
 def _is_model_config(snapshot: Snapshot, path: str, probes: list[int]) -> bool:
@@ -151,8 +157,8 @@ def expand(targets: Sequence[str], source: Any, touched_files: Sequence[str] | N
     inherit: dict[str, str] = {}
     notes: list[str] = []
     for target in targets:
-        if is_remote(target) or is_hf_cache_folder(target):
-            out.append(target)
+        if is_remote(target) or is_hf_cache_folder(target) or getattr(source, "kind", None):
+            out.append(target)  # --kind says what the target is: it is linted whole
             continue
         try:
             snapshot = open_target(target, source)
