@@ -19,6 +19,11 @@ Two sources of base licenses sit between the Hub and the offline table (``facts.
 SQLite (from the standard library) because lookups by key must not load the whole index, and
 several processes read it at once. Only the license fields and ``base_model`` are kept: that is
 all lineage needs, and a card's prose never leaves the machine it was read on.
+
+Dataset cards are indexed too (a dataset card is told from a model card by its keys:
+``modellint.cardkind``; a ``datasets--org--name`` cache folder or a clone of a Hub dataset is one
+by where it comes from), under ``datasets/org/name``: a dataset and a model may share an id. Data
+lineage (``facts.dataset``) reads them through ``DatasetView``.
 """
 
 import json
@@ -30,6 +35,7 @@ if TYPE_CHECKING:
     import sqlite3
 
 INDEX_FILE = "card-index.sqlite"
+DATASET_PREFIX = "datasets/"  # the key of a dataset's entry: datasets/org/name
 SCHEMA_VERSION = 1
 MAX_CARD_BYTES = 256 * 1024  # front matter lives at the top; that is all that is read
 _SCHEMA = """
@@ -79,10 +85,19 @@ def front_matter(text: str) -> dict[str, Any]:
     return value if error is None and isinstance(value, dict) else {}
 
 
-def entry_from_card(repo_id: str, text: str, path: str | None) -> CardEntry:
+def entry_from_card(repo_id: str, text: str, path: str | None,
+                    repo_type: str | None = None) -> CardEntry:
+    """The index entry of one card; a dataset's (``repo_type``, else told by its card's keys) is
+    kept under ``datasets/org/name``."""
+    from modellint.cardkind import DATASET, kind_of_keys
     from modellint.facts.basecard import resolved_from_metadata
 
-    found = resolved_from_metadata(repo_id, front_matter(text), "index")
+    meta = front_matter(text)
+    if repo_type is None:
+        repo_type = kind_of_keys(meta)
+    if repo_type == DATASET and not repo_id.startswith(DATASET_PREFIX):
+        repo_id = DATASET_PREFIX + repo_id
+    found = resolved_from_metadata(repo_id, meta, "index")
     return CardEntry(repo_id, found.license, found.license_name, found.license_link,
                      found.base_models, path)
 
@@ -171,6 +186,28 @@ class CardIndex:
         return int(db.execute("SELECT count(*) FROM cards").fetchone()[0]) if db else 0
 
 
+class DatasetView:
+    """A card index read for datasets (data lineage): the entry of ``datasets/org/name``."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        key = (path, kind)
+        if key not in _VIEWS:
+            _VIEWS[key] = CardIndex(path, kind)
+        self.index = _VIEWS[key]
+        self.kind = kind
+        self.cache_key = f"dataset-{kind}:{path}"
+
+    def __repr__(self) -> str:
+        return f"DatasetView({self.kind}, {self.index.path})"
+
+    def license_of(self, dataset_id: str) -> Any:
+        found = self.index.license_of(DATASET_PREFIX + dataset_id)
+        return found._replace(model_id=dataset_id) if found is not None else None
+
+
+_VIEWS: dict[tuple[str, str], CardIndex] = {}
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading cards where they are
 
@@ -186,24 +223,35 @@ def read_card(path: str) -> str | None:
 def target_card(target: str) -> tuple[str, str] | None:
     """(Hub id, card path) of a local target with a card and a known Hub id: a clone whose
     ``origin`` is on the Hub, or a Hub cache folder (its newest snapshot). Hub targets (``hf://``)
-    are left to the Hub itself."""
+    are left to the Hub itself. A dataset's id is ``datasets/org/name``."""
     from modellint.sources import is_remote
 
     if is_remote(target) or not os.path.isdir(target):
         return None
     real = os.path.realpath(target)
     base = os.path.basename(real)
-    if base.startswith("models--"):
+    cached = _cache_id(base)
+    if cached is not None:
         card = _cache_card(real)
-        repo_id = base[len("models--"):].replace("--", "/", 1)
-        return (repo_id, card) if card else None
+        return (cached, card) if card else None
     card = os.path.join(real, "README.md")
     if not os.path.isfile(card):
         return None
-    from modellint.sources.local import clone_of
+    from modellint.sources.local import hub_origin
 
-    clone = clone_of(real)
-    return (clone, card) if clone else None
+    clone, repo_type = hub_origin(real)
+    if clone is None:
+        return None
+    return (DATASET_PREFIX + clone if repo_type == "dataset" else clone), card
+
+
+def _cache_id(folder_name: str) -> str | None:
+    """The id a Hub cache folder holds: ``models--org--name`` -> org/name,
+    ``datasets--org--name`` -> datasets/org/name."""
+    for prefix, key in (("models--", ""), ("datasets--", DATASET_PREFIX)):
+        if folder_name.startswith(prefix):
+            return key + folder_name[len(prefix):].replace("--", "/", 1)
+    return None
 
 
 def _cache_card(folder: str) -> str | None:
@@ -226,10 +274,11 @@ def cards_in(folder: str) -> Iterator[tuple[str, str]]:
         dirnames.sort()
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         rel = os.path.relpath(dirpath, folder)
-        if os.path.basename(dirpath).startswith("models--"):
+        cached = _cache_id(os.path.basename(dirpath))
+        if cached is not None:
             card = _cache_card(dirpath)
             if card:
-                yield os.path.basename(dirpath)[len("models--"):].replace("--", "/", 1), card
+                yield cached, card
             dirnames[:] = []
             continue
         if "README.md" in filenames and rel != ".":
@@ -258,10 +307,13 @@ def hub_cache_dir() -> str:
 
 
 def entries(found: Iterable[tuple[str, str]]) -> Iterator[CardEntry]:
+    """Index entries of (Hub id, card path) pairs; an id under ``datasets/`` is a dataset's
+    whatever its card looks like, and a card of dataset keys is a dataset's."""
     for repo_id, path in found:
         text = read_card(path)
         if text is not None:
-            yield entry_from_card(repo_id, text, path)
+            kind = "dataset" if repo_id.startswith(DATASET_PREFIX) else None
+            yield entry_from_card(repo_id, text, path, kind)
 
 
 # ---------------------------------------------------------------------------------------------

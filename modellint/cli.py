@@ -116,6 +116,9 @@ def main() -> None:
 @click.option("--token", metavar="TOKEN", envvar=None,
               help="Hugging Face token (default: HF_TOKEN or the stored login).")
 @click.option("--offline", is_flag=True, help="Hub targets: use only the local cache.")
+@click.option("--kind", type=click.Choice(["model", "dataset"]), default=None,
+              help="Lint the targets as this kind of repository (default: from the target: "
+                   "hf://datasets/..., a clone's origin, else the card).")
 @click.option("--baseline", "baseline", metavar="FILE", type=click.Path(dir_okay=False),
               help="Findings recorded in FILE are suppressed; only new ones fail.")
 @click.option("--write-baseline", metavar="FILE", type=click.Path(dir_okay=False),
@@ -129,8 +132,9 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
           write_baseline: str | None, targets_file: str | None = None, jobs: int = 1,
           hub_query: str | None = None, hub_sort: str | None = None, hub_limit: int | None = None,
           executor: str = "auto", store_path: str | None = None, resume: bool = False,
-          touched: tuple[str, ...] = ()) -> None:
-    """Lint model repositories: folders, git revisions or hf://org/name."""
+          touched: tuple[str, ...] = (), kind: str | None = None) -> None:
+    """Lint model and dataset repositories: folders, git revisions, hf://org/name or
+    hf://datasets/org/name."""
     from modellint.registry import load_registry
     from modellint.runner import RunOptions
     from modellint.sources import SourceOptions
@@ -168,7 +172,8 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
         raise click.UsageError("--rev and --staged cannot be combined")
     options = RunOptions(
         source=SourceOptions(rev=rev, staged=staged, since=since, token=token,
-                             offline=offline),  # the Hub source also honours HF_HUB_OFFLINE
+                             offline=offline,  # the Hub source also honours HF_HUB_OFFLINE
+                             kind=kind),
         config_file=config_file,
         select=_split(select),
         ignore=_split(ignore),
@@ -562,7 +567,10 @@ def rule(code_or_name: str, fmt: str) -> None:
 @click.option("--staged", is_flag=True)
 @click.option("--token", metavar="TOKEN")
 @click.option("--offline", is_flag=True)
-def facts(target: str, fmt: str, rev: str | None, staged: bool, token: str | None, offline: bool) -> None:
+@click.option("--kind", type=click.Choice(["model", "dataset"]), default=None,
+              help="Read the target as this kind of repository (default: from the target).")
+def facts(target: str, fmt: str, rev: str | None, staged: bool, token: str | None, offline: bool,
+          kind: str | None) -> None:
     """Print the facts that checks see for TARGET, as JSON."""
     import json
 
@@ -572,7 +580,7 @@ def facts(target: str, fmt: str, rev: str | None, staged: bool, token: str | Non
 
     try:
         snapshot = open_target(target, SourceOptions(rev=rev, staged=staged, token=token,
-                                                     offline=offline))
+                                                     offline=offline, kind=kind))
     except SourceError as exc:
         fail(f"{target}: {exc}")
         sys.exit(EXIT_ERROR)

@@ -113,6 +113,10 @@ class TargetInfo(NamedTuple):
     # What a bill of materials lists (modellint.export.inventory.Inventory): the card's model
     # fields, the files of each part, the base models.
     inventory: Any = None
+    # What the repository is: "model" or "dataset". None until known: a source that knows sets
+    # it (a Hub dataset, a `datasets--` cache folder, a clone of a Hub dataset, `--kind`); fact
+    # extraction decides the rest from the card (modellint.cardkind).
+    repo_type: str | None = None
 
 
 class Report:

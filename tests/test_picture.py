@@ -258,22 +258,27 @@ def _clone(root, remote: str) -> None:  # type: ignore[no-untyped-def]
     subprocess.run(["git", "-C", str(root), "remote", "add", "origin", remote], check=True)
 
 
-@pytest.mark.parametrize("remote,repo_id", [
-    ("https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-8B-Instruct"),
+@pytest.mark.parametrize("remote,repo_id,kind", [
+    ("https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-8B-Instruct",
+     "model"),
     ("https://user:secret@huggingface.co/meta-llama/Llama-3.1-8B-Instruct.git",
-     "meta-llama/Llama-3.1-8B-Instruct"),
-    ("git@hf.co:acme/tiny", "acme/tiny"),
-    ("https://github.com/acme/tiny", None),
-    ("https://huggingface.co/datasets/acme/tiny", None),
+     "meta-llama/Llama-3.1-8B-Instruct", "model"),
+    ("git@hf.co:acme/tiny", "acme/tiny", "model"),
+    ("https://github.com/acme/tiny", None, "model"),
+    # A clone of a Hub dataset is that dataset, whatever its card looks like.
+    ("https://huggingface.co/datasets/acme/tiny", "acme/tiny", "dataset"),
+    ("https://huggingface.co/spaces/acme/tiny", None, "model"),
 ])
-def test_identity_from_a_clone_origin(make_repo, remote, repo_id):
+def test_identity_from_a_clone_origin(make_repo, remote, repo_id, kind):
     from modellint.facts import extract
     from modellint.sources.local import open_local
 
     repo = make_repo({"README.md": LLAMA_CARD}, name="checkout")
     _clone(repo, remote)
-    identity = extract(open_local(str(repo))).identity
+    facts = extract(open_local(str(repo)))
+    identity = facts.identity
     assert identity.repo_id == repo_id
+    assert facts.kind == kind
     assert identity.name == (repo_id.rsplit("/", 1)[-1] if repo_id else "checkout")
     assert identity.name_from == ("repo-id" if repo_id else "folder")
 

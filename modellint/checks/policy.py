@@ -19,18 +19,23 @@ def _how(e: Evidence) -> str:
         return f"stated in the card (line {e.line})" if e.line else "stated in the card"
     if e.kind == "base-model":
         return f"inherited from base model {e.detail}"
+    if e.kind == "source-dataset":
+        return f"inherited from source dataset {e.detail}"
     return f"found in {e.path}"
 
 
 def component_licenses(facts: Facts) -> dict[str, list[tuple[str, Any, Location, str]]]:
     """component -> [(license as written, KB record or None, where, how it applies)], from the
-    license picture; the weights carry what their base models' licenses impose too."""
+    license picture; the weights carry what their base models' licenses impose too, and a
+    dataset's data what its source datasets' licenses impose."""
     picture = facts.licenses
     out: dict[str, list[tuple[str, Any, Location, str]]] = {}
     for component in COMPONENTS:
         evidence = list(picture.terms(component).evidence)
         if component == "weights":
             evidence += list(picture.inherited)
+        elif component == "data":
+            evidence += list(picture.sources)
         out[component] = [(e.value, e.license, Location(e.path, e.line), _how(e))
                           for e in evidence if e.license is not None or e.value]
     return out

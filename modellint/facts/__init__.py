@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from modellint import classify as cls
+from modellint.cardkind import DATASET, MODEL, kind_of_keys
 from modellint.facts.card import Card, Section, parse_card
+from modellint.facts.dataset import DatasetFacts, DatasetRef
 from modellint.facts.identity import Identity, identify_repository
 from modellint.facts.lineage import Lineage
 from modellint.facts.picture import LicensePicture
@@ -20,6 +22,7 @@ from modellint.weightfile import WeightFile
 # A model card over this size is truncated (and reported): cards are documents, not datasets.
 MAX_CARD_BYTES = 1024 * 1024
 MAX_CONFIG_BYTES = 256 * 1024
+CARD_PATH = "README.md"
 
 
 class ReadProblem(NamedTuple):
@@ -51,10 +54,23 @@ class Facts(NamedTuple):
     lineage: Lineage = Lineage()  # base models and their licenses
     identity: Identity = Identity()  # Hub id, model name, licensor
     licenses: LicensePicture = LicensePicture()  # which terms govern which part, on what evidence
+    # A dataset's data files (by name) and source datasets; None for a model.
+    dataset: DatasetFacts | None = None
+    # The datasets a model card lists as its training data, with their licenses where known.
+    training_data: tuple[DatasetRef, ...] = ()
 
     @property
     def metadata(self) -> Mapping[str, Any]:
         return self.card.metadata if self.card else {}
+
+    @property
+    def kind(self) -> str:
+        """What the repository is: "model" or "dataset" (``TargetInfo.repo_type``)."""
+        return self.target.repo_type or "model"
+
+    @property
+    def is_dataset(self) -> bool:
+        return self.target.repo_type == "dataset"
 
     def to_json(self) -> dict[str, Any]:
         return _to_json(self)
@@ -98,8 +114,17 @@ def extract(snapshot: Snapshot, options: ExtractOptions | None = None) -> Facts:
 
     withheld = snapshot.withheld
     header_budget = None  # weight header bytes parsed for this target (see weights.HeaderBudget)
+    # The card first: it says whether the repository is a dataset, whose weight-like files
+    # (`.npy`, `.pt`, `.h5`) are data, named and never opened.
+    card_entry = snapshot.file(CARD_PATH)
+    if card_entry is not None:
+        card = _read_card(snapshot, card_entry, problems)
+    repo_type = snapshot.info.repo_type or repo_type_of(card)
+    dataset = repo_type == DATASET
     for entry in snapshot.files:
         kind = cls.classify(entry.path)
+        if dataset and kind.role in (cls.WEIGHTS, cls.WEIGHTS_INDEX, cls.CONFIG):
+            continue  # a dataset's files: listed as data below, by name
         if entry.path in withheld and kind.role != cls.CARD:
             # Not readable (a gated repository without access): known by name and size only.
             if kind.role == cls.WEIGHTS and kind.weight_format:
@@ -107,7 +132,7 @@ def extract(snapshot: Snapshot, options: ExtractOptions | None = None) -> Facts:
                                           note=withheld[entry.path]))
             continue
         if kind.role == cls.CARD:
-            card = _read_card(snapshot, entry, problems)
+            continue  # read above
         elif kind.role in groups:
             tf = read_text_file(snapshot, entry, kind.role, kind.scope)
             if tf.problem:
@@ -139,14 +164,25 @@ def extract(snapshot: Snapshot, options: ExtractOptions | None = None) -> Facts:
     from modellint.facts.lineage import default_resolver, resolve_lineage
     from modellint.facts.picture import Inputs, build
 
-    identity = identify_repository(snapshot.info, options.repo_id, options.licensor)
-    lineage = resolve_lineage(card, configs, weights,
-                              default_resolver(snapshot, options.batch_index), name=identity.name,
-                              repo_id=identity.repo_id)
+    info = snapshot.info._replace(repo_type=repo_type)
+    identity = identify_repository(info, options.repo_id, options.licensor)
+    dataset_facts: DatasetFacts | None = None
+    training: tuple[DatasetRef, ...] = ()
+    if dataset:
+        lineage = Lineage()  # a dataset has no base models; its sources are its lineage
+        dataset_facts = _dataset_facts(snapshot, card, options)
+        sources = dataset_facts.sources
+    else:
+        lineage = resolve_lineage(card, configs, weights,
+                                  default_resolver(snapshot, options.batch_index),
+                                  name=identity.name, repo_id=identity.repo_id)
+        training = _training_data(snapshot, card, options)
+        sources = ()
     picture = build(Inputs(card, groups[cls.LICENSE], groups[cls.NOTICE],
-                           _embedded(tuple(weights) + tuple(index_files)), lineage))
+                           _embedded(tuple(weights) + tuple(index_files)), lineage,
+                           repo_type or MODEL, sources))
     return Facts(
-        target=snapshot.info,
+        target=info,
         model_name=identity.name,
         files=snapshot.files,
         card=card,
@@ -164,7 +200,45 @@ def extract(snapshot: Snapshot, options: ExtractOptions | None = None) -> Facts:
         identity=identity,
         licenses=picture,
         extra={"withheld": dict(withheld)} if withheld else EMPTY_MAPPING,
+        dataset=dataset_facts,
+        training_data=training,
     )
+
+
+def repo_type_of(card: Card | None) -> str:
+    """"dataset" when the card is a dataset card (modellint.cardkind), else "model"."""
+    if card is None or card.metadata_error or not card.metadata:
+        return MODEL
+    return kind_of_keys(str(k) for k in card.metadata) or MODEL
+
+
+def _dataset_facts(snapshot: Snapshot, card: Card | None, options: "ExtractOptions") -> DatasetFacts:
+    from modellint.facts import dataset as ds
+
+    entries = [e for e in snapshot.files
+               if cls.classify(e.path).role in (None, cls.WEIGHTS, cls.WEIGHTS_INDEX, cls.CONFIG)]
+    files, total, formats = ds.data_files(entries)
+    refs, original = ds.source_refs(card)
+    if refs:
+        resolvers, online = ds.default_resolvers(snapshot, options.batch_index)
+        sources = ds.resolve(refs, resolvers, online)
+    else:
+        sources = ()
+    return DatasetFacts(files, total, formats, sources, original)
+
+
+def _training_data(snapshot: Snapshot, card: Card | None, options: "ExtractOptions"
+                   ) -> tuple[DatasetRef, ...]:
+    """The datasets a model card lists, each with its license where it can be found."""
+    if card is None or card.metadata_error or "datasets" not in card.metadata:
+        return ()
+    from modellint.facts import dataset as ds
+
+    refs = ds.training_refs(card)
+    if not refs:
+        return ()
+    resolvers, online = ds.default_resolvers(snapshot, options.batch_index)
+    return ds.resolve(refs, resolvers, online)
 
 
 def _embedded(weights: tuple[WeightFile, ...]) -> list[tuple[str, str, str, str]]:
@@ -222,5 +296,5 @@ def _read_json(snapshot: Snapshot, entry: FileEntry, problems: list[ReadProblem]
     return value if isinstance(value, dict) else None
 
 
-__all__ = ["Card", "ExtractOptions", "Facts", "Identity", "LicensePicture", "ReadProblem", "Section",
-           "TextFile", "WeightFile", "extract"]
+__all__ = ["Card", "DatasetFacts", "DatasetRef", "ExtractOptions", "Facts", "Identity",
+           "LicensePicture", "ReadProblem", "Section", "TextFile", "WeightFile", "extract"]

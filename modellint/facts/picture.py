@@ -13,7 +13,12 @@ come along". This module builds that picture once per target, during fact extrac
 - ``card-text``: statements in the card's prose ("The code and model are released under Apache 2.0");
 - ``notice``: licenses a root NOTICE names (shown, never governing);
 - ``weight-metadata``: licenses embedded in weight headers (shown; compared with the card);
-- ``base-model``: the licenses of the base models (inherited duties; kept apart from the own terms).
+- ``base-model``: the licenses of the base models (inherited duties; kept apart from the own terms);
+- ``source-dataset``: a dataset's source datasets' licenses (kept apart as well).
+
+A dataset repository has no weights and no outputs: its parts are the data (which the card's
+license and the repository's license files speak for), the code (a loading script) and the
+documentation.
 
 Each part (component) is governed by the evidence that speaks for it; where nothing narrower is
 said, the whole repository's terms apply (``fallback``). Data is never governed by a model's
@@ -30,6 +35,7 @@ from modellint.facts.statements import Statement
 from modellint.licensing import DeclaredLicense
 
 COMPONENTS = ("weights", "code", "data", "outputs", "documentation")
+DATASET_COMPONENTS = ("data", "code", "documentation")
 REPOSITORY = "repository"
 # Identifications below this confidence are hints, not evidence.
 MIN_CONFIDENCE = 0.5
@@ -49,7 +55,7 @@ _PLACEHOLDERS = frozenset({"other", "unknown", "none", "n/a", "na", "see license
 class Evidence(NamedTuple):
     """One piece of evidence about a license: what, where, for which part, how sure."""
 
-    kind: str  # card | license-file | card-text | notice | weight-metadata | base-model
+    kind: str  # card | license-file | card-text | notice | weight-metadata | base-model | source-dataset
     component: str  # the part it speaks for: weights, code, data, outputs, documentation, repository
     value: str  # as written (card value, identified id, embedded value, base license)
     license: Any  # the knowledge-base License, or None when unknown
@@ -72,6 +78,8 @@ class Evidence(NamedTuple):
             return f"card line {self.line}" if self.line else "card text"
         if self.kind == "base-model":
             return f"base {self.detail}" if self.detail else "base model"
+        if self.kind == "source-dataset":
+            return f"source {self.detail}" if self.detail else "source dataset"
         return self.path or self.kind
 
 
@@ -113,6 +121,12 @@ class LicensePicture(NamedTuple):
     conflicts: tuple[Conflict, ...] = ()
     statements: tuple[Statement, ...] = ()  # license statements in the card's prose
     file_components: Mapping[str, str] = {}  # license file -> the part it speaks for
+    kind: str = "model"  # what the repository is: "model" or "dataset"
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The parts this kind of repository has (a dataset has no weights, nor outputs)."""
+        return DATASET_COMPONENTS if self.kind == "dataset" else COMPONENTS
 
     def terms(self, component: str) -> Terms:
         return self.components.get(component) or Terms(component)
@@ -120,7 +134,7 @@ class LicensePicture(NamedTuple):
     def governing(self, *components: str) -> tuple[Any, ...]:
         """Distinct knowledge-base records governing any of ``components`` (all when none given)."""
         out: dict[str, Any] = {}
-        for component in components or (REPOSITORY, *COMPONENTS):
+        for component in components or (REPOSITORY, *self.parts):
             for lic in self.terms(component).licenses:
                 out.setdefault(lic.id, lic)
         return tuple(out.values())
@@ -132,6 +146,11 @@ class LicensePicture(NamedTuple):
     def inherited(self) -> tuple[Evidence, ...]:
         """Base-model licenses (known or not), one per license, with the bases carrying each."""
         return self.of_kind("base-model")
+
+    @property
+    def sources(self) -> tuple[Evidence, ...]:
+        """A dataset's source datasets' licenses (known or not), one per license."""
+        return self.of_kind("source-dataset")
 
     @property
     def card(self) -> tuple[Evidence, ...]:
@@ -175,6 +194,8 @@ class Inputs(NamedTuple):
     # (path, format, key, value): the license metadata weight headers carry, in judging order
     embedded: Sequence[tuple[str, str, str, str]]
     lineage: Any  # facts.lineage.Lineage
+    kind: str = "model"  # "dataset": the data is the part the card's license speaks for
+    sources: Sequence[Any] = ()  # a dataset's source datasets (facts.dataset.DatasetRef)
 
 
 def build(inputs: Inputs) -> LicensePicture:
@@ -196,11 +217,14 @@ def build(inputs: Inputs) -> LicensePicture:
     text_evidence = _statement_evidence(card, statements, file_found, kb)
     notice_evidence = _notice_evidence(inputs.notice_files, kb)
     embedded = _embedded_evidence(inputs.embedded, kb)
-    inherited = _inherited_evidence(card, inputs.lineage, kb)
+    inherited = _inherited_evidence(card, inputs.lineage, kb) + _source_evidence(
+        card, inputs.sources, kb)
 
     governing = card_evidence + file_evidence + text_evidence
-    components = _components(governing, embedded)
-    conflicts = _conflicts(card_evidence, roots, file_found, file_part) + _embedded_conflicts(
+    components = (_dataset_components(governing) if inputs.kind == "dataset"
+                  else _components(governing, embedded))
+    main = "data" if inputs.kind == "dataset" else "weights"
+    conflicts = _conflicts(card_evidence, roots, file_found, file_part, main) + _embedded_conflicts(
         card, declared, card_evidence, embedded, kb)
     return LicensePicture(
         declared=tuple(declared),
@@ -211,6 +235,7 @@ def build(inputs: Inputs) -> LicensePicture:
         conflicts=tuple(conflicts),
         statements=statements,
         file_components=file_part,
+        kind=inputs.kind,
     )
 
 
@@ -480,6 +505,49 @@ def _inherited_evidence(card: Any, lineage: Any, kb: Any) -> list[Evidence]:
     return out
 
 
+def _source_evidence(card: Any, sources: Sequence[Any], kb: Any) -> list[Evidence]:
+    """Every source dataset's license, once, with the sources that carry it."""
+    by_license: dict[str, list[Any]] = {}
+    for ref in sources:
+        for lic in ref.licenses:
+            by_license.setdefault(lic, []).append(ref)
+    out = []
+    for lic_id, refs in by_license.items():
+        record = kb.resolve(lic_id)
+        first = refs[0]
+        out.append(Evidence("source-dataset", "data", lic_id,
+                            record if record is not None and record.kind != "meta" else None,
+                            first.path, first.line, first.source, 1.0,
+                            ", ".join(dict.fromkeys(r.dataset_id or r.value for r in refs))))
+    return out
+
+
+def _dataset_components(governing: Sequence[Evidence]) -> dict[str, Terms]:
+    """A dataset's parts: the card's license and the repository's license files speak for the
+    data (beside a data-scoped file, as the card speaks for a model's weights); the code and the
+    documentation take the repository's terms unless something speaks for them."""
+    by_part: dict[str, list[Evidence]] = {}
+    for e in governing:
+        by_part.setdefault(e.component, []).append(e)
+    repository = _terms(REPOSITORY, by_part.get(REPOSITORY, []))
+    out = {REPOSITORY: repository}
+    for part in DATASET_COMPONENTS:
+        own = list(by_part.get(part, []))
+        if part == "data":
+            narrower = any(e.kind == "license-file" for e in own)
+            own = own + [e for e in by_part.get(REPOSITORY, []) if e.kind == "card" or not narrower]
+            out[part] = _terms(part, own)
+        elif own and _names_license(own):
+            terms = _terms(part, own)
+            support = [e for e in repository.evidence if e not in own and e.license is not None
+                       and e.license in terms.licenses]
+            out[part] = terms._replace(evidence=terms.evidence + tuple(support))
+        else:
+            out[part] = repository._replace(component=part, evidence=tuple(own) + repository.evidence,
+                                            fallback=REPOSITORY)
+    return out
+
+
 def _components(governing: Sequence[Evidence], embedded: Sequence[Evidence]) -> dict[str, Terms]:
     by_part: dict[str, list[Evidence]] = {}
     for e in governing:
@@ -550,12 +618,12 @@ def _agrees(found: Sequence[Evidence], licenses: Sequence[Any]) -> bool:
 
 
 def _conflicts(card_evidence: Sequence[Evidence], roots: Sequence[Any],
-               file_found: Mapping[str, list[Evidence]], file_part: Mapping[str, str]
-               ) -> list[Conflict]:
-    """License files that disagree with the card about the model, or with each other about the
-    same part (when the card does not decide it)."""
+               file_found: Mapping[str, list[Evidence]], file_part: Mapping[str, str],
+               main: str = "weights") -> list[Conflict]:
+    """License files that disagree with the card about the model (a dataset's data: ``main``),
+    or with each other about the same part (when the card does not decide it)."""
     card_model = [e for e in card_evidence if e.license is not None
-                  and e.component in (REPOSITORY, "weights")]
+                  and e.component in (REPOSITORY, main)]
     card_known = [e.license for e in card_model]
     groups: dict[str, list[list[Evidence]]] = {}
     licenses_dir: list[list[Evidence]] = []
@@ -571,14 +639,14 @@ def _conflicts(card_evidence: Sequence[Evidence], roots: Sequence[Any],
     out: list[Conflict] = []
     checked: set[str] = set()
     if card_known:
-        for part in (REPOSITORY, "weights"):
+        for part in (REPOSITORY, main):
             for found in groups.get(part, []):
                 if not _agrees(found, card_known):
                     out.append(Conflict("card-file", part, tuple(found), tuple(card_model)))
         if licenses_dir and not any(_agrees(found, card_known) for found in licenses_dir):
             out.append(Conflict("licenses-folder", REPOSITORY, tuple(licenses_dir[0]),
                                 tuple(card_model)))
-        checked = {REPOSITORY, "weights"}
+        checked = {REPOSITORY, main}
     for part, files in groups.items():
         files = [found for found in files if _GENERIC_NAME.match(_name(found[0].path))]
         if part in checked or len(files) < 2:

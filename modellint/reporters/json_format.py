@@ -35,7 +35,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "tool": {"name": "modellint", "version": __version__},
         "targets": [
             {"target": t.target, "kind": t.kind, "origin": t.origin, "revision": t.revision,
-             "name": t.name, "repo_id": t.repo_id,
+             "name": t.name, "repo_id": t.repo_id, "repo_type": t.repo_type or "model",
              "licenses": t.licenses.to_json() if t.licenses is not None else None}
             for t in report.targets
         ],

@@ -26,9 +26,11 @@ def picture_lines(picture: Any) -> list[str]:
     if picture is None:
         return []
     said: dict[str, list[str]] = {}  # "ids (sources)" -> the parts it describes
-    for part in ("weights", "code", "data", "outputs", "documentation"):
+    dataset = getattr(picture, "kind", "model") == "dataset"
+    for part in picture.parts:
         terms = picture.terms(part)
-        if part in ("data", "outputs", "documentation") and (terms.fallback or not terms.evidence):
+        main = part == ("data" if dataset else "weights")
+        if part != "code" and not main and (terms.fallback or not terms.evidence):
             continue  # shown only where something speaks for them in particular
         ids = ", ".join(terms.ids) or "no license found"
         sources = ", ".join(dict.fromkeys(e.source for e in terms.evidence))
@@ -36,6 +38,8 @@ def picture_lines(picture: Any) -> list[str]:
     lines = [f"{', '.join(parts)}: {text}" for text, parts in said.items()]
     for e in picture.inherited:
         lines.append(f"inherited: {e.id} ({e.source})")
+    for e in picture.sources:
+        lines.append(f"from sources: {e.id} ({e.source})")
     return lines
 
 

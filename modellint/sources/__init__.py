@@ -30,8 +30,16 @@ def hand_on(target: str, options: SourceOptions, snapshot: Snapshot) -> None:
 
 
 def open_target(target: str, options: SourceOptions | None = None) -> Snapshot:
-    """Open ``target`` as a snapshot, or raise SourceError with one clear line."""
+    """Open ``target`` as a snapshot, or raise SourceError with one clear line. With ``--kind``
+    the snapshot is that kind of repository (a model or a dataset), whatever its card says."""
     options = options or SourceOptions()
+    snapshot = _open(target, options)
+    if options.kind and snapshot.info.repo_type != options.kind:
+        snapshot.info = snapshot.info._replace(repo_type=options.kind)
+    return snapshot
+
+
+def _open(target: str, options: SourceOptions) -> Snapshot:
     handed = _OPENED.pop((target, options), None)
     if handed is not None:
         return handed

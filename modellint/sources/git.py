@@ -389,11 +389,11 @@ def open_git(target: str, options: Any) -> GitSnapshot:
     top = repo.working_tree_dir or repo.git_dir
     root = (Path(top, prefix) if prefix else Path(top)).resolve()
     # The clone's origin names the Hub repository only when the repository's own top is linted.
-    from modellint.sources.local import clone_of
+    from modellint.sources.local import hub_origin
 
-    repo_id = clone_of(str(top)) if not prefix and repo.working_tree_dir else None
+    repo_id, repo_type = hub_origin(str(top)) if not prefix and repo.working_tree_dir else (None, None)
     info = TargetInfo(target=target, kind="git", origin=str(root), revision=revision,
-                      name=root.name, repo_id=repo_id)
+                      name=root.name, repo_id=repo_id, repo_type=repo_type)
     snapshot = GitSnapshot(repo, info, tuple(files), blobs, tuple(problems), changed)
     if any(p.reason.startswith("stopped listing after") for p in problems):
         snapshot.listing_gap = f"the listing stopped at {MAX_FILES} files"

@@ -64,10 +64,19 @@ def model_name_from_folder(root: str) -> str:
 
 def clone_of(root: str) -> str | None:
     """The Hub model id a clone at ``root`` was made from (its ``origin``), if any."""
+    repo_id, repo_type = hub_origin(root)
+    return repo_id if repo_type == "model" else None
+
+
+def hub_origin(root: str) -> tuple[str | None, str | None]:
+    """(Hub id, "model" or "dataset") of the Hub repository a clone at ``root`` was made from
+    (its ``origin``); (None, None) for anything else (a Space, another host, no clone)."""
     from modellint.sources.remote import hub_remote
 
     remote = hub_remote(root)
-    return remote.repo_id if remote is not None and remote.repo_type == "model" else None
+    if remote is None or remote.repo_type not in ("model", "dataset"):
+        return None, None
+    return remote.repo_id, remote.repo_type
 
 
 def open_local(target: str, inherit_top: str | None = None) -> LocalSnapshot:
@@ -85,9 +94,10 @@ def open_local(target: str, inherit_top: str | None = None) -> LocalSnapshot:
     if inherit_top:
         files.extend(_inherited_files(real_root, os.path.realpath(inherit_top), files))
     files.sort(key=lambda f: f.path)
+    repo_id, repo_type = hub_origin(real_root)
     info = TargetInfo(
         target=target, kind="local", origin=real_root, revision=None,
-        name=model_name_from_folder(real_root), repo_id=clone_of(real_root),
+        name=model_name_from_folder(real_root), repo_id=repo_id, repo_type=repo_type,
     )
     snapshot = LocalSnapshot(real_root, info, tuple(files), tuple(problems))
     if not complete:

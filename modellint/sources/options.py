@@ -15,8 +15,12 @@ class SourceOptions(NamedTuple):
     # The target is a model folder of the repository at this folder, linted model by model
     # (modellint.discovery): it inherits the license, notice and policy files of that top it lacks.
     inherit_top: str | None = None
+    # --kind: what the target is ("model" or "dataset"), whatever its card looks like; None
+    # decides from the source and the card.
+    kind: str | None = None
 
     def __repr__(self) -> str:  # a traceback or a debug print must not show the token
         token = "'***'" if self.token else "None"
         return (f"SourceOptions(rev={self.rev!r}, staged={self.staged}, since={self.since!r}, "
-                f"token={token}, offline={self.offline}, inherit_top={self.inherit_top!r})")
+                f"token={token}, offline={self.offline}, inherit_top={self.inherit_top!r}, "
+                f"kind={self.kind!r})")
