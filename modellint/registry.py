@@ -22,7 +22,10 @@ CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 DOC_KEYS = ("what", "why", "example", "fix")
 SPEC_KEYS = {"code", "name", "severity", "summary", "check", "stage", "params", "docs", "aliases",
-             "settings", "public"}
+             "settings", "public", "targets"}
+# What a rule may judge: model repositories, dataset repositories. A spec without `targets`
+# judges models only (a plugin written before datasets could be linted assumes models).
+TARGET_KINDS = ("model", "dataset")
 # When a rule's check runs: "facts" checks are called with the facts; "review" checks run after
 # them, once suppressions are applied, and are also handed that Review (modellint.suppress).
 STAGES = ("facts", "review")
@@ -54,6 +57,9 @@ class Rule(NamedTuple):
     # metadata, the file listing, base models' licenses): it still runs when file contents are
     # withheld; the others do not, rather than report what was only not readable.
     public: bool = False
+    # The kinds of repository the rule judges (TARGET_KINDS): a rule about weights or base
+    # models has nothing to say of a dataset, and is not run on one.
+    targets: tuple[str, ...] = ("model",)
 
     def resolve(self) -> Callable[..., Iterable[Any]]:
         return resolve_check(self.check)
@@ -137,8 +143,13 @@ def parse_spec(data: Mapping[str, Any], where: str, *, module_prefix: str,
     public = data.get("public", False)
     if not isinstance(public, bool):
         raise SpecError(f"{where}: field 'public' must be true or false")
+    targets = data.get("targets", ["model"])
+    if (not isinstance(targets, list) or not targets
+            or not all(isinstance(t, str) and t in TARGET_KINDS for t in targets)):
+        raise SpecError(f"{where}: field 'targets' must be a non-empty list of "
+                        f"{', '.join(map(repr, TARGET_KINDS))}")
     return Rule(code, name, severity, need("summary", str).strip(), check, params, docs, origin,
-                where, stage, bound, public)
+                where, stage, bound, public, tuple(dict.fromkeys(targets)))
 
 
 def load_spec_dir(directory: Any, *, module_prefix: str, origin: str) -> list[Rule]:

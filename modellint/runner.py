@@ -174,7 +174,7 @@ def lint_target(target: str, options: RunOptions, registry: Registry,
         name=facts.identity.name, repo_id=facts.identity.repo_id, fail_on=settings.fail_on,
         inventory=inventory_of(facts)))
     suppressions, errors = load_suppressions(snapshot, facts, settings, registry)
-    rules = selected_rules(registry, settings)
+    rules = [r for r in selected_rules(registry, settings) if facts.kind in r.targets]
     if facts.extra.get("withheld"):  # only what the public part of the repository can decide
         rules = [r for r in rules if r.public]
     run = run_rules(facts, rules, settings, suppressions)

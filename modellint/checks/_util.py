@@ -19,6 +19,21 @@ def card_location(facts: Facts, key: str | None = None) -> Location:
     return Location(card.path, 1 if card.has_front_matter else None)
 
 
+def card_noun(facts: Facts) -> str:
+    """What a person calls the repository's card: "dataset card" or "model card"."""
+    return "dataset card" if facts.is_dataset else "model card"
+
+
+def subject(facts: Facts) -> str:
+    """What the repository publishes: "dataset" or "model"."""
+    return "dataset" if facts.is_dataset else "model"
+
+
+def main_part(facts: Facts) -> str:
+    """The part the card's license is chiefly about: a dataset's data, a model's weights."""
+    return "data" if facts.is_dataset else "weights"
+
+
 def root_license_files(facts: Facts):  # type: ignore[no-untyped-def]
     """License files that speak for the whole repo: at the root or in a top-level LICENSES/."""
     from modellint.classify import at_top, in_top_licenses_dir

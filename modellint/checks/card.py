@@ -1,11 +1,12 @@
-"""Model card checks: is there a card, and do its licensing fields say something usable."""
+"""Card checks: is there a card, and do its licensing fields say something usable (the same for a
+model card and a dataset card; the messages say which)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from modellint.checks._util import card_location, repo_path
+from modellint.checks._util import card_location, card_noun, repo_path
 from modellint.facts import Facts
 from modellint.licensing import MAX_LICENSE_VALUES, card_license_values
 from modellint.model import Location, Violation
@@ -13,8 +14,8 @@ from modellint.model import Location, Violation
 
 def card_missing(facts: Facts) -> Iterator[Violation]:
     if facts.card is None:
-        yield Violation("no model card: add a README.md with YAML front matter at the repository root",
-                        Location(None))
+        yield Violation(f"no {card_noun(facts)}: add a README.md with YAML front matter at the "
+                        "repository root", Location(None))
 
 
 def card_license_missing(facts: Facts) -> Iterator[Violation]:
@@ -24,9 +25,9 @@ def card_license_missing(facts: Facts) -> Iterator[Violation]:
     if not card_license_values(card.metadata):
         where = card_location(facts, "license")
         if "license" in card.key_lines:
-            yield Violation("the model card's `license` field is empty", where)
+            yield Violation(f"the {card_noun(facts)}'s `license` field is empty", where)
         else:
-            yield Violation("the model card has no `license` in its front matter", where)
+            yield Violation(f"the {card_noun(facts)} has no `license` in its front matter", where)
 
 
 def license_other_unnamed(facts: Facts) -> Iterator[Violation]:
@@ -93,13 +94,13 @@ def card_metadata_invalid(facts: Facts) -> Iterator[Violation]:
     if card is None:
         return
     if card.metadata_error:
-        yield Violation(f"model card front matter: {card.metadata_error}",
+        yield Violation(f"{card_noun(facts)} front matter: {card.metadata_error}",
                         Location(card.path, card.metadata_error_line))
         return
     licenses = card.metadata.get("license")
     if isinstance(licenses, list) and len(licenses) > MAX_LICENSE_VALUES:
         yield Violation(f"`license` lists {len(licenses)} entries; only the first {MAX_LICENSE_VALUES} "
-                        "are checked (a model card names the few licenses that apply)",
+                        f"are checked (a {card_noun(facts)} names the few licenses that apply)",
                         card_location(facts, "license"), {"field": "license", "entries": len(licenses)})
     for key, (wanted, ok) in _FIELD_TYPES.items():
         if key not in card.metadata:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from modellint.checks._util import card_location
+from modellint.checks._util import card_location, main_part, subject
 from modellint.facts import Facts
 from modellint.model import Violation
 
@@ -37,19 +37,22 @@ def license_unknown(facts: Facts) -> Iterator[Violation]:
     if not any(d.form == UNKNOWN for d in facts.licenses.declared):
         return
     found = _other_evidence(facts)
+    what = subject(facts)
     hint = (f"; {found} names a license: declare it in the card" if found
+            else ": declare the license the dataset is released under (within the terms of the "
+                 "data it comes from)" if facts.is_dataset
             else ": declare the license the model is released under (the base model's, for a "
                  "derivative)")
     yield Violation(
         "`license: unknown` grants no license: without one, nobody may use, copy, modify or "
-        f"share the model{hint}", card_location(facts, "license"), {"license": "unknown"})
+        f"share the {what}{hint}", card_location(facts, "license"), {"license": "unknown"})
 
 
 def _other_evidence(facts: Facts) -> str | None:
     """Where else the repository names a license for the model (a license file, a card line)."""
     for e in facts.licenses.evidence:
         if e.kind in ("license-file", "card-text") and e.license is not None \
-                and e.component in ("weights", "repository"):
+                and e.component in (main_part(facts), "repository"):
             return f"{e.source} (`{e.license.id}`)"
     return None
 

@@ -14,7 +14,7 @@ from typing import Any
 from modellint.checks._data import documents_training_data
 from modellint.checks._restrictions import restrictions_passed_on
 from modellint.checks._text import contains_phrase, contains_words, links
-from modellint.checks._util import card_location, generates_content, licensor_of
+from modellint.checks._util import card_location, generates_content, licensor_of, main_part, subject
 from modellint.checks.lineage import inherited_use_restrictions, superseded_licenses
 from modellint.classify import at_top
 from modellint.facts import Facts
@@ -383,11 +383,11 @@ def use_policy_missing(facts: Facts) -> Iterator[Violation]:
 
 
 def noncommercial_license(facts: Facts) -> Iterator[Violation]:
-    weights: Terms = facts.licenses.terms("weights")
+    weights: Terms = facts.licenses.terms(main_part(facts))  # a dataset's data
     for lic in weights.licenses:
         ob = lic.obligations
         if ob.non_commercial or ob.research_only:
             what = "research use only" if ob.research_only else "no commercial use"
-            yield Violation(f"{lic.id} allows {what}: the model cannot be used in commercial "
-                            "products or services", _at(_first(weights.evidence, lic)),
+            yield Violation(f"{lic.id} allows {what}: the {subject(facts)} cannot be used in "
+                            "commercial products or services", _at(_first(weights.evidence, lic)),
                             {"license": lic.id})
