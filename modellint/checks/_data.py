@@ -13,6 +13,8 @@ Every pattern is bounded, so the scan stays linear in the card's size.
 import re
 from typing import Any
 
+from modellint.facts import Facts
+
 # Headings of a section about the data (Markdown or HTML; English and the common other languages).
 _DATA_HEADING = re.compile(
     r"\btrain(?:ing)?[\s-]{0,3}(?:data|dataset|datasets|corpus|corpora|set|mixture|material)\b"
@@ -353,3 +355,79 @@ def _proper(tok: str) -> bool:
     if any(c.isupper() for c in tok[1:]) and sum(c.isalpha() for c in tok) >= 2:
         return True
     return tok[0].isupper()
+
+
+# ---------------------------------------------------------------------------------------------
+# Models that train nothing: their training data is their original's or their parents'.
+#
+# Each pattern runs on the lower-cased prose, and only when its first word is there: a literal
+# start lets the regex engine skip ahead, where a case-insensitive alternation tries every
+# position (this check runs on every card, many of them long).
+
+_UNTRAINED = (  # the card says the weights were never trained: a test fixture
+    ("random", re.compile(r"\brandom(?:ly)?[\s-]{1,3}(?:initiali[sz]ed[\s-]{1,3})?(?:weights|parameters)\b"
+                          r"|\brandomly[\s-]initiali[sz]ed\s+(?:model|checkpoint|network)\b")),
+    ("random", re.compile(r"\bmodel[^.\n]{0,40}?\brandomly[\s-]initiali[sz]ed\b")),
+    ("untrained", re.compile(r"\buntrained\s+(?:model|weights|checkpoint|network)\b")),
+    ("testing", re.compile(r"\bfor\s+testing\s+(?:purposes\s+)?only\b"
+                           r"|\buseful\s+for\s+(?:unit\s+|e2e\s+|ci\s+)?testing\b")),
+)
+_UNTRAINED_NAME = re.compile(r"(?:^|[-_.])(?:random(?![-_.]?forest)|untrained|dummy)(?:[-_.]|$)", re.I)
+_REUPLOAD = (  # a mirror of a model published elsewhere, or a conversion to another format
+    ("original", re.compile(
+        r"\boriginal\s+(?:model|page|repo(?:sitory)?|weights|checkpoint|source)\s{0,3}(?:is\s+)?"
+        r"(?:here\s{0,3})?[:：(\[]|\boriginal\s+(?:model|page)\s+(?:is\s+|can\s+be\s+found\s+)?"
+        r"(?:here|at|from|on)\b")),
+    ("upload", re.compile(r"\bre-?upload(?:ed)?\s+(?:of|from)\b")),
+    ("mirror", re.compile(r"\bmirror\s+of\b")),
+    ("copy", re.compile(r"\bcopy\s+of\s+(?:the\s+)?(?:original|model|weights|\[)")),
+    (":", re.compile(r"^\W{0,6}(?:model\s+info|more\s+info(?:rmation)?|model\s+page|source)\s{0,3}"
+                     r"[:：]\s{0,3}(?:\[[^\[\]\n]{0,100}\]\()?https?://", re.M)),
+    ("", re.compile(r"\b(?:onnx|core\s?ml|openvino|tensorrt|ctranslate2|mlx|tflite|ggml|gguf|fp16"
+                    r"|fp32|bf16|safetensors|diffusers)\s+(?:ports?|versions?|conversions?|exports?"
+                    r"|format|weights|copies)\b")),
+    ("", re.compile(r"\b(?:port|conversion|exports?)\s+(?:of|for)\b|\b(?:convert|export)ed\s+(?:from|to)\b")),
+    ("weights", re.compile(r"\bweights\s+in\s+(?:fp8|fp16|bf16|int8|int4|nf4|gguf|safetensors)\b")),
+    ("[", re.compile(r"\b(?:weights|checkpoints?)\s+(?:from|of)\s+(?:the\s+)?\[")),
+)
+_MERGED = (  # a merge said in prose: it combines trained models
+    ("merge", re.compile(r"\bmerge\s+of\b|\bmerged\s+(?:from|with|using|model)|\bmerge[ds]?\s+(?:model"
+                         r"|checkpoint)|\bmergekit\b|\bmerge[_\s]method\b|\b(?:weights?|models?"
+                         r"|checkpoints?)\s+merged\b")),
+    ("weighted", re.compile(r"\bweighted\s+sum\b")),
+    ("difference", re.compile(r"\badd\s+difference\b")),
+    ("マージ", re.compile(r"マージ")),
+    ("合并", re.compile(r"合并模型")),
+    ("融合", re.compile(r"融合模型")),
+)
+# "A mix of Foto Assisted Diffusion and FennPhoto": models by their names (case matters here).
+_MIX_OF = re.compile(r"\b(?:[Aa]|[Tt]his)\s+(?:mix|merge|blend)\s+of\s+(?:the\s+)?[A-Z\[]")
+_CONVERSION_LIBRARIES = frozenset({"ctranslate2", "onnx", "onnxruntime", "openvino", "coreml",
+                                   "mlx", "transformers.js", "tflite", "tensorrt"})
+
+
+def trains_nothing(facts: Facts) -> bool:
+    """A quantization, a conversion to another format, a mirror or a merge trains nothing (its
+    data is the original's or its parents'), and a model whose name or card says its weights are
+    random was never trained."""
+    from modellint.facts.lineage import looks_quantized
+
+    if facts.lineage.relation in ("quantized", "merge"):
+        return True
+    if facts.metadata.get("quantized_by") or looks_quantized(facts.identity.name, facts.weights):
+        return True
+    if facts.metadata.get("duplicated_from") or _UNTRAINED_NAME.search(facts.identity.name or ""):
+        return True
+    library = facts.metadata.get("library_name")
+    tags = facts.metadata.get("tags")
+    if isinstance(library, str) and library.strip().lower() in _CONVERSION_LIBRARIES:
+        return True
+    if isinstance(tags, list) and _CONVERSION_LIBRARIES.intersection(
+            str(t).lower() for t in tags[:200]):
+        return True
+    prose = facts.card.prose if facts.card else ""
+    low = prose.lower()
+    if any(word in low and rx.search(low) for patterns in (_UNTRAINED, _REUPLOAD, _MERGED)
+           for word, rx in patterns):
+        return True
+    return ("mix of" in low or "merge of" in low or "blend of" in low) and bool(_MIX_OF.search(prose))

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from modellint.checks._data import documents_training_data
+from modellint.checks._data import documents_training_data, trains_nothing
 from modellint.checks._restrictions import restrictions_passed_on
 from modellint.checks._text import contains_phrase, contains_words, links
 from modellint.checks._util import card_location, generates_content, licensor_of, main_part, subject
@@ -121,72 +121,14 @@ def weights_unlicensed(facts: Facts) -> Iterator[Violation]:
 
 # ---- ML305 training data ------------------------------------------------------------------------
 
-# A model that says its weights were never trained: a test fixture, nothing to document.
-_UNTRAINED = re.compile(
-    r"\brandom(?:ly)?[\s-]{1,3}(?:initiali[sz]ed[\s-]{1,3})?(?:weights|parameters)\b"
-    r"|\bmodel[^.\n]{0,40}?\brandomly[\s-]initiali[sz]ed\b|\brandomly[\s-]initiali[sz]ed\s+"
-    r"(?:model|checkpoint|network)\b|\buntrained\s+(?:model|weights|checkpoint|network)\b"
-    r"|\bfor\s+testing\s+(?:purposes\s+)?only\b|\buseful\s+for\s+(?:unit\s+|e2e\s+|ci\s+)?testing\b",
-    re.I)
-_UNTRAINED_NAME = re.compile(r"(?:^|[-_.])(?:random(?![-_.]?forest)|untrained|dummy)(?:[-_.]|$)", re.I)
-
-
 def training_data_undocumented(facts: Facts) -> Iterator[Violation]:
     card = facts.card
     if card is None or card.metadata_error:
         return
-    if _trains_nothing(facts) or documents_training_data(card):
+    if trains_nothing(facts) or documents_training_data(card):
         return
     yield Violation("the card lists no `datasets` and does not say what the model was trained on "
                     "(no training-data section, no data named in its prose)", card_location(facts))
-
-
-# A re-upload: a mirror of a model published elsewhere, or a conversion to another format.
-_REUPLOAD = re.compile(
-    r"\boriginal\s+(?:model|page|repo(?:sitory)?|weights|checkpoint|source)\s{0,3}(?:is\s+)?"
-    r"(?:here\s{0,3})?[:：(\[]|\boriginal\s+(?:model|page)\s+(?:is\s+|can\s+be\s+found\s+)?"
-    r"(?:here|at|from|on)\b|\bre-?upload(?:ed)?\s+(?:of|from)\b|\bmirror\s+of\b"
-    r"|\bcopy\s+of\s+(?:the\s+)?(?:original|model|weights|\[)"
-    r"|^\W{0,6}(?:model\s+info|more\s+info(?:rmation)?|model\s+page|source)\s{0,3}[:：]\s{0,3}"
-    r"(?:\[[^\[\]\n]{0,100}\]\()?https?://"
-    r"|\b(?:onnx|core\s?ml|openvino|tensorrt|ctranslate2|mlx|tflite|ggml|gguf|fp16|fp32|bf16"
-    r"|safetensors|diffusers)\s+(?:ports?|versions?|conversions?|exports?|format|weights|copies)\b"
-    r"|\b(?:port|conversion|exports?)\s+(?:of|for)\b"
-    r"|\bconverted\s+(?:from|to)\b|\bexported\s+(?:from|to)\b"
-    r"|\bweights\s+in\s+(?:fp8|fp16|bf16|int8|int4|nf4|gguf|safetensors)\b"
-    r"|\b(?:weights|checkpoints?)\s+(?:from|of)\s+(?:the\s+)?\[", re.I | re.M)
-_CONVERSION_LIBRARIES = frozenset({"ctranslate2", "onnx", "onnxruntime", "openvino", "coreml",
-                                   "mlx", "transformers.js", "tflite", "tensorrt"})
-# A merge said in prose: it combines trained models and trains nothing itself.
-_MERGED = re.compile(
-    r"\bmerge\s+of\b|\bmerged\s+(?:from|with|using|model)|\bmerge[ds]?\s+(?:model|checkpoint)"
-    r"|\bmergekit\b|\bmerge[_\s]method\b|\bweighted\s+sum\b|\badd\s+difference\b"
-    r"|\b(?:weights?|models?|checkpoints?)\s+merged\b"
-    r"|\b(?:a|this)\s+(?:mix|merge|blend)\s+of\s+(?:the\s+)?(?-i:[A-Z\[])"
-    r"|マージ|合并模型|融合模型", re.I)
-
-
-def _trains_nothing(facts: Facts) -> bool:
-    """A quantization, a conversion to another format, a mirror or a merge trains nothing (its
-    data is the original's or its parents'), and a model whose name or card says its weights are
-    random was never trained."""
-    from modellint.facts.lineage import looks_quantized
-
-    if facts.lineage.relation in ("quantized", "merge"):
-        return True
-    if facts.metadata.get("quantized_by") or looks_quantized(facts.identity.name, facts.weights):
-        return True
-    if facts.metadata.get("duplicated_from") or _UNTRAINED_NAME.search(facts.identity.name or ""):
-        return True
-    library = facts.metadata.get("library_name")
-    tags = facts.metadata.get("tags")
-    if isinstance(library, str) and library.strip().lower() in _CONVERSION_LIBRARIES:
-        return True
-    if isinstance(tags, list) and _CONVERSION_LIBRARIES.intersection(
-            str(t).lower() for t in tags[:200]):
-        return True
-    prose = facts.card.prose if facts.card else ""
-    return bool(_UNTRAINED.search(prose) or _REUPLOAD.search(prose) or _MERGED.search(prose))
 
 
 # ---- ML306 outputs ------------------------------------------------------------------------------
