@@ -44,13 +44,15 @@ _PLACEHOLDER = re.compile(
 _TRAINED_ON = re.compile(
     r"\b(?:(?:pre|post|re)-?)?(?:train(?:ed|ing)|fine-?\s?tun(?:ed|ing)|finetun(?:ed|ing)"
     r"|distill(?:ed|ing)|learn(?:ed|t))\b(?:[^.!?\n]|[.!?](?=\S)){0,160}?(?<!based )\bon\s+", re.I)
-# "Model trained with the TASS 2020 corpus", "trained using the X dataset": with "with" or "using",
+# "Model trained with the TASS 2020 corpus", "trained using the X dataset", "We train the model
+# using over 220M words, aggregated from: Indonesian Wikipedia...": with "with" or "using",
 # the object must be data (a data noun), not a method ("trained with LoRA").
 _TRAINED_WITH = re.compile(
-    r"\b(?:(?:pre|post|re)-?)?(?:train(?:ed|ing)|fine-?\s?tun(?:ed|ing)|finetun(?:ed|ing))\s+"
-    r"(?:with|using)\s+(?=(?:[^.!?\n]|[.!?](?=\S)){0,160}?\b(?:datasets?|corpus|corpora|data|notes"
+    r"\b(?:(?:pre|post|re)-?)?(?:train(?:ed|ing)?|fine-?\s?tun(?:ed|ing|e)?|finetun(?:ed|ing|e)?)\s+"
+    r"(?:(?:the|this|our)\s+models?\s+|it\s+)?(?:with|using)\s+(?=(?:[^.!?\n]|[.!?](?=\S)){0,160}?\b(?:datasets?|corpus|corpora|data|notes"
     r"|texts|documents|records|images|recordings|tweets|papers|articles|conversations|dialogues"
-    r"|samples|examples)\b)", re.I)
+    r"|samples|examples|words|sentences|utterances|pairs|photos|photographs|pictures"
+    r"|screenshots|frames|drawings|paintings|illustrations|artworks?|(?<=['’]s\s)(?:works?|art))\b)", re.I)
 # "See the training dataset here: https://huggingface.co/datasets/...": the data by its address.
 _DATA_MENTION = re.compile(
     r"\b(?:training|train|pre-?training|fine-?tuning)\s+(?:datasets?|data|corpus|corpora|set)\b", re.I)
@@ -64,7 +66,8 @@ _DATA_IS = re.compile(
 _DATA_FROM = re.compile(
     r"\b(?:datasets?|data\s*sets?|data|corpus|corpora)\b[^.!?\n<>|]{0,40}?\b(?:consists?\s+of"
     r"|comprises?|comes?\s+from|contains?|includes?|included|drawn\s+from|sourced\s+from"
-    r"|taken\s+from|collected\s+from)\s+", re.I)
+    r"|taken\s+from|collected\s+from|extracted\s+from|scraped\s+from|crawled\s+from"
+    r"|gathered\s+from|aggregated\s+from|obtained\s+from)\s+", re.I)
 # A sentence in Chinese, Japanese or Korean that says the model was trained on data: the data is
 # named when the sentence names it (a link, a Latin proper name such as "SimCLUE").
 _CJK_SENTENCE = re.compile(r"[^。！？\n]{1,400}")
@@ -109,21 +112,35 @@ _NOT_A_NAME = frozenset("""
     combined target training test testing validation dev eval evaluation downstream
     lora qlora dreambooth peft deepspeed sft dpo rlhf ppo orpo kto adam adamw fsdp accelerate
     axolotl unsloth trl kohya textual inversion pivotal tuning
+    and or of with on in for from to by at as into onto via plus
+    supervised unsupervised self-supervised weakly-supervised instruction instructional preference
+    conversational existing additional extra in-house in-domain out-of-domain domain-specific
+    task-specific current base model models
 """.split())
 # A model named as the object ("fine-tuning on `Yi-34B`"): a size in billions or millions of
 # parameters is a model's, not a dataset's.
 _MODEL_SIZE = re.compile(r"[-_](?:\d+(?:\.\d+)?x)?\d+(?:\.\d+)?[bm](?:[-_]|$)", re.I)
 # Objects of "trained on" that are not data: the base ("on top of Llama 2"), the hardware.
-_NOT_DATA_OBJECT = re.compile(r"^\s{0,3}(?:top\s+of|the\s+basis\s+of|the\s+shoulders\s+of)\b", re.I)
+# Objects of "trained with" that are settings: "a sequence length of 4096 tokens".
+_NOT_DATA_OBJECT = re.compile(
+    r"^\s{0,3}(?:top\s+of|the\s+basis\s+of|the\s+shoulders\s+of|(?:an?\s+|the\s+)?(?:(?:max(?:imum)?"
+    r"|sequence|context|input)\s+(?:sequence\s+)?length|batch\s+size|learning\s+rate|vocabulary))\b", re.I)
+# "meant to be fine-tuned on a supervised dataset", "you can fine-tune it on X": an invitation to
+# the user, not the model's data.
+_INVITATION = re.compile(r"\b(?:be|to|can|could|may|might|you|users?)\s+$", re.I)
 
 
 # Sections (with everything under them) that tell users how to use, evaluate or build on the model:
 # data named there is a tutorial's, a benchmark's or another model's, not this model's training data.
+# A section on limitations, bias or risks is about this model, and often names the data its bias
+# comes from ("fine-tuned on image-text datasets (e.g. LAION) collected from the internet"); one
+# on intended uses and limitations is a usage section.
 _ELSEWHERE = re.compile(
     r"\bhow\s+to\b|\busage\b|\bquick\s?start|getting\s+started|\binference\b|\bdeploy|\bserving"
     r"|tutorial|\bexamples?\b|\bfaq\b|frequently\s+asked|learning\s+hub|ecosystem|downstream|upstream"
-    r"|community|citation|\bcite\b|acknowledg|benchmark|evaluation|\bresults\b|performance"
-    r"|limitation|\bbias|\brisks?\b|disclaimer|\blicen[cs]e|contact|\bapi\b|\bdemo\b|install"
+    r"|community|citation|\bcite\b|acknowledg|benchmark|evaluation|\bresults\b|performance|\buses\b"
+    r"|intended\s+use|direct\s+use|out-of-scope"
+    r"|\blicen[cs]e|contact|\bapi\b|\bdemo\b|install"
     r"|requirements|environment|\bprompt|chat\s+template|\brun(?:ning)?\b|download|使用|推理|部署"
     r"|引用|评测|評測|使い方|사용", re.I)
 
@@ -234,12 +251,11 @@ def names_training_data(prose: str) -> bool:
     if "|" in prose and _table_names_data(prose):
         return True
     prose = _SOFT_BREAK.sub(" ", prose)
-    for m in _TRAINED_ON.finditer(prose):
-        if _names_data(prose[m.end():m.end() + 120]):
-            return True
-    for m in _TRAINED_WITH.finditer(prose):
-        if _names_data(prose[m.end():m.end() + 120]):
-            return True
+    for rx in (_TRAINED_ON, _TRAINED_WITH):
+        for m in rx.finditer(prose):
+            if not _INVITATION.search(prose, max(m.start() - 16, 0), m.start()) and _names_data(
+                    prose[m.end():m.end() + 120]):
+                return True
     for m in _DATA_MENTION.finditer(prose):
         window = prose[m.end():m.end() + 200]
         if _links_data(window) or _DEFERS.search(_SENTENCE_END.split(window, maxsplit=1)[0]):
@@ -387,6 +403,10 @@ _REUPLOAD = (  # a mirror of a model published elsewhere, or a conversion to ano
                     r"|fp32|bf16|safetensors|diffusers)\s+(?:ports?|versions?|conversions?|exports?"
                     r"|format|weights|copies)\b")),
     ("", re.compile(r"\b(?:port|conversion|exports?)\s+(?:of|for)\b|\b(?:convert|export)ed\s+(?:from|to)\b")),
+    # "this is pytorch version of [this](...)", "the sentence-transformers version of [X](...)"
+    ("version", re.compile(r"\b(?:pytorch|torch|tensorflow|tf|flax|jax|keras|paddle|sentence-transformers"
+                           r"|transformers|diffusers|hf|hugging\s?face)\s+(?:versions?|ports?|checkpoints?"
+                           r"|weights)\s+of\s+(?:the\s+)?(?:\[|https?://|original\b)")),
     ("weights", re.compile(r"\bweights\s+in\s+(?:fp8|fp16|bf16|int8|int4|nf4|gguf|safetensors)\b")),
     ("[", re.compile(r"\b(?:weights|checkpoints?)\s+(?:from|of)\s+(?:the\s+)?\[")),
 )
@@ -394,16 +414,29 @@ _MERGED = (  # a merge said in prose: it combines trained models
     ("merge", re.compile(r"\bmerge\s+of\b|\bmerged\s+(?:from|with|using|model)|\bmerge[ds]?\s+(?:model"
                          r"|checkpoint)|\bmergekit\b|\bmerge[_\s]method\b|\b(?:weights?|models?"
                          r"|checkpoints?)\s+merged\b")),
-    ("weighted", re.compile(r"\bweighted\s+sum\b")),
+    # How checkpoint merges are written up: "a merge between", "Merge recipes", "merged it with
+    # many models", "Merge Block Weights", "U-Net block merging", the SuperMerger extension.
+    ("merg", re.compile(r"\bmerge\s+(?:between|recipes?|history|ratios?)\b|\bmerg(?:e|ed|ing)\s+(?:it"
+                        r"|them|these|those)\s+with\b|\bmerge\s+block\s+weights?\b|\bblock\s+merg(?:e|ing)\b"
+                        r"|\bcheckpoint\s+merg(?:e|ing)\b|\bsupermerger\b|\bmerging\s+(?:several|multiple"
+                        r"|two|three|different|various|many)\s+(?:models|checkpoints)\b")),
+    ("sum", re.compile(r"\bweight(?:ed|s)?\s+sum\b")),
     ("difference", re.compile(r"\badd\s+difference\b")),
     ("マージ", re.compile(r"マージ")),
     ("合并", re.compile(r"合并模型")),
     ("融合", re.compile(r"融合模型")),
 )
 # "A mix of Foto Assisted Diffusion and FennPhoto": models by their names (case matters here).
-_MIX_OF = re.compile(r"\b(?:[Aa]|[Tt]his)\s+(?:mix|merge|blend)\s+of\s+(?:the\s+)?[A-Z\[]")
+_MIX_OF = re.compile(r"(?i:\b(?:a|this)\s+(?:mix|merge|blend)\s+of\s+(?:the\s+)?)[A-Z\[]")
 _CONVERSION_LIBRARIES = frozenset({"ctranslate2", "onnx", "onnxruntime", "openvino", "coreml",
                                    "mlx", "transformers.js", "tflite", "tensorrt"})
+# The tags mergekit and the Hub's merge tooling give a merged model.
+_MERGE_TAGS = frozenset({"merge", "mergekit"})
+# A re-upload in another format says so in its name: "zero123-diffusers", "whisperkit-coreml",
+# "furryrock-model-safetensors", "Llama-2-7b-chat-hf-q4f32_1-MLC" (a dtype such as -fp16 is no
+# conversion: publishers ship their own in several).
+_FORMAT_NAME = re.compile(r"[-_.](?:coreml|onnx|mlx|openvino|ct2|ctranslate2|tflite|tensorrt|trt|mlc"
+                          r"|diffusers|safetensors)(?:[-_.]|$)", re.I)
 
 
 def trains_nothing(facts: Facts) -> bool:
@@ -422,8 +455,10 @@ def trains_nothing(facts: Facts) -> bool:
     tags = facts.metadata.get("tags")
     if isinstance(library, str) and library.strip().lower() in _CONVERSION_LIBRARIES:
         return True
-    if isinstance(tags, list) and _CONVERSION_LIBRARIES.intersection(
+    if isinstance(tags, list) and (_CONVERSION_LIBRARIES | _MERGE_TAGS).intersection(
             str(t).lower() for t in tags[:200]):
+        return True
+    if _FORMAT_NAME.search(facts.identity.name or ""):
         return True
     prose = facts.card.prose if facts.card else ""
     low = prose.lower()
