@@ -171,6 +171,16 @@ def test_prose_statements_a_reviewer_reads(make_facts):
     ]
 
 
+def test_a_license_named_as_the_base_of_another_is_not_stated(make_facts):
+    card = ("---\nlicense: unknown\n---\n# m\n\n"
+            "The model is made available under the [Acme Model License](https://acme.example/terms), "
+            "the permissive Apache 2.0-based software license with a use policy.\n\n"
+            "The code is released under the MIT license, an MIT-style grant.\n")
+    picture = make_facts({"README.md": card}).licenses
+    assert [(s.components, s.license_ids, s.line) for s in picture.statements] == [
+        (("code",), ("mit",), 8)]
+
+
 def test_card_without_front_matter_license_has_an_empty_picture(make_facts):
     picture = make_facts({"README.md": "# m\n"}).licenses
     assert parts(picture)["weights"] == ((), "repository")

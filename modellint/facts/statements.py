@@ -242,7 +242,7 @@ def _named(window: str, namer: Namer, files: dict[str, str]) -> tuple[list[str],
         _add_reference(target, namer, files, ids, named_files)
     for url in _URL.findall(_LINK_TARGET.sub(" ", window)):
         _add_reference(url, namer, files, ids, named_files)
-    text = _URL.sub(" ", _LINK_TARGET.sub("]", window))
+    text = _without_modified(_URL.sub(" ", _LINK_TARGET.sub("]", window)))
     for lid in namer.mentions(text):
         if lid not in ids:
             ids.append(lid)
@@ -269,6 +269,22 @@ def _named(window: str, namer: Namer, files: dict[str, str]) -> tuple[list[str],
                 named_files.append(path)
             i += 1
     return ids, named_files
+
+
+_MODIFIER = re.compile(r"-(?:based|derived|like|style|inspired)\b", re.I | re.A)
+_PHRASE_BREAK = re.compile(r"[,;()\[\]]")
+
+
+def _without_modified(text: str) -> str:
+    """Blank the license names that only qualify another license: "the permissive Apache
+    2.0-based software license" names the license that is made from Apache 2.0, not Apache 2.0.
+    The blank runs back from "-based" to the phrase's start (a comma, bracket or 40 characters)."""
+    for m in _MODIFIER.finditer(text):
+        head = text[max(0, m.start() - 40):m.start()]
+        breaks = [b.end() for b in _PHRASE_BREAK.finditer(head)]
+        start = m.start() - len(head) + (breaks[-1] if breaks else 0)
+        text = text[:start] + " " * (m.end() - start) + text[m.end():]
+    return text
 
 
 def _resolve_words(words: list[str], namer: Namer) -> str | None:
