@@ -17,6 +17,9 @@ def main() -> NoReturn:
     # every 10,000 allocations rather than every 700, still bounding memory.
     gc.disable()
     try:
+        from modellint import regexcache
+
+        regexcache.install()  # a third of a run was compiling regular expressions
         from modellint.cli import main as cli_main
     finally:
         gc.freeze()

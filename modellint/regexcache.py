@@ -1,0 +1,180 @@
+"""Compiled regular expressions kept between runs of the ``modellint`` command.
+
+Compiling a pattern means parsing it and generating its matcher program in pure Python (the
+``re`` module's parser and compiler); only matching runs in C. A pre-commit run compiles ~160
+patterns (modellint's own, PyYAML's, click's): a third of the instructions of the whole process.
+The program a pattern compiles to depends only on the pattern, its flags and the interpreter, so
+the command keeps every program it compiled in modellint's cache directory, and later runs hand
+the stored program straight to the regular-expression engine (``_sre.compile``, what ``re``
+itself ends with), skipping the parse.
+
+Safety and equality:
+- a stored program is used only by the interpreter build that wrote it (``sys.version`` and the
+  engine's ``MAGIC`` name the file and are checked inside it); the engine validates every program
+  it is given, and any error falls back to compiling;
+- a program is stored only after the pattern rebuilt from it compared equal to the one ``re``
+  compiled (``Pattern.__eq__`` compares the pattern, its flags and its program word for word);
+- only ``str`` patterns without ``re.DEBUG`` are kept; anything else goes to ``re`` untouched.
+
+The file is a ``marshal`` dump of plain values (the format of the interpreter's own ``.pyc``
+caches, ~3x faster to read than JSON here). It is written once at exit when the run compiled
+something new, whole or not at all, and holds at most ``MAX_PATTERNS`` patterns: past that, only
+those this run used are kept, so patterns built from one target's settings cannot pile up.
+
+Only the command installs this (``entry.main``): a program importing modellint as a library keeps
+its ``re`` as it is. ``MODELLINT_CACHE_DIR=`` (empty) turns it off with the other caches.
+"""
+
+from __future__ import annotations
+
+import _sre
+import marshal
+import os
+import sys
+from array import array
+from typing import Any
+
+try:  # Python 3.11 and later
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_compile as _compiler  # type: ignore[no-redef]
+    import sre_parse as _parser  # type: ignore[no-redef]
+
+FORMAT = 1  # of the file; raise it when the layout below changes
+MAX_PATTERNS = 4096
+MAX_PATTERN_CHARS = 20_000  # longer patterns (built from some input) are compiled every time
+_DEBUG = 128  # re.DEBUG
+
+# (pattern, flags) -> (final flags, program as bytes, groups - 1, group index, index group)
+Program = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
+
+
+class _State:
+    def __init__(self, path: str | None, programs: dict[tuple[str, int], Program]) -> None:
+        self.path = path
+        self.programs = programs
+        self.new: dict[tuple[str, int], Program] = {}
+        self.used: set[tuple[str, int]] = set()
+
+
+_state: _State | None = None
+_original: Any = None
+
+
+def install() -> None:
+    """Route the ``re`` module's compiles through the stored programs (once per process)."""
+    global _state, _original
+    if _state is not None or _original is not None:
+        return
+    path = _cache_path()
+    _state = _State(path, _load(path) if path else {})
+    _original = _compiler.compile
+    _compiler.compile = _compile
+
+
+def _compile(p: Any, flags: int = 0) -> Any:
+    state = _state
+    if type(p) is not str or flags & _DEBUG or state is None:
+        return _original(p, flags)
+    key = (p, flags)
+    stored = state.programs.get(key)
+    if stored is not None:
+        try:
+            pattern = _build(p, stored)
+        except Exception:  # noqa: BLE001 - a program the engine refuses: compile it anew
+            state.programs.pop(key, None)
+        else:
+            state.used.add(key)
+            return pattern
+    pattern = _original(p, flags)
+    if state.path is not None and len(state.new) < MAX_PATTERNS and len(p) <= MAX_PATTERN_CHARS:
+        program = _program(p, flags)
+        if program is not None and _build(p, program) == pattern:
+            if not state.new:
+                import atexit
+
+                atexit.register(_save)
+            state.new[key] = program
+            state.used.add(key)
+    return pattern
+
+
+def _build(p: str, program: Program) -> Any:
+    flags, code, groups, groupindex, indexgroup = program
+    return _sre.compile(p, flags, _words(code), groups, groupindex, indexgroup)
+
+
+def _words(code: bytes) -> list[int]:
+    words = array(_TYPECODE)
+    words.frombytes(code)
+    return words.tolist()
+
+
+def _typecode() -> str:
+    return next(t for t in "IL" if array(t).itemsize == _sre.CODESIZE)
+
+
+_TYPECODE = _typecode()
+
+
+def _program(p: str, flags: int) -> Program | None:
+    """What ``re``'s compiler hands the engine for ``p`` (the same steps, kept as values)."""
+    try:
+        parsed = _parser.parse(p, flags)
+        code = _compiler._code(parsed, flags)
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        return (flags | parsed.state.flags, array(_TYPECODE, code).tobytes(),
+                parsed.state.groups - 1, groupindex, tuple(indexgroup))
+    except Exception:  # noqa: BLE001 - an interpreter whose compiler differs: keep compiling
+        return None
+
+
+def _cache_path() -> str | None:
+    from modellint.cachedir import cache_dir
+
+    root = cache_dir()
+    if root is None:
+        return None
+    tag = sys.implementation.cache_tag or sys.implementation.name
+    return os.path.join(root, "regex", f"{tag}-{_sre.MAGIC}.marshal")
+
+
+def _header() -> tuple[Any, ...]:
+    return (FORMAT, sys.version, sys.hexversion, _sre.MAGIC, _sre.CODESIZE)
+
+
+def _load(path: str) -> dict[tuple[str, int], Program]:
+    try:
+        with open(path, "rb") as fh:
+            data = marshal.loads(fh.read())
+        if type(data) is tuple and len(data) == 2 and data[0] == _header() and type(data[1]) is dict:
+            return data[1]
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # missing, torn or foreign: compile, and write a new one
+    return {}
+
+
+def _save() -> None:
+    """Write what is stored plus what this run compiled, whole or not at all."""
+    state = _state
+    if state is None or state.path is None or not state.new:
+        return
+    programs = {**state.programs, **state.new}
+    if len(programs) > MAX_PATTERNS:
+        used = [(k, v) for k, v in programs.items() if k in state.used]
+        programs = dict(used[:MAX_PATTERNS])
+    partial = f"{state.path}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
+    try:
+        data = marshal.dumps((_header(), programs))
+        os.makedirs(os.path.dirname(state.path), mode=0o700, exist_ok=True)
+        with open(partial, "wb") as fh:
+            fh.write(data)
+        os.replace(partial, state.path)
+    except (OSError, ValueError):
+        try:
+            os.unlink(partial)
+        except OSError:
+            pass
