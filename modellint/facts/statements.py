@@ -34,6 +34,9 @@ _VERB = re.compile(
     r"|offered|subject)\b(?:[^.;:\n]{0,40}?\b(?:under|by|to|as|with)\b)?|\bunder\b"
     r"|\bcompl(?:y|ies|iance)\s+with\b|\b(?:terms|restrictions|licen[cs]e)\s+(?:still\s+)?(?:apply|applies)\b",
     re.I | re.A)
+# Every match of _VERB holds one of these (lower-cased): a text without any needs no scan.
+_VERB_HINT = re.compile("licen|released|available|distributed|provided|published|covered|governed"
+                        "|shared|offered|subject|under|compl|appl")
 # "Code license: MIT", "**License:** Apache 2.0", "- Model license - CC-BY-NC-4.0"
 _LICENSE_LINE = re.compile(
     r"^[\s>*+\-|]{0,8}(?P<subj>[A-Za-z][A-Za-z ]{0,30}?)?[\s*_]{0,4}licen[cs]e[sd]?(?:\s+type)?[\s*_]{0,4}"
@@ -83,12 +86,15 @@ def find_statements(prose: str, first_line: int, namer: Namer) -> tuple[Statemen
     files.update({p.lower(): p for p in namer.license_files})
     out: list[Statement] = []
     for text, line in _units(prose, first_line):
-        m = _LICENSE_LINE.match(text)
+        low = text.lower()
+        m = _LICENSE_LINE.match(text) if "licen" in low else None
         if m:
             st = _license_line(m, text, line, namer, files)
             if st is not None:
                 out.append(st)
                 continue
+        if _VERB_HINT.search(low) is None:
+            continue  # no verb can match in it, nor in any of its sentences (they are parts of it)
         for sentence in _sentences(text):
             out.extend(_in_sentence(sentence, line, namer, files))
     return tuple(out)
