@@ -155,6 +155,11 @@ _NOT_A_MODEL = re.compile(
 _SCRATCH = re.compile(r"^\W{0,4}(?:the\s+)?(?:scratch|random(?:ly)?\s+initiali[sz]ed|zero)\b", re.I | re.A)
 _ARCHITECTURE = re.compile(r"^[\w\s.-]{0,24}\barchitecture", re.I | re.A)
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
+# Literal words one of which every match of a pattern holds (lower-cased): a line without any of
+# them is not searched (_NOUN needs "tun", _MERGE_LIST "merge").
+_RELATION_HINT = re.compile(
+    "quant|gguf|ggml|gptq|awq|exl2|mlx|merge|lora|adapter|tun|train|initiali|derived|based|built")
+_LICENSE_OF_HINT = re.compile("compl|subject|governed|bound|inherit|follow")
 
 
 def _clean_id(model_id: str) -> str | None:
@@ -235,10 +240,11 @@ def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
             out.append(BaseMention(kind, model_id, fam.family if fam else None,
                                    fam.license if fam else None, relation, line, _shown(text)))
 
-    lines = prose.split("\n")
+    picked, ends = _lines_to_read(prose)
     merge_list_until = -1
-    for offset in _lines_to_read(prose):
-        raw = lines[offset]
+    for offset in picked:  # only these lines are cut out of the prose, not every line
+        start = ends[offset - 1] + 1 if offset else 0
+        raw = prose[start:ends[offset]] if offset < len(ends) else prose[start:]
         lineno = first_line + offset
         if len(raw) > 4000:
             raw = raw[:4000]  # a wall of text on one line: its start is enough
@@ -247,7 +253,8 @@ def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
             if m:
                 add("prose-link", _clean_id(m.group("id")), None, "merge", lineno, raw)
                 continue
-        if _MERGE_LIST.search(raw):
+        low = raw.lower()  # each pattern runs only where its literal words are (see _HINTS)
+        if "merge" in low and _MERGE_LIST.search(raw):
             merge_list_until = offset + 16
             continue
         label = _LABEL.match(raw)
@@ -257,7 +264,7 @@ def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
             if model_id or fam:
                 add("prose-link" if model_id else "prose-name", model_id, fam, relation, lineno, raw)
                 continue
-        for m in _RELATION.finditer(raw):
+        for m in _RELATION.finditer(raw) if _RELATION_HINT.search(low) else ():
             if _about_others(raw, m.start()):
                 continue
             window = _cut(raw[m.end():m.end() + WINDOW])
@@ -271,7 +278,7 @@ def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
             if model_id or fam:
                 add("prose-link" if model_id else "prose-name", model_id, fam, relation, lineno,
                     raw[max(0, m.start() - 40):m.end() + 100])
-        for m in _NOUN.finditer(raw):
+        for m in _NOUN.finditer(raw) if "tun" in low else ():
             before = _URL.sub(lambda u: " " * len(u.group(0)), raw[max(0, m.start() - BEFORE):m.start()])
             found = family_in(before)
             # The family stands right before the noun, with at most a size between ("Llama 2
@@ -280,7 +287,7 @@ def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
                     raw, m.start()):
                 add("prose-name", None, found[0], "finetune", lineno,
                     raw[max(0, m.start() - BEFORE):m.end()])
-        for m in _LICENSE_OF.finditer(raw):
+        for m in _LICENSE_OF.finditer(raw) if _LICENSE_OF_HINT.search(low) else ():
             window = _cut(raw[m.end():m.end() + 80])
             found = family_in(window)
             if found is None or found[1] > 12:
@@ -323,11 +330,12 @@ _NEWS = re.compile(r"\b(?:has|have)\s+been\s+released\b|\b(?:is|are)\s+now\s+(?:
                    r"|\bcoming\s+soon\b", re.I | re.A)
 
 
-def _lines_to_read(prose: str) -> list[int]:
+def _lines_to_read(prose: str) -> tuple[list[int], list[int]]:
     """The lines (0-based) where a phrase could name a base, and the lines after a "models
-    included in the merge" header. Lines are picked by the literal words every phrase holds,
-    found with ``str.find`` over the lower-cased prose (a card of 5,000 lines has a few dozen such
-    lines), and only those lines meet the patterns."""
+    included in the merge" header; and where each line ends (its newline's offset). Lines are
+    picked by the literal words every phrase holds, found with ``str.find`` over the lower-cased
+    prose (a card of 5,000 lines has a few dozen such lines), and only those lines meet the
+    patterns."""
     import bisect
 
     low = prose.lower()
@@ -338,10 +346,10 @@ def _lines_to_read(prose: str) -> list[int]:
         while at >= 0 and len(found) < MAX_LINES:
             found.add(bisect.bisect_left(ends, at))
             at = low.find(word, at + 1)
-    for m in _MERGE_LIST.finditer(prose):
+    for m in _MERGE_LIST.finditer(prose) if "merge" in low else ():
         line = bisect.bisect_left(ends, m.start())
         found.update(range(line, line + 17))
-    return sorted(n for n in found if n <= len(ends))
+    return sorted(n for n in found if n <= len(ends)), ends
 
 
 # The literal words of the relation, noun, license and label phrases (one of them is in every
