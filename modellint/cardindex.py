@@ -3,14 +3,17 @@
 Two sources of base licenses sit between the Hub and the offline table (``facts.lineage``):
 
 - **the audit's batch**: an audit of many targets is a supply chain, and a base that is one of the
-  targets resolves from that target's own card. Before linting, ``build_batch`` reads every local
-  target's card front matter once (a folder, a clone, or a Hub cache folder; the Hub id from the
-  clone's ``origin`` or the cache folder's name) into an index file that every worker, thread,
-  forked process or Dask worker on the same machine, opens read-only by path
-  (``RunOptions.batch_index``). The file lives in modellint's cache directory and goes when the
-  audit ends (with caching turned off there is no batch index); an index of a million cards is a
-  few hundred MB of SQLite, not memory. Hub targets (``hf://``) are left out: online, their bases
-  resolve from the Hub, which comes first.
+  targets resolves from that target's own card. Before linting, ``build_batch`` lists every local
+  target's card (a folder, a clone, or a Hub cache folder; the Hub id from the clone's ``origin``
+  or the cache folder's name) in an index file that every worker, thread, forked process or Dask
+  worker on the same machine, opens read-only by path (``RunOptions.batch_index``). The batch
+  keeps where each card is, not what it says: a card's front matter is parsed when a derivative
+  asks for it as a base (few cards are someone's base, and every card is parsed anyway when it is
+  linted; parsing each twice cost an audit a fifth of its time), and kept for the process's later
+  lookups. The file lives in modellint's cache directory and goes when the audit ends (with
+  caching turned off there is no batch index); an index of a million cards is a few hundred MB of
+  SQLite, not memory. Hub targets (``hf://``) are left out: online, their bases resolve from the
+  Hub, which comes first.
 - **the local card index**: ``modellint index build FOLDER... [--hub-cache]`` reads a folder of
   cards (``org_name.md`` files, or ``org/name/README.md`` clones) or the Hugging Face cache
   (``models--org--name`` snapshots) into ``card-index.sqlite`` in modellint's cache directory,
@@ -38,15 +41,16 @@ INDEX_FILE = "card-index.sqlite"
 DATASET_PREFIX = "datasets/"  # the key of a dataset's entry: datasets/org/name
 SCHEMA_VERSION = 1
 MAX_CARD_BYTES = 256 * 1024  # front matter lives at the top; that is all that is read
+MAX_READ = 10_000  # batch cards kept parsed per index and process
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cards (
     id TEXT PRIMARY KEY,          -- the Hub id, lower-cased
     repo_id TEXT NOT NULL,        -- as spelt
-    license TEXT NOT NULL,        -- JSON list of the card's license values
-    license_name TEXT,
+    license TEXT,                 -- JSON list of the card's license values (NULL: not read
+    license_name TEXT,            --   yet, an audit's batch: read from path when asked for)
     license_link TEXT,
-    base_models TEXT NOT NULL,    -- JSON list of the card's base_model entries
+    base_models TEXT,             -- JSON list of the card's base_model entries
     path TEXT                     -- where the card was read
 );
 """
@@ -105,6 +109,12 @@ def entry_from_card(repo_id: str, text: str, path: str | None,
 def write_index(path: str, entries: Iterable[CardEntry]) -> int:
     """Write (or replace) an index at ``path``; returns the number of cards kept. Later entries
     for the same id win (a newer snapshot of a cache folder, the second of two copies)."""
+    return _write(path, ((e.repo_id.lower(), e.repo_id, json.dumps(list(e.license)), e.license_name,
+                          e.license_link, json.dumps(list(e.base_models)), e.path)
+                         for e in entries))
+
+
+def _write(path: str, rows: Iterable[tuple[Any, ...]]) -> int:
     import sqlite3
 
     tmp = f"{path}.{os.getpid()}.tmp"
@@ -115,10 +125,7 @@ def write_index(path: str, entries: Iterable[CardEntry]) -> int:
     try:
         db.executescript(_SCHEMA)
         db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        db.executemany(
-            "INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((e.repo_id.lower(), e.repo_id, json.dumps(list(e.license)), e.license_name,
-              e.license_link, json.dumps(list(e.base_models)), e.path) for e in entries))
+        db.executemany("INSERT OR REPLACE INTO cards VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         db.commit()
         count = int(db.execute("SELECT count(*) FROM cards").fetchone()[0])
     finally:
@@ -138,6 +145,7 @@ class CardIndex:
         import threading
 
         self._local = threading.local()
+        self._read: dict[str, CardEntry | None] = {}  # batch cards parsed here, by id
 
     def __repr__(self) -> str:
         return f"CardIndex({self.kind}, {self.path})"
@@ -168,8 +176,19 @@ class CardIndex:
             return None
         if row is None:
             return None
+        if row[1] is None:  # a batch's card, listed but not read yet
+            return self._from_card(row[0], row[5])
         return CardEntry(row[0], tuple(json.loads(row[1])), row[2], row[3],
                          tuple(json.loads(row[4])), row[5])
+
+    def _from_card(self, repo_id: str, path: str) -> CardEntry | None:
+        key = repo_id.lower()
+        if key not in self._read:
+            text = read_card(path)
+            if len(self._read) >= MAX_READ:
+                self._read.clear()
+            self._read[key] = entry_from_card(repo_id, text, path) if text is not None else None
+        return self._read[key]
 
     def license_of(self, model_id: str) -> Any:
         """A ``ResolvedBase`` for a base this index holds a card of, else None."""
@@ -218,6 +237,15 @@ def read_card(path: str) -> str | None:
             return fh.read(MAX_CARD_BYTES).decode("utf-8", "replace")
     except OSError:
         return None
+
+
+def _readable(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            fh.read(MAX_CARD_BYTES)
+        return True
+    except OSError:
+        return False
 
 
 def target_card(target: str) -> tuple[str, str] | None:
@@ -331,7 +359,10 @@ def build_batch(targets: Iterable[str], folder: str | None = None) -> str | None
         return None  # caching turned off: modellint writes nowhere else, so no batch index
     path = os.path.join(folder, "batches", f"batch-{os.getpid()}-{id(targets):x}.sqlite")
     found = (hit for hit in map(target_card, targets) if hit is not None)
-    count = write_index(path, entries(found))
+    # Only cards that can be read are listed (as an index of parsed cards would keep them): a
+    # later copy of the same id that cannot be read leaves the earlier one in place.
+    count = _write(path, ((repo_id.lower(), repo_id, None, None, None, None, card)
+                          for repo_id, card in found if _readable(card)))
     if count == 0:
         os.unlink(path)
         return None

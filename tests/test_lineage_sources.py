@@ -94,6 +94,34 @@ def test_batch_indexes_local_targets_with_a_hub_id(tmp_path):
     assert build_batch([str(plain)], str(tmp_path / "cache")) is None
 
 
+def test_a_batch_lists_cards_and_reads_a_base_only_when_asked(tmp_path):
+    import sqlite3
+
+    base = clone(tmp_path, "acme/base-7b", BASE_CARD)
+    other = clone(tmp_path, "acme/other", CHILD_CARD)
+    gone = clone(tmp_path, "acme/gone", BASE_CARD)
+    (gone / "README.md").unlink()
+    (gone / "README.md").mkdir()  # a card that cannot be read is not listed
+    path = build_batch([str(base), str(other), str(gone)], str(tmp_path / "cache"))
+    assert path is not None
+    with sqlite3.connect(path) as db:  # where each card is, nothing parsed yet
+        rows = db.execute("SELECT id, license, base_models, path FROM cards ORDER BY id").fetchall()
+    assert rows == [("acme/base-7b", None, None, str(base / "README.md")),
+                    ("acme/other", None, None, str(other / "README.md"))]
+    index = CardIndex(path, "batch")
+    expected = entry_from_card("acme/base-7b", BASE_CARD, str(base / "README.md"))
+    assert index.get("ACME/Base-7B") == expected
+    assert expected.license == ("cc-by-nc-4.0",) and expected.base_models == ("acme/root",)
+    # Parsed once per process: a later lookup answers from what was read, not the file.
+    (base / "README.md").write_text(CHILD_CARD)
+    assert index.get("acme/base-7b") == expected
+    # A listed card gone by the time it is asked for answers nothing (no crash).
+    (other / "README.md").unlink()
+    assert index.get("acme/other") is None
+    assert index.license_of("acme/other") is None
+    assert index.get("acme/gone") is None
+
+
 @pytest.mark.parametrize("executor", ["threads", "processes"])
 def test_an_audit_resolves_a_base_that_is_one_of_its_targets(tmp_path, executor):
     base = clone(tmp_path / "t", "acme/base-7b", BASE_CARD)
