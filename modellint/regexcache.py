@@ -18,8 +18,11 @@ Safety and equality:
 
 The file is a ``marshal`` dump of plain values (the format of the interpreter's own ``.pyc``
 caches, ~3x faster to read than JSON here). It is written once at exit when the run compiled
-something new, whole or not at all, and holds at most ``MAX_PATTERNS`` patterns: past that, only
-those this run used are kept, so patterns built from one target's settings cannot pile up.
+something new, whole or not at all, and holds at most ``MAX_PATTERNS`` patterns in ``MAX_BYTES``:
+past that, only those this run used are kept, so patterns built from one target's settings cannot
+pile up; a file larger than that is not read. The file is named by the interpreter's version, so
+two Pythons sharing a cache keep a file each instead of overwriting each other's. A pattern
+compiles to the same program whichever modellint asked for it, so the file outlives upgrades.
 
 Only the command installs this (``entry.main``): a program importing modellint as a library keeps
 its ``re`` as it is. ``MODELLINT_CACHE_DIR=`` (empty) turns it off with the other caches.
@@ -42,7 +45,8 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 FORMAT = 1  # of the file; raise it when the layout below changes
 MAX_PATTERNS = 4096
-MAX_PATTERN_CHARS = 20_000  # longer patterns (built from some input) are compiled every time
+MAX_PATTERN_CHARS = 4_000  # longer patterns (built from some input) are compiled every time
+MAX_BYTES = 4 * 1024 * 1024  # a larger file is neither read nor written (modellint's own: ~0.2 MB)
 _DEBUG = 128  # re.DEBUG
 
 # (pattern, flags) -> (final flags, program as bytes, groups - 1, group index, index group)
@@ -139,7 +143,7 @@ def _cache_path() -> str | None:
     if root is None:
         return None
     tag = sys.implementation.cache_tag or sys.implementation.name
-    return os.path.join(root, "regex", f"{tag}-{_sre.MAGIC}.marshal")
+    return os.path.join(root, "regex", f"{tag}-{sys.hexversion:x}-{_sre.MAGIC}.marshal")
 
 
 def _header() -> tuple[Any, ...]:
@@ -149,7 +153,10 @@ def _header() -> tuple[Any, ...]:
 def _load(path: str) -> dict[tuple[str, int], Program]:
     try:
         with open(path, "rb") as fh:
-            data = marshal.loads(fh.read())
+            raw = fh.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            return {}  # not written by this module: compile, and write a new one
+        data = marshal.loads(raw)
         if type(data) is tuple and len(data) == 2 and data[0] == _header() and type(data[1]) is dict:
             return data[1]
     except (OSError, ValueError, EOFError, TypeError):
@@ -163,12 +170,17 @@ def _save() -> None:
     if state is None or state.path is None or not state.new:
         return
     programs = {**state.programs, **state.new}
-    if len(programs) > MAX_PATTERNS:
-        used = [(k, v) for k, v in programs.items() if k in state.used]
-        programs = dict(used[:MAX_PATTERNS])
-    partial = f"{state.path}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
     try:
         data = marshal.dumps((_header(), programs))
+        if len(programs) > MAX_PATTERNS or len(data) > MAX_BYTES:
+            used = [(k, v) for k, v in programs.items() if k in state.used]
+            data = marshal.dumps((_header(), dict(used[:MAX_PATTERNS])))
+            if len(data) > MAX_BYTES:
+                return
+    except ValueError:
+        return
+    partial = f"{state.path}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
+    try:
         os.makedirs(os.path.dirname(state.path), mode=0o700, exist_ok=True)
         with open(partial, "wb") as fh:
             fh.write(data)

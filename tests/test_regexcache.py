@@ -102,3 +102,28 @@ def test_the_file_is_bounded(tmp_path):
     assert {p for p, _ in _stored(tmp_path)[1]} == {"x0+y", "x1+y", "x2+y", "x3+y"}
     run(40)  # only 5 new ones are stored per run; over the cap, only what this run used is kept
     assert {p for p, _ in _stored(tmp_path)[1]} == {f"x{i}+y" for i in range(5)}
+
+
+BUDGET = """
+import re, sys
+from modellint import regexcache
+regexcache.MAX_BYTES = int(sys.argv[1])
+regexcache.install()
+print(len(regexcache._state.programs))
+re.compile("a+b")
+"""
+
+
+def test_a_file_over_the_byte_budget_is_neither_read_nor_written(tmp_path):
+    def run(budget: int) -> str:
+        return subprocess.run([sys.executable, "-c", BUDGET, str(budget)], env=_env(tmp_path),
+                              check=True, capture_output=True, text=True).stdout.strip()
+
+    assert run(1 << 20) == "0"
+    (path,) = (tmp_path / "regex").iterdir()
+    size, written = path.stat().st_size, path.stat().st_mtime_ns
+    assert run(1 << 20) == "1"  # read back
+    assert run(size - 1) == "0"  # too large to trust: not read
+    # and not rewritten: what this run compiled would not fit either
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (size, written)
+    assert {p for p, _ in _stored(tmp_path)[1]} == {"a+b"}
