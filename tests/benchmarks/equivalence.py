@@ -43,7 +43,8 @@ def targets(cache: Path) -> dict[str, str]:
     if REALWORLD.is_dir():
         for folder in sorted(REALWORLD.iterdir()):
             if folder.is_dir():
-                out[f"realworld:{folder.name}"] = str(folder)
+                # resolved: facts hold paths, and ../shared may be a link to the same folder
+                out[f"realworld:{folder.name}"] = str(folder.resolve())
     for folder in sorted((ROOT / "examples").iterdir()):
         if folder.is_dir():
             out[f"example:{folder.name}"] = str(folder)
