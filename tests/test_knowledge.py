@@ -152,7 +152,7 @@ def test_records_from_the_cache_equal_records_checked_from_toml(tmp_path, monkey
     path builds (which is what a run without a fresh copy gets)."""
     monkeypatch.setenv("MODELLINT_CACHE_DIR", str(tmp_path / "cache"))
     from_toml = load_dir(RECORDS)  # parsed, checked, cached
-    assert list((tmp_path / "cache" / "records").glob("licenses-*.json"))
+    assert list((tmp_path / "cache" / "records").glob("licenses-*.marshal"))
     monkeypatch.setattr("modellint.records.parse_records", _no_parsing)
     from_copy = load_dir(RECORDS)
     assert [lic.id for lic in from_copy.all()] == [lic.id for lic in from_toml.all()]

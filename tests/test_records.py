@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import time
 
@@ -54,7 +55,8 @@ def test_first_read_parses_and_caches_then_the_copy_is_used(cache, folder, monke
     assert parsed == ["specs"]
     copy = copy_path(str(folder))
     assert copy is not None and copy.startswith(str(cache / "records") + os.sep)
-    assert json.loads(open(copy).read())["folder"] == str(folder)
+    assert copy.endswith(".marshal")
+    assert marshal.loads(open(copy, "rb").read())["folder"] == str(folder)
     assert read_records(folder) == first
     assert parsed == ["specs"]  # the second read came from the copy
     assert sorted(p.name for p in folder.iterdir()) == ["a.toml", "b.toml", "notes.md"]
@@ -102,27 +104,30 @@ def test_no_copy_while_a_record_is_newer_than_the_settle_time(cache, folder, mon
     assert os.path.exists(copy_path(str(folder)))
 
 
-@pytest.mark.parametrize("damage", ["torn", "not-json", "other-version", "other-folder", "list"])
+@pytest.mark.parametrize("damage", ["torn", "garbage", "other-version", "other-folder", "list",
+                                    "older-format"])
 def test_a_damaged_or_foreign_copy_is_ignored_and_rewritten(cache, folder, monkeypatch, damage):
     read_records(folder)
     copy = copy_path(str(folder))
-    data = json.loads(open(copy).read())
+    data = marshal.loads(open(copy, "rb").read())
     if damage == "torn":
-        text = json.dumps(data)[:40]
-    elif damage == "not-json":
-        text = "\0\1binary"
+        blob = marshal.dumps(data)[:40]
+    elif damage == "garbage":
+        blob = b"\0\1binary"
     elif damage == "other-version":
-        text = json.dumps({**data, "version": "0.0.0", "records": {"a.toml": {"x": 1}}})
+        blob = marshal.dumps({**data, "version": "0.0.0", "records": {"a.toml": {"x": 1}}})
     elif damage == "other-folder":
-        text = json.dumps({**data, "folder": "/elsewhere", "records": {"a.toml": {"x": 1}}})
+        blob = marshal.dumps({**data, "folder": "/elsewhere", "records": {"a.toml": {"x": 1}}})
+    elif damage == "older-format":  # a JSON copy as FORMAT 1 wrote them
+        blob = json.dumps({**data, "format": 1, "records": {"a.toml": {"x": 1}}}).encode()
     else:
-        text = json.dumps([data])
-    with open(copy, "w") as fh:
-        fh.write(text)
+        blob = marshal.dumps([data])
+    with open(copy, "wb") as fh:
+        fh.write(blob)
     parsed = parsed_from_toml(monkeypatch)
     assert read_records(folder)["a.toml"]["summary"] == "first"
     assert parsed == ["specs"]
-    assert json.loads(open(copy).read()) == data
+    assert marshal.loads(open(copy, "rb").read()) == data
 
 
 def test_an_unwritable_cache_costs_only_the_parse(tmp_path, folder, monkeypatch):

@@ -52,7 +52,7 @@ def test_a_typical_local_scan_loads_none_of_the_heavy_modules(tmp_path, monkeypa
     monkeypatch.setenv("MODELLINT_CACHE_DIR", str(tmp_path / "cache"))
     cold = probe(repo)
     assert "'tomllib'" in cold.stdout.splitlines()[-1], cold.stdout
-    assert len(list((tmp_path / "cache" / "records").glob("*.json"))) == 3  # specs, licenses, data
+    assert len(list((tmp_path / "cache" / "records").glob("*.marshal"))) == 3  # specs, licenses, data
     done = probe(repo)
     report = [line for line in done.stdout.splitlines() if not line.startswith("LOADED ")]
     assert report == cold.stdout.splitlines()[:-1]  # the same report from the copies
