@@ -290,8 +290,8 @@ def build_record(data: Mapping[str, Any], where: str) -> License:
 
 def _obligation(table: Mapping[str, Any], key: str) -> Any:
     value = table.get(key)
-    if value is None:
-        return getattr(Obligations(), key)
+    if value is None:  # the field's default, read from the class (not a new Obligations each)
+        return Obligations._field_defaults[key]
     return tuple(value) if isinstance(value, list) else value
 
 
