@@ -6,7 +6,6 @@ the store afterwards. Ctrl-C stops the executor at once; what finished is kept (
 run is marked ``interrupted``, and the caller still writes the report of what finished.
 """
 
-from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
@@ -43,8 +42,8 @@ def choose_executor(executor: str, jobs: int, targets: list[str]) -> str:
 
 
 def run_audit(targets: Iterable[str], options: RunOptions, *, executor: str = AUTO,
-              jobs: int = 1, store: Store | None = None, run_id: int | None = None,
-              resume: bool = False, progress: Progress | None = None, keep: bool = False) -> AuditRun:
+              jobs: int = 1, store: "Store | None" = None, run_id: int | None = None,
+              resume: bool = False, progress: "Progress | None" = None, keep: bool = False) -> AuditRun:
     """Lint ``targets``; the outcomes are kept for the report unless a store holds them (``keep``:
     also with a store, for formats that need more of each target than the store records)."""
     source = iter(targets)
@@ -100,7 +99,7 @@ def run_audit(targets: Iterable[str], options: RunOptions, *, executor: str = AU
     return AuditRun(run_id, outcomes, interrupted, linted, skipped)
 
 
-def stored_outcomes(store: Store, run_id: int, picture: bool = True) -> Iterator[TargetOutcome]:
+def stored_outcomes(store: "Store", run_id: int, picture: bool = True) -> Iterator[TargetOutcome]:
     for stored in store.targets(run_id):
         yield store.outcome(stored, picture)
 

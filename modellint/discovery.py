@@ -19,7 +19,6 @@ set (`--staged`, `--since`, or the files pre-commit passes) only the models the 
 are linted; a change to a root license file touches every model, since each inherits it.
 """
 
-from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple

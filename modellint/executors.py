@@ -18,7 +18,6 @@ Ctrl-C: a KeyboardInterrupt while waiting stops the executor at once (pending ch
 worker processes terminated) and propagates, so the caller can write what finished.
 """
 
-from __future__ import annotations
 
 import os
 import queue

@@ -6,7 +6,6 @@ writes regular files inside the target folder: a path that leaves the folder or 
 symbolic link is refused, so a hostile repository cannot make an edit land elsewhere.
 """
 
-from __future__ import annotations
 
 import os
 from typing import NamedTuple

@@ -11,7 +11,6 @@ Exact copies are recognised with set operations only; ``difflib`` is imported (a
 alignment run) only for a text that differs, so common texts stay cheap.
 """
 
-from __future__ import annotations
 
 import functools
 import re
@@ -77,7 +76,7 @@ class FileView:
         return self._neutral
 
 
-def grow(entry: Entry, view: FileView, first: int, last: int, lo: int, hi: int
+def grow(entry: "Entry", view: FileView, first: int, last: int, lo: int, hi: int
          ) -> tuple[int, int]:
     """The matched region widened, within lo..hi, over the license's own shingles around it
     (a region starts and ends at sampled shingles, not at the license's first and last words)."""
@@ -90,7 +89,7 @@ def grow(entry: Entry, view: FileView, first: int, last: int, lo: int, hi: int
     return first, max(last, j + SHINGLE - 2)
 
 
-def estimate(entry: Entry, view: FileView, first: int, last: int) -> tuple[int, int]:
+def estimate(entry: "Entry", view: FileView, first: int, last: int) -> tuple[int, int]:
     """(shingles of tokens first..last foreign to the license, the license's required shingles
     missing from them): both 0 for an exact copy. Set operations only."""
     hashes = view.hashes
@@ -105,7 +104,7 @@ def estimate(entry: Entry, view: FileView, first: int, last: int) -> tuple[int, 
     return novel, len(entry.required.difference(region))
 
 
-def compare(entry: Entry, view: FileView, first: int, last: int,
+def compare(entry: "Entry", view: FileView, first: int, last: int,
             lo: int | None = None, hi: int | None = None) -> Comparison:
     """Compare tokens first..last of a text with ``entry``'s canonical text. Tokens lo..hi
     around them (up to the neighbouring licenses) may hold the license's start and end; other
@@ -132,7 +131,7 @@ def compare(entry: Entry, view: FileView, first: int, last: int,
     return Comparison(False, round(similarity, 3), tuple(changes))
 
 
-def _align(entry: Entry, view: FileView, lo: int, hi: int) -> list[Change]:
+def _align(entry: "Entry", view: FileView, lo: int, hi: int) -> list[Change]:
     from difflib import SequenceMatcher
 
     seq = entry.sequence()
