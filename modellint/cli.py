@@ -123,6 +123,17 @@ def main() -> None:
               help="Findings recorded in FILE are suppressed; only new ones fail.")
 @click.option("--write-baseline", metavar="FILE", type=click.Path(dir_okay=False),
               help="Record the current findings in FILE and exit 0 (2 on errors).")
+@click.option("--color", "color_choice", type=click.Choice(["auto", "always", "never"]),
+              default="auto", show_default=True,
+              help="Colour the text report (auto: on a terminal, unless NO_COLOR is set; "
+                   "FORCE_COLOR forces it).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Findings and failures only: no license lines, closing line, progress or notes.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also say on stderr which configuration file and settings each target uses.")
+@click.option("--show-settings", is_flag=True,
+              help="Print each target's configuration file and effective settings as TOML, and "
+                   "exit without linting.")
 @click.option("--touched", "touched", multiple=True, hidden=True, metavar="FILE",
               help="A file the change touches (what `modellint hook` passes on).")
 def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
@@ -132,13 +143,17 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
           write_baseline: str | None, targets_file: str | None = None, jobs: int = 1,
           hub_query: str | None = None, hub_sort: str | None = None, hub_limit: int | None = None,
           executor: str = "auto", store_path: str | None = None, resume: bool = False,
-          touched: tuple[str, ...] = (), kind: str | None = None) -> None:
+          color_choice: str = "auto", quiet: bool = False, verbose: bool = False,
+          show_settings: bool = False, touched: tuple[str, ...] = (),
+          kind: str | None = None) -> None:
     """Lint model and dataset repositories: folders, git revisions, hf://org/name or
     hf://datasets/org/name."""
     from modellint.registry import load_registry
     from modellint.runner import RunOptions
     from modellint.sources import SourceOptions
 
+    if quiet and (verbose or show_settings):
+        raise click.UsageError("--quiet cannot be combined with --verbose or --show-settings")
     if resume and not store_path:
         raise click.UsageError("--resume needs --store FILE")
     if resume and fmt in _DOCUMENT_FORMATS:
@@ -197,11 +212,15 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
     from modellint.discovery import expand
 
     expansion = expand(all_targets, options.source, list(touched) if touched else None)
-    for note in expansion.notes:
+    for note in expansion.notes if not quiet else ():
         click.echo(f"modellint: {note}", err=True)
     all_targets = expansion.targets
     if expansion.inherit_from:
         options = options._replace(inherit_from=expansion.inherit_from)
+    if show_settings or verbose:
+        _say_settings(all_targets, options, registry, full=show_settings)
+        if show_settings:
+            sys.exit(EXIT_CLEAN)
     total = len(all_targets) + file_targets[0]
     out = _open_output(output)  # before linting: an unwritable path must not cost a whole audit
     store = _open_store(store_path) if store_path else None
@@ -220,9 +239,10 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
             store.add_run_errors(run_id, registry.errors)
         run = run_audit(chain(all_targets, file_targets[1]), options, executor=executor,
                         jobs=jobs, store=store, run_id=run_id, resume=resume,
-                        progress=stderr_progress(total), keep=fmt in _DOCUMENT_FORMATS)
-        color = out is sys.stdout and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        report = _render_audit(run, store, registry, fmt, out, color)
+                        progress=None if quiet else stderr_progress(total),
+                        keep=fmt in _DOCUMENT_FORMATS)
+        report = _render_audit(run, store, registry, fmt, out, _use_color(color_choice, out),
+                               quiet=quiet)
     finally:
         if out is not sys.stdout:
             out.close()
@@ -251,10 +271,48 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
         except BaselineError as exc:
             fail(str(exc))
             sys.exit(EXIT_ERROR)
-        click.echo(f"modellint: wrote {count} finding(s) to baseline {write_baseline}", err=True)
+        if not quiet:
+            click.echo(f"modellint: wrote {count} finding(s) to baseline {write_baseline}",
+                       err=True)
         sys.exit(EXIT_CLEAN)
     # Each finding is judged by the fail-on of its own target (--fail-on, else its configuration).
     sys.exit(EXIT_FINDINGS if report.failing() and not exit_zero else EXIT_CLEAN)
+
+
+def _use_color(choice: str, out: TextIO) -> bool:
+    """--color always / never decide; auto follows FORCE_COLOR, then NO_COLOR (both: set and not
+    empty, as no-color.org and force-color.org say), then whether stdout is a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    return out is sys.stdout and sys.stdout.isatty()
+
+
+def _say_settings(targets: list[str], options: Any, registry: Any, *, full: bool) -> None:
+    """--verbose: one stderr line per target naming its configuration file; --show-settings:
+    that line and the effective settings as TOML on stdout."""
+    from modellint import tomlout
+    from modellint.config import ConfigError
+    from modellint.printable import shown
+    from modellint.registry import SpecError
+    from modellint.runner import load_settings, settings_table
+
+    for target in targets:
+        try:
+            settings = load_settings(target, options, registry)
+        except (ConfigError, SpecError) as exc:
+            fail(f"{target}: {exc}")
+            continue
+        source = (f"settings from {settings.source}" if settings.source
+                  else "default settings (no configuration file)")
+        if full:
+            click.echo(f"# {shown(target)}: {shown(source)}")
+            click.echo(tomlout.dumps(settings_table(settings)))
+        else:
+            click.echo(f"modellint: {shown(target)}: {shown(source)}", err=True)
 
 
 def _batch_index(targets: list[str], targets_file: str | None) -> str | None:
@@ -284,15 +342,20 @@ def _batch_index(targets: list[str], targets_file: str | None) -> str | None:
 @click.option("--select", multiple=True, metavar="CODES", help="Only these codes, prefixes or names.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes, prefixes or names.")
 @click.option("--staged", is_flag=True, hidden=True, help="Accepted for older hook arguments.")
+@click.option("--color", "color_choice", type=click.Choice(["auto", "always", "never"]),
+              default="auto", show_default=True, help="Colour the text report.")
+@click.option("-q", "--quiet", is_flag=True, help="Findings and failures only.")
 @click.pass_context
 def hook(ctx: click.Context, files: tuple[str, ...], fail_on: str | None, config_file: str | None,
-         fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], staged: bool) -> None:
+         fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], staged: bool,
+         color_choice: str, quiet: bool) -> None:
     """The pre-commit hook: lint the git index of the model folders FILES touch.
 
     pre-commit passes the staged files (all files with --all-files); a repository whose root is a
     model is linted whole, one of several models folder by folder, only those FILES touch."""
     ctx.invoke(check, targets=(), staged=True, touched=files, fail_on=fail_on,
-               config_file=config_file, fmt=fmt, select=select, ignore=ignore)
+               config_file=config_file, fmt=fmt, select=select, ignore=ignore,
+               color_choice=color_choice, quiet=quiet)
 
 
 # Formats that describe each target's files and card: the store does not record those, so an
@@ -337,7 +400,8 @@ def _tally(report: Any, outcome: Any) -> None:
         report.findings.append(failing[0])
 
 
-def _render_audit(run: Any, store: Any, registry: Any, fmt: str, out: TextIO, color: bool) -> Any:
+def _render_audit(run: Any, store: Any, registry: Any, fmt: str, out: TextIO, color: bool,
+                  *, quiet: bool = False) -> Any:
     """Write the report of an audit; returns the Report (errors and findings, for the exit code).
     With a store, the outcomes are read back from it in a stream."""
     from modellint.batch import report_of, stored_outcomes
@@ -362,7 +426,12 @@ def _render_audit(run: Any, store: Any, registry: Any, fmt: str, out: TextIO, co
     from modellint.reporters import get as get_reporter
 
     report = report_of(outcomes, registry.errors)
-    get_reporter(fmt)(report, registry.rules, out, color=color)
+    if fmt == "text" and quiet:
+        from modellint.reporters.text_format import render as render_text
+
+        render_text(report, registry.rules, out, color=color, quiet=True)
+    else:
+        get_reporter(fmt)(report, registry.rules, out, color=color)
     return report
 
 
@@ -555,9 +624,11 @@ def rule(code_or_name: str, fmt: str) -> None:
     click.echo(found.summary + "\n")
     click.echo(rule_markdown(found))
     if found.params:
-        click.echo("\n## Options\n")
-        for key, value in found.params.items():
-            click.echo(f"- {key.replace('_', '-')} = {value!r}")
+        from modellint import tomlout
+
+        click.echo("\n## Options (defaults; set them in .modellint.toml)\n")
+        click.echo(tomlout.dumps({"rules": {found.code: {
+            key.replace("_", "-"): value for key, value in found.params.items()}}}).rstrip("\n"))
 
 
 @main.command()
@@ -585,6 +656,51 @@ def facts(target: str, fmt: str, rev: str | None, staged: bool, token: str | Non
         fail(f"{target}: {exc}")
         sys.exit(EXIT_ERROR)
     click.echo(json.dumps(extract(snapshot).to_json(), indent=2, ensure_ascii=False, default=str))
+
+
+@main.command(name="licenses")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def licenses_command(fmt: str) -> None:
+    """List every license modellint knows: id, kind, family and name (details: `license ID`)."""
+    from modellint.knowledge import KBError, load_kb
+
+    try:
+        kb = load_kb()
+    except KBError as exc:
+        fail(str(exc))
+        sys.exit(EXIT_ERROR)
+    records = sorted(kb.all(), key=lambda lic: lic.id)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([{"id": r.id, "name": r.name, "kind": r.kind, "family": r.family,
+                                "hub_id": r.hub_id, "spdx": r.spdx} for r in records], indent=2,
+                              ensure_ascii=False))
+        return
+    wid = max(len(r.id) for r in records)
+    wkind = max(len(r.kind) for r in records)
+    wfam = max(len(r.family) for r in records)
+    for r in records:
+        click.echo(f"{r.id:<{wid}}  {r.kind:<{wkind}}  {r.family:<{wfam}}  {r.name}")
+
+
+@main.command(name="profiles")
+def profiles_command() -> None:
+    """List the configuration presets (`profile = "NAME"` in .modellint.toml) and what each does."""
+    import os
+    import textwrap
+
+    from modellint.config import profile_names
+    from modellint.rulesdata import rules_data_dir
+    from modellint.tomlcompat import tomllib
+
+    for name in profile_names():
+        with open(os.path.join(rules_data_dir(), "profiles", f"{name}.toml"), "rb") as fh:
+            description = " ".join(str(tomllib.load(fh).get("description", "")).split())
+        click.echo(name)
+        click.echo(textwrap.fill(description, 96, initial_indent="  ", subsequent_indent="  ",
+                                 break_on_hyphens=False))
 
 
 @main.command(name="license")

@@ -69,6 +69,34 @@ def load_settings(target: str, options: RunOptions, registry: Registry) -> Setti
     return settings
 
 
+def settings_table(settings: Settings) -> dict[str, object]:
+    """The effective settings as a ``.modellint.toml`` table (``--show-settings``)."""
+    table: dict[str, object] = {}
+    if settings.profile:
+        table["profile"] = settings.profile
+    table["select"] = [c or "ALL" for c in settings.select]
+    table["ignore"] = list(settings.ignore)
+    table["fail-on"] = settings.fail_on.value
+    table["licensor"] = settings.licensor
+    for key, value in (("repo-id", settings.repo_id), ("waivers-file", settings.waivers_file),
+                       ("baseline", settings.baseline)):
+        if value:
+            table[key] = value
+    if settings.per_path_ignores:
+        table["per-path-ignores"] = {k: list(v) for k, v in settings.per_path_ignores.items()}
+    if settings.policy:
+        table["policy"] = dict(settings.policy)
+    rules: dict[str, object] = {}
+    for code, rs in settings.rules.items():
+        body: dict[str, object] = {k.replace("_", "-"): v for k, v in rs.options.items()}
+        if rs.severity is not None:
+            body["severity"] = rs.severity.value
+        rules[code] = body
+    if rules:
+        table["rules"] = rules
+    return table
+
+
 def check_run_options(options: RunOptions, registry: Registry) -> None:
     """Raise ConfigError for a mistake of the command line itself (an unknown code, a --config
     file that is missing or invalid): one usage error before any target runs, not one per target.

@@ -89,3 +89,187 @@ def test_a_tool_table_in_the_own_file_keeps_the_top_level_keys(make_repo):
                       "other")
     result = invoke("check", str(other))
     assert result.exit_code == 2 and "only [tool.modellint] is read here" in result.stderr
+
+
+# -- colour -------------------------------------------------------------------------------------
+
+BOLD = "\x1b[1m"
+
+
+@pytest.mark.parametrize("args, env, coloured", [
+    ([], {}, False),                                   # not a terminal
+    ([], {"FORCE_COLOR": "1"}, True),
+    ([], {"FORCE_COLOR": "1", "NO_COLOR": "1"}, True),  # forcing wins over the default's veto
+    (["--color", "always"], {"NO_COLOR": "1"}, True),
+    (["--color", "never"], {"FORCE_COLOR": "1"}, False),
+    (["--color", "auto"], {"NO_COLOR": "1"}, False),
+])
+def test_color_follows_the_option_then_force_color_and_no_color(make_repo, monkeypatch, args,
+                                                                 env, coloured):
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    repo = make_repo(NO_LICENSE_FILE)
+    result = invoke("check", *args, str(repo), env=env)
+    assert result.exit_code == 1
+    assert (BOLD in result.stdout) is coloured
+    assert ("\x1b[31m" in result.stdout) is coloured  # the error severity
+
+
+def test_no_color_is_honoured_on_a_terminal(make_repo):
+    """The real terminal check: a pseudo-terminal for stdout, NO_COLOR set."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    repo = make_repo(NO_LICENSE_FILE)
+    outputs = {}
+    for name, env in (("plain", {}), ("no-color", {"NO_COLOR": "1"})):
+        leader, follower = pty.openpty()
+        base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+        proc = subprocess.run([sys.executable, "-m", "modellint", "check", str(repo)],
+                              stdout=follower, stderr=subprocess.PIPE, env={**base, **env},
+                              timeout=60, check=False)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        outputs[name] = b"".join(chunks).decode()
+        assert proc.returncode == 1
+    assert BOLD in outputs["plain"]
+    assert "\x1b[" not in outputs["no-color"] and "ML201" in outputs["no-color"]
+
+
+# -- quiet, verbose, show-settings ----------------------------------------------------------------
+
+def test_quiet_prints_findings_only(make_repo):
+    failing, clean = make_repo(NO_LICENSE_FILE, "failing"), make_repo(CLEAN, "clean")
+    result = invoke("check", "-q", str(failing), str(clean))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == str(failing) and lines[1] == "(repository)"
+    assert lines[2].split()[:2] == ["ML201", "error"]
+    assert "weights" not in result.stdout and "Found" not in result.stdout
+    assert str(clean) not in result.stdout
+    assert result.stderr == ""  # no progress line for the two targets
+    assert invoke("check", "--quiet", str(clean)).stdout == ""
+
+
+def test_verbose_names_each_targets_configuration(make_repo, tmp_path, monkeypatch):
+    configured = make_repo({**CLEAN, ".modellint.toml": 'fail-on = "warning"\n'}, "configured")
+    plain = make_repo(CLEAN, "plain")
+    (plain / ".git").mkdir()  # the walk up for a configuration stops at a repository's root
+    result = invoke("check", "-v", str(configured), str(plain))
+    assert result.exit_code == 0, result.output
+    assert (f"modellint: {configured}: settings from {configured}/.modellint.toml"
+            in result.stderr.splitlines())
+    assert (f"modellint: {plain}: default settings (no configuration file)"
+            in result.stderr.splitlines())
+
+
+def test_show_settings_prints_toml_that_reads_back(make_repo):
+    from modellint.tomlcompat import tomllib
+
+    repo = make_repo({**CLEAN, ".modellint.toml":
+                      'profile = "commercial-use"\nignore = ["ml305"]\n'
+                      '[per-path-ignores]\n"LICENSES/*" = ["ML203"]\n'
+                      '[rules.ML503]\nrelations = ["merge"]\nseverity = "error"\n'})
+    result = invoke("check", "--show-settings", "--fail-on", "warning", str(repo))
+    assert result.exit_code == 0, result.output
+    head, _, body = result.stdout.partition("\n")
+    assert head == f"# {repo}: settings from {repo}/.modellint.toml"
+    data = tomllib.loads(body)
+    assert data["profile"] == "commercial-use" and data["ignore"] == ["ML305"]
+    assert data["fail-on"] == "warning"  # the command line's, over the file's default
+    assert data["per-path-ignores"] == {"LICENSES/*": ["ML203"]}
+    assert data["rules"]["ML503"] == {"relations": ["merge"], "severity": "error"}
+    assert data["policy"]["deny"] == ["non-commercial", "unknown"]  # from the profile
+    assert "Found" not in result.stdout  # nothing was linted
+
+
+# -- what is known ---------------------------------------------------------------------------------
+
+def test_licenses_lists_the_knowledge_base():
+    from modellint.knowledge import load_kb
+
+    result = invoke("licenses")
+    assert result.exit_code == 0
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert len(rows) == len(load_kb().all())
+    assert ["apache-2.0", "software", "permissive", "Apache", "License", "2.0"] in rows
+    import json
+
+    data = json.loads(invoke("licenses", "--format", "json").stdout)
+    assert {"id": "llama3.1", "kind": "model"}.items() <= next(
+        d for d in data if d["id"] == "llama3.1").items()
+
+
+def test_profiles_lists_the_presets_with_what_they_do():
+    from modellint.config import profile_names
+
+    result = invoke("profiles")
+    assert result.exit_code == 0
+    names = [line for line in result.stdout.splitlines() if not line.startswith(" ")]
+    assert names == profile_names() == ["commercial-use", "open-source-ai", "permissive-only"]
+    assert "  Licenses that allow commercial use: denies non-commercial" in result.stdout
+
+
+def test_rule_prints_its_options_as_toml():
+    from modellint.tomlcompat import tomllib
+
+    result = invoke("rule", "ml503")
+    assert result.exit_code == 0
+    toml = result.stdout.split("## Options (defaults; set them in .modellint.toml)\n\n")[1]
+    assert tomllib.loads(toml) == {"rules": {"ML503": {"relations": ["finetune", "merge",
+                                                                     "adapter"]}}}
+
+
+def test_shell_completion_works_as_the_readme_says(tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    assert 'eval "$(_MODELLINT_COMPLETE=bash_source modellint)"' in readme
+    exe = shutil.which("modellint", path=str(Path(sys.executable).parent))
+    assert exe is not None
+    env = {**os.environ, "_MODELLINT_COMPLETE": "bash_complete", "COMP_WORDS": "modellint che",
+           "COMP_CWORD": "1"}
+    proc = subprocess.run([exe], capture_output=True, text=True, env=env, timeout=60,
+                          check=False)
+    assert proc.stdout.splitlines() == ["plain,check"]
+
+
+# -- the README's install snippets work for someone who has only this repository -------------------
+
+def test_the_readme_installs_from_a_clone_or_a_git_url_and_pins_commits():
+    """No package on the index and no release tag exist: every install line installs from the
+    clone (`pip install .`) or a git URL, and the hook and action are pinned to a commit (the
+    real pre-commit runs a hook pinned so in tests/test_precommit.py)."""
+    import re
+
+    from tests.conftest import ROOT
+
+    texts = {name: (ROOT / name).read_text() for name in ("README.md",
+                                                          "examples/github-workflow.yml")}
+    readme = texts["README.md"]
+    for name, text in texts.items():
+        for command in re.findall(r"pip install ([^`\n&]+)", text):
+            target = command.split()[-1].strip("'\"")
+            assert target.startswith((".", "git+", "-e", '"$')), (name, command)
+        assert not re.search(r"(rev:\s*|modellint@)v\d", text), name  # no tag to pin to
+    assert "pip install . && modellint check" in readme
+    assert 'pip install "git+https://github.com/OWNER/modellint@COMMIT_SHA"' in readme
+    assert re.search(r"rev: COMMIT_SHA\s+# a full commit id", readme)
+    assert "uses: OWNER/modellint@COMMIT_SHA" in texts["examples/github-workflow.yml"]

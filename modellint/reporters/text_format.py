@@ -43,18 +43,25 @@ def picture_lines(picture: Any) -> list[str]:
     return lines
 
 
-def render(report: Report, rules: Mapping[str, Rule], out: TextIO, *, color: bool = False) -> None:
+def render(report: Report, rules: Mapping[str, Rule], out: TextIO, *, color: bool = False,
+           quiet: bool = False) -> None:
+    """``quiet`` (``-q``): only targets with findings, without their license lines, and no
+    closing line; failures still go to stderr."""
     active = report.active()
     by_target = {t: list(group) for t, group in groupby(active, key=lambda f: f.target)}
     for info in report.targets:
+        findings = by_target.pop(info.target, [])
+        if quiet and not findings:
+            continue
         rev = f" @ {info.revision}" if info.revision else ""
         out.write(_paint(shown(f"{info.target}{rev}"), "1", color) + "\n")
-        for line in picture_lines(info.licenses):
+        for line in picture_lines(info.licenses) if not quiet else ():
             out.write(f"  {shown(line)}\n")
-        _findings(by_target.pop(info.target, []), out, color)
+        _findings(findings, out, color)
     for leftover in by_target.values():  # findings of a target that has no info (not expected)
         _findings(leftover, out, color)
-    _summary(report, out, color)
+    if not quiet:
+        _summary(report, out, color)
 
 
 def _findings(findings: list[Any], out: TextIO, color: bool) -> None:
