@@ -63,11 +63,19 @@ _DATA_IS = re.compile(
     r"|corpora|set|mixture)\b[^.!?\n<>|]{0,40}?\b(?:is|are|was|were|consists?|comprises?|contains?"
     r"|includes?|included|covers?|spans?|comes?|came|draws?|drew|has|had)\b", re.I)
 # "datasets used: X", "data comes from X", "dataset contains X".
+# "40 billion tokens consisting of a mixture of 3 datasets - FineWeb, Buzz-V1.2 and Dolma",
+# "applied to 2.5 billion data points of CommonCrawl".
 _DATA_FROM = re.compile(
-    r"\b(?:datasets?|data\s*sets?|data|corpus|corpora)\b[^.!?\n<>|]{0,40}?\b(?:consists?\s+of"
-    r"|comprises?|comes?\s+from|contains?|includes?|included|drawn\s+from|sourced\s+from"
-    r"|taken\s+from|collected\s+from|extracted\s+from|scraped\s+from|crawled\s+from"
-    r"|gathered\s+from|aggregated\s+from|obtained\s+from)\s+", re.I)
+    r"\b(?:datasets?|data\s*sets?|data|corpus|corpora|tokens)\b[^.!?\n<>|]{0,40}?\b(?:consists?\s+of"
+    r"|consisting\s+of|composed\s+of|made\s+up\s+of|comprises?|comes?\s+from|contains?|includes?"
+    r"|included|drawn\s+from|sourced\s+from|sampled\s+from|taken\s+from|collected\s+from"
+    r"|extracted\s+from|scraped\s+from|crawled\s+from|gathered\s+from|aggregated\s+from"
+    r"|obtained\s+from)\s+|\bdata\s+points\s+(?:of|from)\s+", re.I)
+# The author's own works: "Its training data consists of ~120 of my own photos", "trained on my
+# own drawings" say where the data came from and who holds it ("our own dataset" does not).
+_OWN_DATA = re.compile(
+    r"\b(?:my|our)\s+own\s+(?:photos|photographs|pictures|images|drawings|paintings|artworks?|art"
+    r"|renders|illustrations|recordings|voice)\b", re.I)
 # A sentence in Chinese, Japanese or Korean that says the model was trained on data: the data is
 # named when the sentence names it (a link, a Latin proper name such as "SimCLUE").
 _CJK_SENTENCE = re.compile(r"[^。！？\n]{1,400}")
@@ -253,8 +261,10 @@ def names_training_data(prose: str) -> bool:
     prose = _SOFT_BREAK.sub(" ", prose)
     for rx in (_TRAINED_ON, _TRAINED_WITH):
         for m in rx.finditer(prose):
-            if not _INVITATION.search(prose, max(m.start() - 16, 0), m.start()) and _names_data(
-                    prose[m.end():m.end() + 120]):
+            if _INVITATION.search(prose, max(m.start() - 16, 0), m.start()):
+                continue
+            window = prose[m.end():m.end() + 120]
+            if _names_data(window) or _OWN_DATA.search(_SENTENCE_END.split(window, 1)[0]):
                 return True
     for m in _DATA_MENTION.finditer(prose):
         window = prose[m.end():m.end() + 200]
@@ -275,7 +285,8 @@ def names_training_data(prose: str) -> bool:
                     return True  # "fine-tuned ... using TextAttack and the glue dataset"
     for rx in (_DATA_IS, _DATA_FROM):
         for m in rx.finditer(prose):
-            if _names_data(prose[m.end():m.end() + 160], clause=False):
+            window = prose[m.end():m.end() + 160]
+            if _names_data(window, clause=False) or _OWN_DATA.search(_SENTENCE_END.split(window, 1)[0]):
                 return True
     for m in _LABEL.finditer(prose):
         obj = m.group("obj")
@@ -421,6 +432,8 @@ _MERGED = (  # a merge said in prose: it combines trained models
                         r"|\bcheckpoint\s+merg(?:e|ing)\b|\bsupermerger\b|\bmerging\s+(?:several|multiple"
                         r"|two|three|different|various|many)\s+(?:models|checkpoints)\b")),
     ("sum", re.compile(r"\bweight(?:ed|s)?\s+sum\b")),
+    # "recipe : 0.5((0.5(AbyssOrangeMix2_hard) + 0.5(pastelmix)) + 0.5(CounterfeitV25)": weights
+    ("recipe", re.compile(r"\brecipes?\s{0,3}[:：]\s{0,3}\(?\s{0,2}0?\.\d{1,4}\s{0,2}[(*]")),
     ("difference", re.compile(r"\badd\s+difference\b")),
     ("マージ", re.compile(r"マージ")),
     ("合并", re.compile(r"合并模型")),
