@@ -179,10 +179,18 @@ def license_name_unrecognized(facts: Facts) -> Iterator[Violation]:
     kb = load_kb()
     if is_url(name) or kb.resolve(name) is not None:
         return
+    shown = name if len(name) <= 80 else name[:79] + "…"
+    if not _core(name):
+        # "license", "model-license", "Community License Agreement": a placeholder, not a name.
+        yield Violation(
+            f"`license_name: {shown}` names no license (only generic words): readers and tools "
+            "cannot tell which terms apply; write the license's own short name (e.g. "
+            "`acme-model-license`)", card_location(facts, "license_name"),
+            {"license_name": name, "suggestion": None})
+        return
     hint = _closest(name, kb)
     warn = (": its name suggests non-commercial or research-only terms, so read them before "
             "any use" if _RESTRICTIVE_NAME.search(name) else "")
-    shown = name if len(name) <= 80 else name[:79] + "…"
     yield Violation(
         f"`license_name: {shown}` is not a license modellint knows, so no rule can check its "
         f"terms{warn}{hint}", card_location(facts, "license_name"),
