@@ -82,9 +82,13 @@ def _literal_patterns() -> dict[tuple[str, int], str]:
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "re"
-                    and node.func.attr in _FUNCS and node.args):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            if isinstance(func, ast.Name) and func.id == "prefiltered":  # re.compile's arguments
+                func = ast.Attribute(value=ast.Name(id="re"), attr="compile")
+            if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                    and func.value.id == "re" and func.attr in _FUNCS):
                 continue
             first = node.args[0]
             if not isinstance(first, ast.Constant) or not isinstance(first.value, str):
@@ -92,7 +96,7 @@ def _literal_patterns() -> dict[tuple[str, int], str]:
             flags = 0
             flag_node = next((k.value for k in node.keywords if k.arg == "flags"), None)
             position = {"compile": 1, "match": 2, "search": 2, "fullmatch": 2, "findall": 2,
-                        "finditer": 2, "split": 3, "sub": 4, "subn": 4}[node.func.attr]
+                        "finditer": 2, "split": 3, "sub": 4, "subn": 4}[func.attr]
             if flag_node is None and len(node.args) > position:
                 flag_node = node.args[position]
             if flag_node is not None:

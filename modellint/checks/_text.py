@@ -3,6 +3,7 @@
 import re
 
 from modellint.facts import Facts
+from modellint.prefilter import prefiltered
 
 
 def card_text(facts: Facts) -> str:
@@ -48,7 +49,7 @@ def contains_words(haystack: str, phrase: str) -> bool:
 
 
 # Wording that points users at a license's use policy (ML403, own and inherited parts alike).
-_POLICY_MENTION = re.compile(
+_POLICY_MENTION = prefiltered(
     r"\b(acceptable|prohibited|responsible)[\s-]+uses?\b|\busage[\s-]+policy\b"
     r"|\buse[\s-]+(based[\s-]+)?(policy|restrictions)\b|\brestrictions?[\s-]+on[\s-]+use\b"
     r"|\battachment\s+a\b",

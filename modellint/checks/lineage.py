@@ -14,6 +14,7 @@ from modellint.checks._util import card_location, licensor_of, same_organisation
 from modellint.facts import Facts
 from modellint.facts.lineage import BaseModel
 from modellint.model import Location, Violation
+from modellint.prefilter import Prefiltered, prefiltered
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers
@@ -321,11 +322,11 @@ def derivative_name_rule(facts: Facts, relations: list[str] | None = None) -> It
 
 
 class _Markers(NamedTuple):
-    sections: re.Pattern[str]
-    prose: re.Pattern[str]
-    recipe: re.Pattern[str]
-    notice: re.Pattern[str]
-    quantization: re.Pattern[str]
+    sections: Prefiltered
+    prose: Prefiltered
+    recipe: Prefiltered
+    notice: Prefiltered
+    quantization: Prefiltered
 
 
 @lru_cache(maxsize=1)
@@ -334,7 +335,7 @@ def _modification_markers() -> _Markers:
 
     data = rules_data("modifications.toml")
     # One alternation per group: a single compile each instead of one per marker.
-    return _Markers(*(re.compile("|".join(f"(?:{p})" for p in data[key]), re.I)
+    return _Markers(*(prefiltered("|".join(f"(?:{p})" for p in data[key]), re.I)
                       for key in ("card_sections", "prose_markers", "card_markers",
                                   "notice_markers", "quantization_markers")))
 

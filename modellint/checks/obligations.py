@@ -20,6 +20,7 @@ from modellint.classify import at_top
 from modellint.facts import Facts
 from modellint.facts.picture import Evidence, Terms
 from modellint.model import Location, Violation
+from modellint.prefilter import prefiltered
 
 # ---- shared -------------------------------------------------------------------------------------
 
@@ -136,7 +137,7 @@ def training_data_undocumented(facts: Facts) -> Iterator[Violation]:
 _OUTPUT_SECTION = (r"\boutputs?\b", r"\bgenerated\s+content\b")
 _OUTPUT_WORD = r"\b(outputs?|generated (text|content|images?|code|audio|video))\b"
 _CLAIM_WORD = r"\b(own|owns|owned|ownership|rights?|claims?|licen[cs]ed?|copyright|belongs?|responsib\w*)\b"
-_OUTPUT_SENTENCE = re.compile(
+_OUTPUT_SENTENCE = prefiltered(
     rf"{_OUTPUT_WORD}[^.\n]{{0,100}}?{_CLAIM_WORD}|{_CLAIM_WORD}[^.\n]{{0,100}}?{_OUTPUT_WORD}", re.I)
 
 

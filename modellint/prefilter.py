@@ -1,0 +1,279 @@
+"""Literal prefilters: skip a regular expression on text that holds none of the words it needs.
+
+Python's regular-expression engine has no literal prefilter for a pattern that is a long
+alternation under ``re.IGNORECASE``: it tries every alternative at every position of the text.
+A rule's pattern run over a card's prose (5 KB on average) costs up to a millisecond that way,
+while most cards hold none of the words any alternative starts or ends with.
+
+``Prefiltered(pattern)`` wraps a compiled pattern with the same matching methods. From the
+pattern's parse tree it derives, once, its *needles*: a set of literal strings at least one of
+which every match contains (for each alternative the longest run of literal characters, or a
+set from a group inside it). A text holding no needle cannot match, and the pattern is not run
+on it. When a top-level alternative's needles are absent it cannot match either, so the pattern
+runs with only the alternatives whose needles are present (the same program for those: their
+order, flags and group numbers are kept). Results are those of the pattern itself, always.
+
+Case: under ``re.IGNORECASE`` needles and text are compared lower-cased. A text character
+matching an ASCII letter without ignoring case has that letter as its ``str.lower()``, except
+three (U+0130, U+0131, U+017F, checked over every code point); a text holding one of them is
+never filtered. Needle characters are ASCII or uncased (they match only themselves).
+
+The needles are derived at the ``WARMUP``-th call, so that a single scan, which runs each
+pattern once or twice, never pays for parsing the pattern (the batch does, once per process).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+try:  # Python 3.11 and later
+    from re import _compiler, _constants, _parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_compile as _compiler  # type: ignore[no-redef]
+    import sre_constants as _constants  # type: ignore[no-redef]
+    import sre_parse as _parser  # type: ignore[no-redef]
+
+import _sre
+
+WARMUP = 4  # calls before the needles are derived
+MIN_NEEDLE = 3  # a shorter needle says too little to be worth checking
+MAX_NEEDLES = 64  # an alternation needing more than this many strings sets no condition
+MAX_VARIANTS = 256  # patterns of fewer alternatives kept per pattern
+MAX_CONDITIONS = 4  # conditions checked per sequence, the strongest
+_UNFOLDED = ("\u0130", "\u0131", "\u017f")  # match i/s ignoring case but do not lower to them
+
+Needles = frozenset[str]  # a match holds at least one of them
+Conditions = tuple[Needles, ...]  # a match meets each of them
+
+
+def _iscased(char: str) -> bool:
+    try:
+        return bool(_sre.unicode_iscased(ord(char)))
+    except AttributeError:  # pragma: no cover - an engine without it: treat all as cased
+        return True
+
+
+def _needle_char(code: int, fold: bool) -> str | None:
+    """The character to look for, or None when it cannot be looked for as it stands."""
+    char = chr(code)
+    if not fold:
+        return char
+    if char.isascii():
+        return char.lower()
+    if not _iscased(char) and char.lower() == char:
+        return char  # matched only by itself whatever the flags
+    return None
+
+
+def _strength(needles: Needles) -> tuple[int, int]:
+    """How much a set of needles filters: longer strings, then fewer of them."""
+    return (min(map(len, needles)), -len(needles))
+
+
+def _sequence(items: Any, fold: bool) -> Conditions:
+    """What a match of a sequence needs: each of its literal runs and its items' conditions."""
+    found: list[Needles] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if len(run) >= MIN_NEEDLE:
+            found.append(frozenset(["".join(run)]))
+        run.clear()
+
+    for op, av in items:
+        if op is _constants.LITERAL:
+            char = _needle_char(av, fold)
+            if char is None:
+                close()
+            else:
+                run.append(char)
+            continue
+        if op is _constants.AT:
+            continue  # zero-width: the characters on either side stay adjacent
+        close()
+        found.extend(_item(op, av, fold))
+    close()
+    unique = sorted(set(found), key=_strength, reverse=True)
+    return tuple(unique[:MAX_CONDITIONS])
+
+
+def _item(op: Any, av: Any, fold: bool) -> Conditions:
+    if op is _constants.SUBPATTERN:
+        return _sequence(av[3], fold)  # inline flags: ``fold`` already holds for the whole
+    if op is _constants.BRANCH:  # one of the alternatives' strongest needles
+        union: set[str] = set()
+        for alternative in av[1]:
+            conditions = _sequence(alternative, fold)
+            if not conditions:
+                return ()
+            union |= conditions[0]
+        return (frozenset(union),) if len(union) <= MAX_NEEDLES else ()
+    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) or op.name == "POSSESSIVE_REPEAT":
+        low, _high, sub = av
+        return _sequence(sub, fold) if low >= 1 else ()
+    if op.name == "ATOMIC_GROUP":
+        return _sequence(av, fold)
+    if op is _constants.ASSERT:
+        return _sequence(av[1], fold)  # what a lookaround requires is in the text too
+    return ()  # classes, any character, negative lookarounds, back references: no literal
+
+
+def _holds(conditions: Conditions, text: str) -> bool:
+    return all(any(needle in text for needle in needles) for needles in conditions)
+
+
+class _Plan:
+    """What a pattern needs: conditions for the whole and for each top-level alternative."""
+
+    __slots__ = ("fold", "conditions", "alternatives", "variants", "lock", "parsed", "branch")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.fold = bool(pattern.flags & re.IGNORECASE)
+        self.conditions: Conditions = ()
+        self.alternatives: list[Conditions] = []
+        self.variants: dict[tuple[int, ...], re.Pattern[str]] = {}
+        self.lock = threading.Lock()
+        self.parsed: Any = None
+        self.branch = -1
+        if pattern.flags & re.VERBOSE or not isinstance(pattern.pattern, str):
+            return
+        try:
+            parsed = _parser.parse(pattern.pattern, pattern.flags)
+        except Exception:  # noqa: BLE001 - the pattern compiled; a parser quirk only costs speed
+            return
+        # Inline flags such as (?i) at the start are global: the parser records them.
+        self.fold = self.fold or bool(parsed.state.flags & re.IGNORECASE) or _any_inline_fold(parsed)
+        self.conditions = _sequence(parsed, self.fold)
+        # The top level is one alternation, maybe between anchors (the parser moves a prefix all
+        # alternatives share, such as \b, in front of it): its alternatives can be picked.
+        ops = [op for op, _av in parsed]
+        if ops.count(_constants.BRANCH) == 1 and all(
+                op in (_constants.BRANCH, _constants.AT) for op in ops):
+            self.branch = ops.index(_constants.BRANCH)
+            self.alternatives = [_sequence(alt, self.fold) for alt in parsed[self.branch][1][1]]
+            self.parsed = parsed
+
+    def variant(self, pattern: re.Pattern[str], present: tuple[int, ...]) -> re.Pattern[str]:
+        """The pattern with only the top-level alternatives numbered ``present``."""
+        found = self.variants.get(present)
+        if found is not None:
+            return found
+        with self.lock:
+            items = list(self.parsed)
+            alternatives = items[self.branch][1][1]
+            items[self.branch] = (_constants.BRANCH, (None, [alternatives[i] for i in present]))
+            try:
+                compiled = _compiler.compile(_parser.SubPattern(self.parsed.state, items),
+                                             pattern.flags)
+            except Exception:  # noqa: BLE001 - fall back to the whole pattern
+                compiled = pattern
+            if len(self.variants) < MAX_VARIANTS:
+                self.variants[present] = compiled
+            return compiled
+
+
+def _any_inline_fold(parsed: Any) -> bool:
+    stack = list(parsed)
+    while stack:
+        op, av = stack.pop()
+        if op is _constants.SUBPATTERN:
+            if av[1] & re.IGNORECASE:
+                return True
+            stack.extend(av[3])
+        elif op is _constants.BRANCH:
+            for alt in av[1]:
+                stack.extend(alt)
+        elif isinstance(av, tuple) and av and isinstance(av[-1], _parser.SubPattern):
+            stack.extend(av[-1])
+        elif isinstance(av, _parser.SubPattern):
+            stack.extend(av)
+    return False
+
+
+# The lower-cased form of the text last filtered: the rules of one target read the same prose.
+_last: tuple[str, str] = ("", "")
+
+
+def _lowered(text: str) -> str:
+    global _last
+    last = _last
+    if last[0] is text:
+        return last[1]
+    low = text.lower()
+    _last = (text, low)
+    return low
+
+
+class Prefiltered:
+    """A compiled pattern that is not run on text holding none of its needles."""
+
+    __slots__ = ("pattern", "_plan", "_calls", "flags", "groups", "groupindex")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.flags = pattern.flags
+        self.groups = pattern.groups
+        self.groupindex = pattern.groupindex
+        self._plan: _Plan | None = None
+        self._calls = 0
+
+    def _for(self, text: str) -> re.Pattern[str] | None:
+        """The pattern to run on ``text`` (maybe fewer alternatives), or None: it cannot match."""
+        plan = self._plan
+        if plan is None:
+            self._calls += 1
+            if self._calls < WARMUP:
+                return self.pattern
+            plan = self._plan = _Plan(self.pattern)
+        if not plan.conditions or not isinstance(text, str):
+            return self.pattern
+        if plan.fold:
+            if not text.isascii() and any(c in text for c in _UNFOLDED):
+                return self.pattern
+            text = _lowered(text)
+        if not _holds(plan.conditions, text):
+            return None
+        if not plan.alternatives:
+            return self.pattern
+        present = tuple(i for i, conditions in enumerate(plan.alternatives)
+                        if _holds(conditions, text))
+        if len(present) == len(plan.alternatives):
+            return self.pattern
+        if not present:
+            return None
+        return plan.variant(self.pattern, present)
+
+    def search(self, text: str, *args: int) -> re.Match[str] | None:
+        pattern = self._for(text)
+        return pattern.search(text, *args) if pattern is not None else None
+
+    def match(self, text: str, *args: int) -> re.Match[str] | None:
+        pattern = self._for(text)
+        return pattern.match(text, *args) if pattern is not None else None
+
+    def fullmatch(self, text: str, *args: int) -> re.Match[str] | None:
+        pattern = self._for(text)
+        return pattern.fullmatch(text, *args) if pattern is not None else None
+
+    def finditer(self, text: str, *args: int) -> Iterator[re.Match[str]]:
+        pattern = self._for(text)
+        return pattern.finditer(text, *args) if pattern is not None else iter(())
+
+    def findall(self, text: str, *args: int) -> list[Any]:
+        pattern = self._for(text)
+        return pattern.findall(text, *args) if pattern is not None else []
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str, count: int = 0) -> str:
+        pattern = self._for(text)
+        return pattern.sub(repl, text, count) if pattern is not None else text
+
+    def __repr__(self) -> str:
+        return f"Prefiltered({self.pattern!r})"
+
+
+def prefiltered(pattern: str, flags: int = 0) -> Prefiltered:
+    """``re.compile(pattern, flags)``, not run on text holding none of its needles."""
+    return Prefiltered(re.compile(pattern, flags))
