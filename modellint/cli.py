@@ -205,6 +205,9 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
         check_run_options(options, registry)
     except (ConfigError, SpecError) as exc:
         raise click.UsageError(str(exc)) from None
+    from modellint.executors import share_registry
+
+    share_registry(registry)  # the targets linted in this process use it too
     if not all_targets and not file_targets[0]:
         all_targets = ["."]
     # A repository of several models (models/*, checkpoints/*) is linted model folder by model
