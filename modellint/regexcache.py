@@ -12,8 +12,10 @@ Safety and equality:
 - a stored program is used only by the interpreter build that wrote it (``sys.version`` and the
   engine's ``MAGIC`` name the file and are checked inside it); the engine validates every program
   it is given, and any error falls back to compiling;
-- a program is stored only after the pattern rebuilt from it compared equal to the one ``re``
-  compiled (``Pattern.__eq__`` compares the pattern, its flags and its program word for word);
+- a program is what ``re``'s own compile generated for the pattern (its code generator is
+  wrapped to keep what it returns), stored only after the pattern rebuilt from it compared equal
+  to the one ``re`` compiled (``Pattern.__eq__`` compares the pattern, its flags and its program
+  word for word); a first run costs little more than compiling;
 - only ``str`` patterns without ``re.DEBUG`` are kept; anything else goes to ``re`` untouched.
 
 The file is a ``marshal`` dump of plain values (the format of the interpreter's own ``.pyc``
@@ -34,14 +36,14 @@ import _sre
 import marshal
 import os
 import sys
+from _thread import get_ident
 from array import array
 from typing import Any
 
 try:  # Python 3.11 and later
-    from re import _compiler, _parser  # type: ignore[attr-defined]
+    from re import _compiler  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_compile as _compiler  # type: ignore[no-redef]
-    import sre_parse as _parser  # type: ignore[no-redef]
 
 FORMAT = 1  # of the file; raise it when the layout below changes
 MAX_PATTERNS = 4096
@@ -63,17 +65,31 @@ class _State:
 
 _state: _State | None = None
 _original: Any = None
+_original_code: Any = None
+# What re's compiler parsed and generated for the pattern a thread is compiling, kept by the
+# _code hook: a pattern compiled anew is stored without being parsed a second time.
+_seen: dict[int, list[Any]] = {}
 
 
 def install() -> None:
     """Route the ``re`` module's compiles through the stored programs (once per process)."""
-    global _state, _original
+    global _state, _original, _original_code
     if _state is not None or _original is not None:
         return
     path = _cache_path()
     _state = _State(path, _load(path) if path else {})
     _original = _compiler.compile
+    _original_code = _compiler._code
     _compiler.compile = _compile
+    _compiler._code = _code_hook
+
+
+def _code_hook(parsed: Any, flags: int) -> Any:
+    code = _original_code(parsed, flags)
+    seen = _seen.get(get_ident())
+    if seen is not None and not seen:
+        seen.append((parsed, code))
+    return code
 
 
 def _compile(p: Any, flags: int = 0) -> Any:
@@ -90,9 +106,17 @@ def _compile(p: Any, flags: int = 0) -> Any:
         else:
             state.used.add(key)
             return pattern
-    pattern = _original(p, flags)
-    if state.path is not None and len(state.new) < MAX_PATTERNS and len(p) <= MAX_PATTERN_CHARS:
-        program = _program(p, flags)
+    if state.path is None or len(state.new) >= MAX_PATTERNS or len(p) > MAX_PATTERN_CHARS:
+        return _original(p, flags)
+    seen: list[Any] = []
+    _seen[get_ident()] = seen
+    try:
+        pattern = _original(p, flags)
+    finally:
+        del _seen[get_ident()]
+    if seen:
+        parsed, code = seen[0]
+        program = _program(parsed, code, flags)
         if program is not None and _build(p, program) == pattern:
             if not state.new:
                 import atexit
@@ -121,11 +145,10 @@ def _typecode() -> str:
 _TYPECODE = _typecode()
 
 
-def _program(p: str, flags: int) -> Program | None:
-    """What ``re``'s compiler hands the engine for ``p`` (the same steps, kept as values)."""
+def _program(parsed: Any, code: list[int], flags: int) -> Program | None:
+    """What ``re``'s compiler hands the engine for a pattern it parsed and generated ``code``
+    for (the same steps as its ``compile``, kept as values)."""
     try:
-        parsed = _parser.parse(p, flags)
-        code = _compiler._code(parsed, flags)
         groupindex = dict(parsed.state.groupdict)
         indexgroup: list[str | None] = [None] * parsed.state.groups
         for name, index in groupindex.items():
