@@ -20,8 +20,9 @@ _DATA_HEADING = re.compile(
     r"\btrain(?:ing)?[\s-]{0,3}(?:data|dataset|datasets|corpus|corpora|set|mixture|material)\b"
     r"|\b(?:pre-?|post-?|fine-?\s?)?train(?:ing)?[\s-]{0,3}(?:data|dataset|corpus)\b"
     r"|^\W{0,6}(?:the\s+|our\s+)?(?:data|datasets?|corpus|corpora)(?:\s+(?:list|overview|summary"
-    r"|details|description|used|and\s+training|&\s+training))?\W{0,4}$"
-    r"|\bdata(?:sets?)?\s{0,3}(?:sources?|information|card|collection|mixture|composition|details"
+    r"|details|description|used|(?:and|&)\s+(?:training|config(?:uration)?s?|setup|preprocessing"
+    r"|processing|collection|sources?)))?\W{0,4}$"
+    r"|\bdata(?:sets?)?\s{0,3}(?:sources?|information|info|card|collection|mixture|composition|details"
     r"|description|statement)\b"
     r"|\bdatasets?\s+used\b|\bdata\s+used\b|\bused\s+data(?:sets?)?\b|\bdatasets?\s+credits?\b"
     r"|训练数据|訓練數據|数据集|數據集|預訓練數據|预训练数据|学習データ|データセット|학습\s?데이터|데이터셋"
@@ -142,14 +143,16 @@ _INVITATION = re.compile(r"\b(?:be|to|can|could|may|might|you|users?)\s+$", re.I
 # data named there is a tutorial's, a benchmark's or another model's, not this model's training data.
 # A section on limitations, bias or risks is about this model, and often names the data its bias
 # comes from ("fine-tuned on image-text datasets (e.g. LAION) collected from the internet"); one
-# on intended uses and limitations is a usage section.
+# on intended uses and limitations is a usage section, and so is one on fine-tuning "SeamlessM4T
+# models" or on training code.
 _ELSEWHERE = re.compile(
     r"\bhow\s+to\b|\busage\b|\bquick\s?start|getting\s+started|\binference\b|\bdeploy|\bserving"
     r"|tutorial|\bexamples?\b|\bfaq\b|frequently\s+asked|learning\s+hub|ecosystem|downstream|upstream"
     r"|community|citation|\bcite\b|acknowledg|benchmark|evaluation|\bresults\b|performance|\buses\b"
-    r"|intended\s+use|direct\s+use|out-of-scope"
+    r"|intended\s+use|direct\s+use|out-of-scope|\bcode\b|\bscripts?\b"
+    r"|\bfine-?\s?tun(?:e|ing)\s+(?:[\w-]{1,30}\s+)?models\b"
     r"|\blicen[cs]e|contact|\bapi\b|\bdemo\b|install"
-    r"|requirements|environment|\bprompt|chat\s+template|\brun(?:ning)?\b|download|使用|推理|部署"
+    r"|requirements|environment|\bprompt(?:s|ing)?\b|chat\s+template|\brun(?:ning)?\b|download|使用|推理|部署"
     r"|引用|评测|評測|使い方|사용", re.I)
 
 
@@ -345,7 +348,7 @@ _CJK_NAMED = re.compile(
 
 # "Please refer to our paper [link]", "details are described in the technical report (link)".
 _DEFERS = re.compile(
-    r"\b(?:refer\s+to|see|described\s+in|detailed\s+in|details?\s+(?:are\s+|is\s+)?(?:in|at)"
+    r"\b(?:refer\s+to|see|check\s+out|described\s+in|detailed\s+in|details?\s+(?:are\s+|is\s+)?(?:in|at)"
     r"|found\s+in|available\s+in|documented\s+in)\b[^.\n]{0,80}?(?:\]\(|https?://)", re.I)
 # A sentence about training that names "the X dataset" or "the X corpus".
 _TRAIN_SENTENCE = re.compile(r"[^.!?\n]{1,600}")
