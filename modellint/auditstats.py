@@ -34,6 +34,7 @@ class Row(NamedTuple):
     failed: str | None
     findings: tuple[tuple[str, str, str, str | None, int | None], ...]  # code, sev, msg, path, line
     notes: tuple[str, ...]
+    revision: str | None = None  # the commit linted (Hub, cache snapshot, git revision)
 
 
 class AuditStats:
@@ -113,7 +114,8 @@ class AuditStats:
                 counts["info"], o.failed,
                 tuple((f.code, f.severity.value, f.message, f.path, f.line)
                       for f in active[:MAX_FINDINGS_PER_ROW]),
-                o.notes))
+                o.notes,
+                o.info.revision if o.info is not None and o.info.revision != "index" else None))
         else:
             self.rows_dropped += 1
 

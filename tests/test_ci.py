@@ -70,7 +70,9 @@ def test_action_script_annotates_writes_sarif_and_fails_on_errors(tmp_path, make
     repo = make_repo({"README.md": CARD})
     done = _run_action_script(tmp_path, repo, **{"sarif-file": "out.sarif"})
     assert done.returncode == 1, done.stderr
-    assert done.stdout.startswith("::error title=ML201 license-file-missing::")
+    # Repository-level: anchored to the card, as in SARIF, and named by the repository.
+    assert done.stdout.startswith(
+        "::error file=README.md,line=1,title=ML201 license-file-missing (repo)::")
     sarif = json.loads((repo / "out.sarif").read_text())
     assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["ML201"]
     (repo / "LICENSE").write_text("MIT License\n")

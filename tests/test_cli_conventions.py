@@ -7,6 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from modellint.cli import main
+from modellint.reporters import FORMATS
+from modellint.testing import write_repo
+from tests.test_hub_source import FILES, hub  # noqa: F401 - the loopback Hub fixture
 
 CLEAN = {"README.md": "---\nlicense: mit\ndatasets: [a/b]\n---\n# m\n",
          "LICENSE": "SPDX-License-Identifier: MIT\n"}
@@ -273,3 +276,75 @@ def test_the_readme_installs_from_a_clone_or_a_git_url_and_pins_commits():
     assert 'pip install "git+https://github.com/OWNER/modellint@COMMIT_SHA"' in readme
     assert re.search(r"rev: COMMIT_SHA\s+# a full commit id", readme)
     assert "uses: OWNER/modellint@COMMIT_SHA" in texts["examples/github-workflow.yml"]
+
+
+# -- Hub targets: the resolved commit in every format; offline says so ------------------------------
+
+@pytest.mark.parametrize("fmt", [*FORMATS, "html"])
+def test_the_resolved_commit_is_in_every_format_clean_runs_included(hub, tmp_path, fmt):  # noqa: F811
+    commit = hub.add_repo("org/demo", write_repo(tmp_path / "demo", FILES))
+    result = invoke("check", "--format", fmt, "hf://org/demo")
+    assert result.exit_code == 0, result.output  # the demo repository is compliant
+    shown = commit if fmt in ("json", "sarif", "cyclonedx", "cyclonedx-1.7", "cyclonedx-1.6",
+                              "spdx3", "concise", "github", "text") else commit[:12]
+    assert shown in result.stdout, result.stdout[:2000]
+
+
+def test_offline_hub_targets_say_offline_and_which_checks_did_not_run(hub, tmp_path):  # noqa: F811
+    card = ("---\nlicense: mit\nbase_model: someorg/unknown-base\ndatasets: [someorg/unknown-data]"
+            "\n---\n# m\n")
+    commit = hub.add_repo("org/demo", write_repo(tmp_path / "demo", {**FILES, "README.md": card}))
+    online = invoke("check", "--format", "json", "hf://org/demo")
+    assert "ML303" in {f["code"] for f in __import__("json").loads(online.stdout)["findings"]}
+    for args in (["hf://org/demo", "--offline"],
+                 [str(tmp_path / "hf-cache" / "models--org--demo")]):
+        result = invoke("check", "--format", "concise", *args)
+        assert result.exit_code == 1, result.output  # ML202 (card mit, LICENSE apache-2.0)
+        assert "local scan" not in result.stdout and "unreachable" not in result.stdout
+        lines = [line for line in result.stdout.splitlines() if not line.startswith("#")]
+        codes = sorted(line.split()[1] for line in lines)
+        assert codes == ["ML202", "ML504", "ML904"], result.stdout
+        [ml904] = [line for line in lines if " ML904 " in line]
+        assert ml904.endswith(
+            "ML904 info offline: 1 weight file header(s) not in the local Hub cache were not read "
+            "(model.safetensors): licenses embedded in weight files (ML303) and broken headers "
+            "(ML902) were not checked; lint online to read them")
+        [ml504] = [line for line in lines if " ML504 " in line]
+        assert ("not looked up (offline: --offline, HF_HUB_OFFLINE or a Hub cache folder) and "
+                "not in modellint's table of well-known base models") in ml504
+        assert commit in result.stdout
+
+
+# -- github annotations -----------------------------------------------------------------------------
+
+def test_github_annotations_anchor_repository_findings_like_sarif_and_name_the_target(
+        make_repo, tmp_path, monkeypatch):
+    import json
+
+    repo = make_repo(NO_LICENSE_FILE, "tiny-model")
+    result = invoke("check", "--format", "github", str(repo), str(tmp_path / "absent"))
+    assert result.stdout.splitlines() == [
+        f"::error file={repo}/README.md,line=1,title=ML201 license-file-missing ({repo})::no "
+        "license file at the repository root (LICENSE, LICENSE.md, COPYING, LICENSE-MODEL, "
+        "LICENSES/...): mit requires giving recipients a copy of its text",
+        f"::error title=modellint::{tmp_path}/absent: no such directory",
+    ]
+    sarif = json.loads(invoke("check", "--format", "sarif", str(repo)).stdout)
+    [location] = sarif["runs"][0]["results"][0]["locations"]
+    assert location["physicalLocation"]["artifactLocation"]["uri"].endswith("/README.md")
+    assert location["physicalLocation"]["region"] == {"startLine": 1}
+    monkeypatch.chdir(repo)  # the action's default: the workspace itself, target "."
+    result = invoke("check", "--format", "github")
+    assert result.stdout.startswith(
+        "::error file=README.md,line=1,title=ML201 license-file-missing (tiny-model)::")
+
+
+def test_github_annotations_of_a_hub_target_name_it_and_its_commit(hub, tmp_path):  # noqa: F811
+    commit = hub.add_repo("org/bare", write_repo(tmp_path / "bare", NO_LICENSE_FILE))
+    result = invoke("check", "--format", "github", "hf://org/bare")
+    assert result.stdout.splitlines() == [
+        "::error title=ML201 license-file-missing (hf%3A//org/bare)::no license file at the "
+        "repository root (LICENSE, LICENSE.md, COPYING, LICENSE-MODEL, LICENSES/...): mit "
+        "requires giving recipients a copy of its text",
+        f"::notice title=modellint::hf://org/bare linted at commit {commit}",
+    ]

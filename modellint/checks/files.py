@@ -34,6 +34,14 @@ def file_unreadable(facts: Facts) -> Iterator[Violation]:
 
 
 def partly_read(facts: Facts) -> Iterator[Violation]:
+    not_cached = facts.extra.get("offline") or ()
+    if not_cached:
+        shown = ", ".join(not_cached[:5]) + (f" and {len(not_cached) - 5} more"
+                                             if len(not_cached) > 5 else "")
+        yield Violation(
+            f"offline: {len(not_cached)} weight file header(s) not in the local Hub cache were "
+            f"not read ({shown}): licenses embedded in weight files (ML303) and broken "
+            "headers (ML902) were not checked; lint online to read them", Location(None), {"offline": list(not_cached)})
     withheld = facts.extra.get("withheld") or {}
     if not withheld:
         return

@@ -100,6 +100,8 @@ class ExtractOptions(NamedTuple):
     batch_index: str | None = None  # the audit's card index (modellint.cardindex), if any
 
 
+OFFLINE_NOTE = "offline: header not in the local Hub cache, not read"
+
 def extract(snapshot: Snapshot, options: ExtractOptions | None = None) -> Facts:
     options = options or ExtractOptions()
     problems: list[ReadProblem] = [ReadProblem(p.path, p.reason) for p in snapshot.problems]
@@ -113,6 +115,10 @@ def extract(snapshot: Snapshot, options: ExtractOptions | None = None) -> Facts:
     configs: dict[str, Any] = {}
 
     withheld = snapshot.withheld
+    # Offline (--offline, HF_HUB_OFFLINE, a Hub cache folder), weight headers the cache does not
+    # hold cannot be read: named here so that ML904 says which checks did not run, and why.
+    offline = bool(getattr(snapshot, "offline", False))
+    not_cached: list[str] = []
     header_budget = None  # weight header bytes parsed for this target (see weights.HeaderBudget)
     # The card first: it says whether the repository is a dataset, whose weight-like files
     # (`.npy`, `.pt`, `.h5`) are data, named and never opened.
@@ -138,6 +144,10 @@ def extract(snapshot: Snapshot, options: ExtractOptions | None = None) -> Facts:
             if tf.problem:
                 problems.append(ReadProblem(entry.path, tf.problem))
             groups[kind.role].append(tf)
+        elif kind.role == cls.WEIGHTS and kind.weight_format and offline and entry.lfs:
+            not_cached.append(entry.path)
+            weights.append(WeightFile(entry.path, kind.weight_format, entry.lfs.size,
+                                      lfs=entry.lfs, note=OFFLINE_NOTE))
         elif kind.role == cls.WEIGHTS and kind.weight_format:
             from modellint.weights import HeaderBudget, inspect_weight
 
@@ -199,7 +209,8 @@ def extract(snapshot: Snapshot, options: ExtractOptions | None = None) -> Facts:
         lineage=lineage,
         identity=identity,
         licenses=picture,
-        extra={"withheld": dict(withheld)} if withheld else EMPTY_MAPPING,
+        extra={**({"withheld": dict(withheld)} if withheld else {}),
+               **({"offline": tuple(not_cached)} if not_cached else {})} or EMPTY_MAPPING,
         dataset=dataset_facts,
         training_data=training,
     )
@@ -220,8 +231,8 @@ def _dataset_facts(snapshot: Snapshot, card: Card | None, options: "ExtractOptio
     files, total, formats = ds.data_files(entries)
     refs, original = ds.source_refs(card)
     if refs:
-        resolvers, online = ds.default_resolvers(snapshot, options.batch_index)
-        sources = ds.resolve(refs, resolvers, online)
+        resolvers, mode = ds.default_resolvers(snapshot, options.batch_index)
+        sources = ds.resolve(refs, resolvers, mode)
     else:
         sources = ()
     return DatasetFacts(files, total, formats, sources, original)
@@ -237,8 +248,8 @@ def _training_data(snapshot: Snapshot, card: Card | None, options: "ExtractOptio
     refs = ds.training_refs(card)
     if not refs:
         return ()
-    resolvers, online = ds.default_resolvers(snapshot, options.batch_index)
-    return ds.resolve(refs, resolvers, online)
+    resolvers, mode = ds.default_resolvers(snapshot, options.batch_index)
+    return ds.resolve(refs, resolvers, mode)
 
 
 def _embedded(weights: tuple[WeightFile, ...]) -> list[tuple[str, str, str, str]]:

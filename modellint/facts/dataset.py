@@ -200,7 +200,17 @@ def _lookup(resolver: Any, dataset: str) -> Any:
     return _CACHE[key]
 
 
-def resolve(refs: Iterable[DatasetRef], resolvers: list[Any], online: bool) -> tuple[DatasetRef, ...]:
+# Why a dataset the resolvers did not know was not looked up, by how the target was read.
+_NOT_LOOKED_UP = {
+    "hub": "could not be looked up (the Hub was unreachable)",
+    "offline": "not looked up (offline: --offline, HF_HUB_OFFLINE or a Hub cache folder)",
+    "hub-unasked": "not looked up on the Hub (datasets' cards are read only from an audit's "
+                   "batch or the local card index)",
+    "local": "not looked up (local scan)",
+}
+
+
+def resolve(refs: Iterable[DatasetRef], resolvers: list[Any], mode: str) -> tuple[DatasetRef, ...]:
     """Each ref with its license: the first resolver that knows it, else the offline table."""
     from modellint.facts.lineage import kb_ids
 
@@ -231,18 +241,16 @@ def resolve(refs: Iterable[DatasetRef], resolvers: list[Any], online: bool) -> t
                 out.append(ref._replace(note=first.error))
             elif first is not None:
                 out.append(ref._replace(note="its dataset card declares no license"))
-            elif online:
-                out.append(ref._replace(note="could not be looked up (offline or unreachable) and "
-                                             "is not in modellint's table of well-known datasets"))
             else:
-                out.append(ref._replace(note="not looked up (local scan) and not in modellint's "
-                                             "table of well-known datasets"))
+                out.append(ref._replace(note=f"{_NOT_LOOKED_UP.get(mode, _NOT_LOOKED_UP['local'])}"
+                                             " and is not in modellint's table of well-known "
+                                             "datasets"))
     return tuple(out)
 
 
-def default_resolvers(snapshot: Any, batch_index: str | None = None) -> tuple[list[Any], bool]:
+def default_resolvers(snapshot: Any, batch_index: str | None = None) -> tuple[list[Any], str]:
     """The snapshot's own dataset resolver (the Hub source's), the audit's batch, the local card
-    index; and whether the snapshot looks things up online."""
+    index; and how the snapshot looks things up (a key of ``_NOT_LOOKED_UP``)."""
     import os
 
     resolvers: list[Any] = []
@@ -256,8 +264,15 @@ def default_resolvers(snapshot: Any, batch_index: str | None = None) -> tuple[li
     local = default_index_path()
     if local and os.path.isfile(local):
         resolvers.append(DatasetView(local, "index"))
-    online = own is not None and getattr(own, "kind", "") == "hub"
-    return resolvers, online
+    if own is not None and getattr(own, "kind", "") == "hub":
+        mode = "hub"
+    elif getattr(snapshot, "offline", False):
+        mode = "offline"
+    elif getattr(snapshot, "base_model_resolver", None) is not None:
+        mode = "hub-unasked"
+    else:
+        mode = "local"
+    return resolvers, mode
 
 
 # ---------------------------------------------------------------------------------------------

@@ -543,8 +543,11 @@ def _resolve_one(model_id: str, where: str, path: str | None, line: int | None, 
         note = "its model card declares no license"
     elif resolver is None or getattr(resolver, "kind", "hub") == "local":
         note = "not looked up (local scan) and not in modellint's table of well-known base models"
+    elif getattr(resolver, "kind", "hub") == "offline":
+        note = ("not looked up (offline: --offline, HF_HUB_OFFLINE or a Hub cache folder) and not "
+                "in modellint's table of well-known base models")
     else:
-        note = ("could not be looked up (offline or unreachable) and is not in modellint's table "
+        note = ("could not be looked up (the Hub was unreachable) and is not in modellint's table "
                 "of well-known base models")
     parents = found.base_models if found is not None else ()
     return unresolved._replace(note=note), parents

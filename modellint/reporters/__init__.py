@@ -28,6 +28,13 @@ def get(fmt: str) -> Render:
     return getattr(module, function)  # type: ignore[no-any-return]
 
 
+def commits(report: Report) -> list[tuple[str, str]]:
+    """(target, resolved commit) for each target read at a commit (a Hub repository, a cache
+    snapshot, a git revision); not the git index, not a working tree."""
+    return [(t.target, t.revision) for t in report.targets
+            if t.revision and t.revision != "index"]
+
+
 def display_path(finding: Finding) -> str:
     """A path a person can open: the finding's path under its target (repo-level: the target)."""
     base = finding.target

@@ -157,7 +157,8 @@ def _targets(w: Any, rows: list[Row], dropped: int) -> None:
                          for j, (code, sev, *_) in enumerate(r.findings))
         if r.failed:
             links = f"<span class=\"failed\">failed: {_e(r.failed)}</span>"
-        w(f"<tr id=\"t{i}\"><td><a href=\"#t{i}-findings\">{_e(r.target)}</a></td>"
+        at = f" <code class=\"commit\">@ {_e(r.revision[:12])}</code>" if r.revision else ""
+        w(f"<tr id=\"t{i}\"><td><a href=\"#t{i}-findings\">{_e(r.target)}</a>{at}</td>"
           f"<td>{_e(r.declared)}</td><td>{_e(r.licenses)}</td><td>{_e(r.relation or '')}</td>"
           f"<td>{r.error}</td><td>{r.warning}</td><td>{r.info}</td><td>{links}</td></tr>")
     w("</tbody></table><h3>Findings per target</h3>")

@@ -24,8 +24,9 @@ def render(report: Report, rules: Mapping[str, Rule], out: TextIO, *, color: boo
         if n:
             out.write("\n")
         result = assess(target)
-        who = f" ({target.repo_id}{' @ ' + target.revision[:12] if target.revision else ''})" \
-            if target.repo_id else ""
+        at = target.revision if target.revision and target.revision != "index" else None
+        who = (f" ({target.repo_id}{' @ ' + at[:12] if at else ''})" if target.repo_id
+               else f" (@ {at[:12]})" if at else "")
         out.write(f"{_printable(target.target)}{_printable(who)}\n")
         out.write(f"  Open Source AI Definition 1.0: {'met' if result.osaid_met else 'not met'}"
                   " (as far as the repository shows)\n")

@@ -41,7 +41,9 @@ def render(report: Report, rules: Mapping[str, Rule], out: TextIO, *, color: boo
             continue
         counts = report.counts(target)
         clean += not any(counts.values())
-        table.append((target, license_cell(info), str(counts["error"]), str(counts["warning"]),
+        # hf://org/name@commit is how a target names a revision (12 hex digits: unambiguous).
+        at = f"@{info.revision[:12]}" if info.revision and info.revision != "index" else ""
+        table.append((target + at, license_cell(info), str(counts["error"]), str(counts["warning"]),
                       str(counts["info"])))
     tw = min(max(len(shown(row[0])) for row in table), TARGET_WIDTH)
     lw = min(max(len(shown(row[1])) for row in table), LICENSE_WIDTH)
