@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from modellint.knowledge import License, load_kb
+from modellint.knowledge import KnowledgeBase, License, load_kb
 
 # How a card value was understood.
 HUB_ID = "hub-id"  # an id on the Hub's list
@@ -135,12 +135,23 @@ def license_from_link(link: str) -> License | None:
     """A record whose text lives at ``link`` (its URL, or a file name such as MRL-0.1.md)."""
     kb = load_kb()
     bare = _bare_url(link)
-    for lic in kb.all():
-        if lic.url and _bare_url(lic.url) == bare:
-            return lic
+    hit = _by_url(kb).get(bare)
+    if hit is not None:
+        return hit
     stem = re.sub(r"\.(md|txt|html?|pdf)$", "", bare.rsplit("/", 1)[-1])
     hit = kb.resolve(stem) if stem else None
     return hit if hit is not None and hit.kind != "meta" else None
+
+
+@functools.lru_cache(maxsize=4)
+def _by_url(kb: KnowledgeBase) -> dict[str, License]:
+    """Records by their bare URL, the first in ``kb.all()`` order where two share one (built once
+    per knowledge base: a card's links were each compared with every record's URL)."""
+    found: dict[str, License] = {}
+    for lic in kb.all():
+        if lic.url:
+            found.setdefault(_bare_url(lic.url), lic)
+    return found
 
 
 def _bare_url(url: str) -> str:
