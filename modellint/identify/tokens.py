@@ -104,7 +104,12 @@ def _pattern_for(text: str) -> re.Pattern[str]:
 
 def normalise_phrase(phrase: str) -> str:
     """The phrase's tokens joined by spaces (what ``Tokens(phrase).words`` holds, without spans)."""
-    return " ".join(_EQUIVALENT.get(w, w) for w in (t.lower() for t in _pattern_for(phrase).findall(phrase)))
+    # Lower-cased once joined (no token holds a space, and case mapping never crosses one); the
+    # spelling variants are looked up only in a phrase that holds one.
+    low = " ".join(_pattern_for(phrase).findall(phrase)).lower()
+    if any(variant in low for variant in _EQUIVALENT):
+        return " ".join([_EQUIVALENT.get(w, w) for w in low.split(" ")])
+    return low
 
 
 def shingle_hashes(words: list[str]) -> list[int]:
