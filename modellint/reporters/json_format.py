@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, TextIO
 
 from modellint import __version__
 from modellint.model import Finding, Report
 from modellint.registry import Rule
+from modellint.reporters._json import dump_indented
 
 SCHEMA_VERSION = 1
 
@@ -49,5 +49,5 @@ def report_json(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, rules: Mapping[str, Rule], out: TextIO, *, color: bool = False) -> None:
-    json.dump(report_json(report), out, indent=2, ensure_ascii=False, default=str)
+    dump_indented(report_json(report), out, indent=2, default=str)
     out.write("\n")

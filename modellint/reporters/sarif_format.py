@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import posixpath
 from collections.abc import Mapping
@@ -14,6 +13,7 @@ from urllib.parse import quote
 from modellint import __version__
 from modellint.model import Finding, Report, Severity
 from modellint.registry import Rule
+from modellint.reporters._json import dump_indented
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -137,5 +137,5 @@ def report_sarif(report: Report, rules: Mapping[str, Rule]) -> dict[str, Any]:
 
 
 def render(report: Report, rules: Mapping[str, Rule], out: TextIO, *, color: bool = False) -> None:
-    json.dump(report_sarif(report, rules), out, indent=2, ensure_ascii=False)
+    dump_indented(report_sarif(report, rules), out, indent=2)
     out.write("\n")

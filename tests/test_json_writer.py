@@ -1,0 +1,84 @@
+"""The reports' JSON writer gives the bytes ``json.dump(indent=2, ensure_ascii=False)`` gives."""
+
+from __future__ import annotations
+
+import enum
+import io
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from modellint.reporters._json import dump_indented
+
+
+class Level(str, enum.Enum):
+    ERROR = "error"
+
+
+class Count(enum.IntEnum):
+    ONE = 1
+
+
+def written(obj, **kwargs) -> str:
+    out = io.StringIO()
+    dump_indented(obj, out, **kwargs)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("obj", [
+    {}, [], (), "x", 0, -1.5, None, True, False, 10**30,
+    {"a": [], "b": {}, "c": [{}], "d": [[], [1, [2, {"e": None}]]]},
+    {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf"), "tiny": 1e-300, "f": 0.1},
+    {1: "int key", 2.5: "float key", None: "null key"}, {True: "bool key", False: "f"},
+    {"text": "é \u2028 \x00 \x1f \" \\ / \ud800 \U0001f600 <b>\n\t"},
+    {"enum": Level.ERROR, "int enum": Count.ONE, "tuple": (1, (2, 3)), Level.ERROR: 1},
+    [{"deep": [[[[{"x": [1, 2, {"y": "z"}]}]]]]}],
+])
+def test_same_bytes_as_the_standard_library(obj):
+    assert written(obj) == json.dumps(obj, indent=2, ensure_ascii=False)
+
+
+def test_default_is_called_where_json_calls_it():
+    obj = {"path": Path("a/b"), "set": [frozenset()], "nested": {"p": Path("c")}}
+    assert written(obj, default=str) == json.dumps(obj, indent=2, ensure_ascii=False, default=str)
+    with pytest.raises(TypeError, match="Object of type PosixPath is not JSON serializable"):
+        written({"path": Path("a")})
+    with pytest.raises(TypeError, match="keys must be str, int, float, bool or None, not tuple"):
+        written({(1, 2): "x"})
+
+
+def test_circular_references_are_refused():
+    loop: list[object] = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular reference detected"):
+        written(loop)
+
+
+def test_random_documents_and_a_large_one_written_in_blocks():
+    rng = random.Random(7)
+
+    def value(depth: int) -> object:
+        kind = rng.randrange(8 if depth < 4 else 5)
+        if kind == 0:
+            return rng.choice(["", "a", "ü", "line\nbreak", "\t\"q\""])
+        if kind == 1:
+            return rng.randint(-10**6, 10**6)
+        if kind == 2:
+            return rng.random() * 10 ** rng.randint(-5, 20)
+        if kind == 3:
+            return rng.choice([None, True, False])
+        if kind == 4:
+            return []
+        if kind == 5:
+            return [value(depth + 1) for _ in range(rng.randrange(4))]
+        if kind == 6:
+            return tuple(value(depth + 1) for _ in range(rng.randrange(3)))
+        return {f"k{i}": value(depth + 1) for i in range(rng.randrange(4))}
+
+    for _ in range(300):
+        obj = value(0)
+        assert written(obj) == json.dumps(obj, indent=2, ensure_ascii=False)
+    big = {"targets": [{"i": i, "data": {"list": list(range(5))}} for i in range(20_000)]}
+    assert written(big) == json.dumps(big, indent=2, ensure_ascii=False)
