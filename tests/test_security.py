@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import subprocess
 import sys
 import time
 import zipfile
@@ -211,3 +212,38 @@ def test_config_from_a_pipe_the_user_names(make_repo, tmp_path):
     proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert " ML101 warning " in proc.stdout
+
+
+def test_a_modellint_package_in_the_target_is_never_run(make_repo, tmp_path):
+    """`python -m modellint` resolves `modellint` before any of our code runs: from a working
+    directory holding a `modellint/` package, the interpreter runs that package. The ways the
+    README, the hook and the action run modellint never do."""
+    import shutil
+
+    import yaml
+
+    from tests.conftest import ROOT
+
+    marker = tmp_path / "ran"
+    trap = f"open({str(marker)!r}, 'w').write('x')\n"
+    repo = make_repo({"README.md": CARD, "LICENSE": "SPDX-License-Identifier: MIT\n",
+                      "modellint/__init__.py": trap, "modellint/__main__.py": trap,
+                      "modellint/cli.py": trap, "modellint/entry.py": trap})
+    env = {**os.environ, "PYTHONPATH": ""}
+    exe = shutil.which("modellint", path=str(Path(sys.executable).parent))
+    assert exe is not None
+    runs = [[exe, "check", "."]]
+    if sys.version_info >= (3, 11):
+        runs.append([sys.executable, "-P", "-m", "modellint", "check", "."])
+    for command in runs:
+        proc = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True,
+                              timeout=120, check=False)
+        assert proc.returncode == 0, (command, proc.stderr)
+        assert not marker.exists(), command
+    # The hook and the action run the console script, never `python -m`.
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["entry"].split()[0] == "modellint"
+    action = (ROOT / "action.yml").read_text()
+    assert "-m modellint" not in action and 'bin="$RUNNER_TEMP/modellint-venv/bin/modellint"' in action
+    readme = (ROOT / "README.md").read_text()
+    assert "or `python -P -m modellint` (Python 3.11+)" in readme
