@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gzip
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -15,7 +17,6 @@ from modellint.runner import RunOptions, lint
 from modellint.snapshot import SourceError
 from modellint.sources import SourceOptions, hf, hubcache, hubhttp, open_target
 from modellint.testing import write_repo
-from tests.conftest import run_cli
 from tests.test_hub_source import FILES, TOKEN, hub  # noqa: F401 - the loopback Hub fixture
 
 CARD = "---\nlicense: mit\n---\n# m\n"
@@ -228,7 +229,13 @@ def test_retries_leave_stderr_to_modellint(hub, tmp_path):  # noqa: F811
     env = {**os.environ, "HF_ENDPOINT": hub.url, "HF_HUB_CACHE": str(tmp_path / "cache"),
            "HF_TOKEN_PATH": str(tmp_path / "no-token"), "HF_HUB_DISABLE_TELEMETRY": "1"}
     env.pop("HF_TOKEN", None)
-    proc = run_cli("check", "hf://org/demo", "--format", "concise", env=env)
+    # A real process (its own stderr, huggingface_hub's own logging set-up), with the backoff
+    # between tries shortened as the fixture does in-process: the sleeps are not under test.
+    start = ("import sys; from modellint.sources import hubhttp; hubhttp.BACKOFF = 0.01; "
+             "hubhttp.BACKOFF_CAP = 0.05; from modellint.entry import main; main()")
+    proc = subprocess.run([sys.executable, "-c", start, "check", "hf://org/demo", "--format",
+                           "concise"], env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
     assert proc.returncode == 1, proc.stderr
     assert proc.stderr == ""
     assert "after 3 tries" in proc.stdout
