@@ -11,6 +11,12 @@ switchable: gated (401/403; ``public_files`` are served all the same, as a publi
 missing repo / revision / file (404 with ``X-Error-Code``), injected 429 / 5xx, and a delay for
 timeouts. Every request and every body byte sent is counted per path, so a test can
 prove that no weight body left the server.
+
+Dataset repositories (``add_repo(..., repo_type="dataset")``) are served as the Hub serves them:
+``/api/datasets/{repo}[/revision/{rev}]`` (the same JSON, as ``dataset_info`` reads it) and
+``/datasets/{repo}/resolve/{rev}/{path}``; data files (Parquet, Arrow, archives...) are LFS files,
+redirected to the CDN like weights. A dataset is never answered under ``/api/models`` (nor a
+model under ``/api/datasets``): the two kinds may share an id.
 """
 
 from __future__ import annotations
@@ -29,7 +35,9 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 import yaml
 
-LFS_SUFFIXES = (".safetensors", ".gguf", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack")
+LFS_SUFFIXES = (".safetensors", ".gguf", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack",
+                ".parquet", ".arrow", ".tar", ".tar.gz", ".zip", ".jsonl.zst", ".npy")
+DATASETS = "datasets/"  # a dataset's key in FakeHub.repos: datasets/org/name
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*(\n|\Z)", re.S)
 
 
@@ -82,15 +90,18 @@ class FakeHub:
     # -- fixture set-up -------------------------------------------------------------------
     def add_repo(self, repo_id: str, folder: Path, *, revision: str = "main", gated: bool = False,
                  private: bool = False, extra: dict | None = None,
-                 public_files: tuple[str, ...] = (), extra_siblings: list[dict] | None = None) -> str:
-        """Serve ``folder`` as ``revision`` of ``repo_id``; returns the commit sha."""
-        repo = self.repos.setdefault(repo_id, Repo(repo_id))
+                 public_files: tuple[str, ...] = (), extra_siblings: list[dict] | None = None,
+                 repo_type: str = "model") -> str:
+        """Serve ``folder`` as ``revision`` of ``repo_id`` (a model, or a dataset); returns the
+        commit sha."""
+        key = DATASETS + repo_id if repo_type == "dataset" else repo_id
+        repo = self.repos.setdefault(key, Repo(repo_id))
         repo.extra_siblings.extend(extra_siblings or [])
         repo.public_files.update(public_files)
         repo.gated = repo.gated or gated
         repo.private = repo.private or private
         repo.extra.update(extra or {})
-        digest = hashlib.sha1(f"{repo_id}@{revision}".encode())  # noqa: S324 - a fake commit id
+        digest = hashlib.sha1(f"{key}@{revision}".encode())  # noqa: S324 - a fake commit id
         for path in sorted(self._walk(folder)):
             digest.update(path.encode() + (folder / path).read_bytes())
         commit = digest.hexdigest()
@@ -295,7 +306,9 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 elif path.rstrip("/") == "/api/models":
                     self._list(head)
                 elif path.startswith("/api/models/"):
-                    self._api(path, head)
+                    self._api(path[len("/api/models/"):], "", head)
+                elif path.startswith("/api/datasets/"):
+                    self._api(path[len("/api/datasets/"):], DATASETS, head)
                 elif "/resolve/" in path:
                     self._resolve(path, head)
                 else:
@@ -304,11 +317,12 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 pass
 
         # -- endpoints --------------------------------------------------------------------
-        def _api(self, path: str, head: bool) -> None:
-            rest = path[len("/api/models/"):]
+        def _api(self, rest: str, prefix: str, head: bool) -> None:
             repo_id, _, rev = rest.partition("/revision/")
             repo_id, rev = unquote(repo_id), unquote(rev) or "main"
-            repo, revision = hub._find(repo_id, rev)
+            # A model's id never starts with datasets/: the two kinds are kept apart.
+            repo, revision = ((None, None) if repo_id.startswith(DATASETS)
+                              else hub._find(prefix + repo_id, rev))
             if repo is None or (repo.private and self._token() not in hub.granted_tokens):
                 self._error(401 if self._token() is None else 404, "RepoNotFound",
                             "Repository not found", head)
@@ -326,7 +340,9 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             author = query.get("author", [None])[0]
             filters = query.get("filter", [])
             models = []
-            for repo in hub.repos.values():
+            for key, repo in hub.repos.items():
+                if key.startswith(DATASETS):
+                    continue  # /api/models lists models only
                 revision = repo.revisions.get("main") or next(iter(repo.revisions.values()))
                 if repo.private and self._token() not in hub.granted_tokens:
                     continue
@@ -360,6 +376,7 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
         def _resolve(self, path: str, head: bool) -> None:
             repo_part, _, rest = path.lstrip("/").partition("/resolve/")
             rev, _, file_path = rest.partition("/")
+            # /datasets/org/name/resolve/... is a dataset's file; the key says so too.
             repo_id, rev, file_path = unquote(repo_part), unquote(rev), unquote(file_path)
             repo, revision = hub._find(repo_id, rev)
             token = self._token()
@@ -381,7 +398,7 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             data = full.read_bytes()
             if file_path.endswith(LFS_SUFFIXES):
                 sha = hashlib.sha256(data).hexdigest()
-                location = (f"{hub.cdn_url}/cdn/{quote(repo_id)}/{revision.commit}/"
+                location = (f"{hub.cdn_url}/cdn/{revision.commit}/{quote(repo_id)}/"
                             f"{quote(file_path)}")
                 self._send(302, b"", {**commit, "Location": location,
                                       "ETag": f'"{_git_blob_id(data)}"',
@@ -392,7 +409,10 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
 
         def _cdn(self, path: str, head: bool) -> None:
             parts = unquote(path[len("/cdn/"):]).split("/")
-            repo_id, commit, file_path = "/".join(parts[:2]), parts[2], "/".join(parts[3:])
+            commit, rest = parts[0], parts[1:]
+            # datasets/org/name, org/name or a bare name: the longest that is a repository
+            width = next((n for n in (3, 2, 1) if "/".join(rest[:n]) in hub.repos), 2)
+            repo_id, file_path = "/".join(rest[:width]), "/".join(rest[width:])
             _, revision = hub._find(repo_id, commit)
             full = revision.folder / file_path if revision else None
             if full is None or not full.is_file():

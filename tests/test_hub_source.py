@@ -93,18 +93,35 @@ def open_error(target: str, **options) -> str:
 ])
 def test_parse_target(target, expected):
     assert hf.parse_target(target) == expected
+    assert hf.parse_hub_target(target) == ("model", *expected)
+
+
+@pytest.mark.parametrize("target,expected", [
+    ("hf://datasets/org/data", ("dataset", "org/data", None)),
+    ("hf://datasets/squad@v2", ("dataset", "squad", "v2")),
+    ("https://huggingface.co/datasets/org/data", ("dataset", "org/data", None)),
+    ("https://huggingface.co/datasets/org/data/tree/refs%2Fconvert%2Fparquet",
+     ("dataset", "org/data", "refs/convert/parquet")),
+])
+def test_parse_dataset_target(target, expected):
+    assert hf.parse_hub_target(target) == expected
+    with pytest.raises(SourceError, match="a dataset repository where a model was expected"):
+        hf.parse_target(target)
 
 
 @pytest.mark.parametrize("target,fragment", [
-    ("hf://datasets/org/data", "only model repositories"),
+    ("hf://spaces/org/app", "only model and dataset repositories can be linted"),
+    ("https://huggingface.co/spaces/org/app", "only model and dataset repositories"),
     ("hf://org/../etc", "invalid repository id"),
     ("hf://a/b/c", "invalid repository id"),
-    ("https://huggingface.co/", "not a model URL"),
+    ("hf://datasets/a/b/c", "invalid repository id"),
+    ("https://huggingface.co/", "not a Hub URL"),
     ("hf://org/name@../../x", "invalid revision"),
+    ("hf://datasets/org/name@../../x", "invalid revision"),
 ])
 def test_parse_target_rejects(target, fragment):
     with pytest.raises(SourceError, match=fragment):
-        hf.parse_target(target)
+        hf.parse_hub_target(target)
 
 
 # -- success ---------------------------------------------------------------------------------
@@ -116,10 +133,12 @@ def test_lint_hub_repo_without_weight_body(hub, demo):
     assert (info.kind, info.revision, info.name, info.anchor) == ("hf", demo, "demo", "README.md")
     assert info.origin == f"{hub.url}/org/demo"
     assert codes(report) == []
-    # One API call; small files by HEAD + GET; the weight file never touched.
+    # One API call for the model, one for the dataset its card lists (its training data: not
+    # on this Hub); small files by HEAD + GET; the weight file never touched.
     paths = [(m, p) for m, p, _ in repo_requests(hub)]
     assert paths[0] == ("GET", "/api/models/org/demo/revision/main")
-    assert sum(1 for _, p in paths if p.startswith("/api/")) == 1
+    assert [p for _, p in paths if p.startswith("/api/")] == [
+        "/api/models/org/demo/revision/main", "/api/datasets/org/corpus"]
     assert all(demo in p for _, p in paths if "/resolve/" in p)  # pinned to the commit
     assert {p.rsplit("/", 1)[-1] for _, p in paths if "/resolve/" in p} == {
         "README.md", "LICENSE", "config.json", "model.safetensors"}

@@ -62,12 +62,13 @@ def _open(target: str, options: SourceOptions) -> Snapshot:
 
 
 def is_hf_cache_folder(target: str) -> bool:
-    # Resolved first: `.` inside models--org--name, or a link to one, is that cache folder.
+    # Resolved first: `.` inside models--org--name, or a link to one, is that cache folder
+    # (datasets--org--name: a cached dataset).
     try:
         real = os.path.realpath(target)
     except ValueError:  # a NUL in the name (from a targets file): the local source says so
         return False
-    return os.path.basename(real).startswith("models--")
+    return os.path.basename(real).startswith(("models--", "datasets--"))
 
 
 __all__ = ["SourceError", "SourceOptions", "is_hf_cache_folder", "is_remote", "open_target"]

@@ -1,11 +1,12 @@
-"""Hugging Face Hub repositories, linted without downloading weights.
+"""Hugging Face Hub repositories (models and datasets), linted without downloading weights or data.
 
-One ``model_info`` request lists the files (sizes, LFS ids) at a resolved commit. The small text
-files licensing cares about are fetched whole and kept in the Hub cache (laid out as
-huggingface_hub does, named by modellint: see ``hubcache``); weight headers are read with HTTP
-Range requests to the resolve URL. Nothing else is fetched. Every request is modellint's own,
-bounded in time and bytes (``hubhttp``), and no name from the server or the repository reaches a
-URL or a path unchecked.
+One ``model_info`` request (``dataset_info`` for ``hf://datasets/org/name``) lists the files
+(sizes, LFS ids) at a resolved commit. The small text files licensing cares about are fetched
+whole and kept in the Hub cache (laid out as huggingface_hub does, named by modellint: see
+``hubcache``); weight headers are read with HTTP Range requests to the resolve URL. Nothing else
+is fetched. Every request is modellint's own, bounded in time and bytes (``hubhttp``), and no
+name from the server or the repository reaches a URL or a path unchecked. A dataset's data files
+(Parquet, JSON Lines, archives...) are listed by name and size only: no byte of them is fetched.
 
 ``huggingface_hub`` is imported only inside functions: a local scan never loads it.
 """
@@ -38,37 +39,63 @@ SMALL_FILE_MAX = 1024 * 1024 + 1
 MAX_RANGE = 100 * 1024 * 1024
 # Base models looked up on the Hub for one target (its bases, theirs...): each is a request.
 MAX_BASE_LOOKUPS = 24
+# Datasets looked up on the Hub for one target (a model's training data, a dataset's sources).
+MAX_DATASET_LOOKUPS = 32
+MODEL, DATASET = "model", "dataset"
+# The Hub's URL prefix of each kind of repository: /api/{models,datasets}/..., /datasets/.../resolve
+_API = {MODEL: "models", DATASET: "datasets"}
 _PREFETCH_ROLES = (cls.CARD, cls.LICENSE, cls.NOTICE, cls.POLICY, cls.CHANGELOG, cls.CONFIG)
 _SEGMENT = r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}"
 _REPO_ID = re.compile(rf"^({_SEGMENT}/)?{_SEGMENT}$")
 _COMMIT = hubcache.COMMIT
-_WEB = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?P<repo>[^/?#]+(?:/[^/?#]+)?)"
+_WEB = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?:(?P<type>datasets|spaces)/)?"
+                  r"(?P<repo>[^/?#]+(?:/[^/?#]+)?)"
                   r"(?:/(?:tree|blob|resolve)/(?P<rev>[^/?#]+))?/?(?:[?#].*)?$", re.I)
 
 
 # -- target parsing -------------------------------------------------------------------------
 
+class HubTarget(NamedTuple):
+    repo_type: str  # "model" or "dataset"
+    repo_id: str
+    revision: str | None
+
+
 def parse_target(target: str) -> tuple[str, str | None]:
-    """``hf://org/name[@rev]`` or a huggingface.co URL -> (repo_id, revision or None)."""
+    """``hf://org/name[@rev]`` or a huggingface.co URL of a model -> (repo_id, revision or None)."""
+    found = parse_hub_target(target)
+    if found.repo_type != MODEL:
+        raise SourceError("a dataset repository where a model was expected")
+    return found.repo_id, found.revision
+
+
+def parse_hub_target(target: str) -> HubTarget:
+    """``hf://[models/|datasets/]org/name[@rev]`` or a huggingface.co URL -> HubTarget."""
+    repo_type = MODEL
     if target.startswith("hf://"):
         rest = target[len("hf://"):].strip("/")
-        if rest.startswith("models/"):
-            rest = rest[len("models/"):]
+        for prefix, kind in (("models/", MODEL), ("datasets/", DATASET)):
+            if rest.startswith(prefix):
+                rest, repo_type = rest[len(prefix):], kind
+                break
         repo, _, rev = rest.partition("@")
         revision = rev or None
     else:
         match = _WEB.match(target)
         if not match:
-            raise SourceError("not a model URL (expected huggingface.co/ORG/NAME)")
+            raise SourceError("not a Hub URL (expected huggingface.co/ORG/NAME or "
+                              "huggingface.co/datasets/ORG/NAME)")
         repo = match.group("repo")
         revision = unquote(match.group("rev")) if match.group("rev") else None
+        if match.group("type"):
+            repo_type = DATASET if match.group("type").lower() == "datasets" else "space"
     if revision is not None:
         _check_revision(target, revision)
-    if repo.split("/", 1)[0] in ("datasets", "spaces"):
-        raise SourceError("only model repositories can be linted")
+    if repo_type == "space" or repo.split("/", 1)[0] == "spaces":
+        raise SourceError("only model and dataset repositories can be linted (not Spaces)")
     if not _REPO_ID.match(repo) or ".." in repo:
         raise SourceError(f"invalid repository id {repo!r} (expected ORG/NAME)")
-    return repo, revision
+    return HubTarget(repo_type, repo, revision)
 
 
 def _check_revision(target: str, revision: str) -> None:
@@ -93,8 +120,9 @@ def cache_dir() -> str:
     return os.environ.get("HF_HUB_CACHE") or constants.HF_HUB_CACHE
 
 
-def _storage_folder(repo_id: str) -> Path:
-    return Path(cache_dir()) / ("models--" + repo_id.replace("/", "--"))
+def _storage_folder(repo_id: str, repo_type: str = MODEL) -> Path:
+    """The repository's folder in the Hub cache, named as huggingface_hub names it."""
+    return Path(cache_dir()) / (f"{_API[repo_type]}--" + repo_id.replace("/", "--"))
 
 
 # -- errors ---------------------------------------------------------------------------------
@@ -163,8 +191,10 @@ class HubSnapshot(Snapshot):
                  problems: tuple[SourceProblem, ...] = (), repo_id: str, commit: str,
                  endpoint: str, token: str | None, local: dict[str, Path],
                  offline: bool, hub: dict[str, Any] | None = None,
-                 listing_gap: str | None = None, budget: hubhttp.Budget | None = None) -> None:
+                 listing_gap: str | None = None, budget: hubhttp.Budget | None = None,
+                 repo_type: str = MODEL) -> None:
         self.repo_id = repo_id
+        self.repo_type = repo_type
         self.listing_gap = listing_gap
         self.commit = commit
         self.endpoint = endpoint
@@ -183,6 +213,9 @@ class HubSnapshot(Snapshot):
         # Lineage reads base models' licenses from their Hub cards; offline, the table serves.
         self.base_model_resolver = (OfflineResolver() if offline
                                     else HubBaseResolver(endpoint, token, self.budget))
+        # Data lineage (a model's `datasets`, a dataset's `source_datasets`) the same way.
+        self.dataset_resolver = (OfflineResolver() if offline
+                                 else HubBaseResolver(endpoint, token, self.budget, DATASET))
         super().__init__(info, files, problems, trusted=False)
 
     def __repr__(self) -> str:  # keep the token out of any repr
@@ -224,7 +257,8 @@ class HubSnapshot(Snapshot):
     def _get_range(self, path: str, start: int, end: int) -> bytes:
         want = end - start
         # Redirects to a CDN drop the Authorization header (the client strips it cross-origin).
-        answer = hubhttp.get(resolve_url(self.endpoint, self.repo_id, self.commit, path),
+        answer = hubhttp.get(resolve_url(self.endpoint, self.repo_id, self.commit, path,
+                                         self.repo_type),
                              token=self._token, headers={"Range": f"bytes={start}-{end - 1}"},
                              max_bytes=want, stop_after=want, budget=self.budget, accept=(416,))
         if answer.status == 416:
@@ -235,9 +269,11 @@ class HubSnapshot(Snapshot):
         return answer.body
 
 
-def resolve_url(endpoint: str, repo_id: str, commit: str, path: str) -> str:
+def resolve_url(endpoint: str, repo_id: str, commit: str, path: str,
+                repo_type: str = MODEL) -> str:
     """The download URL of a file at a commit (the name was checked by ``unsafe_name``)."""
-    return f"{endpoint}/{repo_id}/resolve/{commit}/{quote(path, safe='/')}"
+    prefix = "datasets/" if repo_type == DATASET else ""
+    return f"{endpoint}/{prefix}{repo_id}/resolve/{commit}/{quote(path, safe='/')}"
 
 
 def _read_local(full: Path, path: str, start: int, end: int) -> bytes:
@@ -260,23 +296,24 @@ class OfflineResolver:
 
 
 class HubBaseResolver:
-    """Looks up a base model's license fields in its Hub card data: one API request per base,
-    no file downloads, at most MAX_BASE_LOOKUPS per target (ancestors of ancestors fan out).
-    A missing or gated base is reported as such; an unreachable Hub returns None so that
-    lineage falls back to its offline table and says so."""
+    """Looks up a base model's (or, with ``repo_type`` dataset, a dataset's) license fields in
+    its Hub card data: one API request each, no file downloads, at most MAX_BASE_LOOKUPS
+    (MAX_DATASET_LOOKUPS) per target. A missing or gated repository is reported as such; an
+    unreachable Hub returns None so that lineage falls back to its offline table and says so."""
 
     kind = "hub"
 
-    def __init__(self, endpoint: str, token: str | None, budget: hubhttp.Budget | None = None
-                 ) -> None:
+    def __init__(self, endpoint: str, token: str | None, budget: hubhttp.Budget | None = None,
+                 repo_type: str = MODEL) -> None:
         self.endpoint = endpoint
         self._token = token
         self.budget = budget
+        self.repo_type = repo_type
         self.lookups = 0
-        self.cache_key = f"hub:{endpoint}"
+        self.cache_key = f"hub:{endpoint}" if repo_type == MODEL else f"hub-{repo_type}:{endpoint}"
 
     def __repr__(self) -> str:  # keep the token out of any repr
-        return f"HubBaseResolver({self.endpoint})"
+        return f"HubBaseResolver({self.endpoint}, {self.repo_type})"
 
     def license_of(self, model_id: str) -> Any:
         from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
@@ -285,14 +322,16 @@ class HubBaseResolver:
 
         if not _REPO_ID.match(model_id):
             return None  # a local path or a URL: not a Hub id
-        if self.lookups >= MAX_BASE_LOOKUPS:
+        limit, what = ((MAX_BASE_LOOKUPS, "base models") if self.repo_type == MODEL
+                       else (MAX_DATASET_LOOKUPS, "datasets"))
+        if self.lookups >= limit:
             return ResolvedBase(model_id, source="hub", error=(
-                f"not looked up: {MAX_BASE_LOOKUPS} base models were already looked up for "
-                "this target"))
+                f"not looked up: {limit} {what} were already looked up for this target"))
         self.lookups += 1
         try:
             info = hubhttp.with_retries(lambda: model_info(
-                self.endpoint, model_id, None, self._token, self.budget, files=False))
+                self.endpoint, model_id, None, self._token, self.budget, files=False,
+                repo_type=self.repo_type))
         except (RepositoryNotFoundError, GatedRepoError) as exc:
             reason = describe_error(exc, model_id, None, self.endpoint, self._token is not None)
             return ResolvedBase(model_id, source="hub", error=reason)
@@ -301,10 +340,13 @@ class HubBaseResolver:
         return resolved_from_metadata(model_id, info.card_data or {}, "hub")
 
 
-def _wants_prefetch(entry: FileEntry, is_lfs: bool) -> bool:
+def _wants_prefetch(entry: FileEntry, is_lfs: bool, repo_type: str = MODEL) -> bool:
     if is_lfs or entry.size > SMALL_FILE_MAX or entry.path.lower().endswith(OPAQUE_SUFFIXES):
         return False
-    return cls.classify(entry.path).role in _PREFETCH_ROLES
+    role = cls.classify(entry.path).role
+    if repo_type == DATASET and role == cls.CONFIG:
+        return False  # a dataset's JSON files are its data, or read by nothing
+    return role in _PREFETCH_ROLES
 
 
 # -- model_info -----------------------------------------------------------------------------
@@ -334,16 +376,17 @@ class HubInfo(NamedTuple):
 
 
 def model_info(endpoint: str, repo_id: str, revision: str | None, token: str | None,
-               budget: hubhttp.Budget | None, *, files: bool) -> HubInfo:
-    """``/api/models/{repo}[/revision/{rev}]``: with ``files``, sizes and LFS ids of every file;
-    else the card data. Raises huggingface_hub's errors, or hubhttp's for a bad answer."""
-    url = f"{endpoint}/api/models/{repo_id}"
+               budget: hubhttp.Budget | None, *, files: bool, repo_type: str = MODEL) -> HubInfo:
+    """``/api/models/{repo}[/revision/{rev}]`` (``/api/datasets/...`` for a dataset): with
+    ``files``, sizes and LFS ids of every file; else the card data. Raises huggingface_hub's
+    errors, or hubhttp's for a bad answer."""
+    url = f"{endpoint}/api/{_API[repo_type]}/{repo_id}"
     if revision is not None:
         url += f"/revision/{quote(revision, safe='')}"
     params: dict[str, Any] = {"blobs": "true"} if files else {"expand": ["cardData"]}
     data = hubhttp.get_json(url, token=token, params=params, budget=budget)
     if not isinstance(data, dict):
-        raise hubhttp.BadAnswer("the Hub's model information is not a JSON object")
+        raise hubhttp.BadAnswer(f"the Hub's {repo_type} information is not a JSON object")
     siblings: list[Sibling] = []
     skipped: list[tuple[str, str]] = []
     listed = data.get("siblings")
@@ -383,15 +426,15 @@ def model_info(endpoint: str, repo_id: str, revision: str | None, token: str | N
 # -- opening a Hub target -------------------------------------------------------------------
 
 def open_hub(target: str, options: SourceOptions) -> HubSnapshot:
-    repo_id, revision = parse_target(target)
+    repo_type, repo_id, revision = parse_hub_target(target)
     revision = revision or options.rev or "main"
     _check_revision(target, revision)
     endpoint = _endpoint()
     offline = options.offline or os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true")
     if offline:
-        return _open_offline(target, repo_id, revision, endpoint, options.token)
+        return _open_offline(target, repo_id, revision, endpoint, options.token, repo_type)
     try:
-        return _open_online(target, repo_id, revision, endpoint, options.token)
+        return _open_online(target, repo_id, revision, endpoint, options.token, repo_type)
     except (SourceError, FileReadError):
         raise
     except Exception as exc:  # noqa: BLE001 - every client failure becomes one clear line
@@ -406,10 +449,10 @@ def _has_token() -> bool:
 
 
 def _open_online(target: str, repo_id: str, revision: str, endpoint: str,
-                 token: str | None) -> HubSnapshot:
+                 token: str | None, repo_type: str = MODEL) -> HubSnapshot:
     budget = hubhttp.Budget()
     info = hubhttp.with_retries(lambda: model_info(endpoint, repo_id, revision, token, budget,
-                                                   files=True))
+                                                   files=True, repo_type=repo_type))
     commit = info.sha
     if not commit or not _COMMIT.match(commit):
         raise SourceError(f"the Hub did not say which commit {revision!r} is")
@@ -424,7 +467,7 @@ def _open_online(target: str, repo_id: str, revision: str, endpoint: str,
             lfs_ids[sibling.path] = LfsPointer(sibling.lfs_sha256,
                                                sibling.lfs_size or sibling.size or 0)
     files.sort(key=lambda f: f.path)
-    storage = _storage_folder(repo_id)
+    storage = _storage_folder(repo_id, repo_type)
     if not info.cut:
         _remember(storage, revision, commit, info.siblings)
 
@@ -432,14 +475,14 @@ def _open_online(target: str, repo_id: str, revision: str, endpoint: str,
     kept: dict[str, bytes] = {}  # fetched, but the cache could not keep them
     withheld: dict[str, str] = {}  # gated without access: what could not be read, and why
     for entry in sorted(files, key=lambda f: f.path != CARD_PATH):  # the card first
-        if not _wants_prefetch(entry, entry.path in lfs_ids):
+        if not _wants_prefetch(entry, entry.path in lfs_ids, repo_type):
             continue
         if withheld and entry.path != CARD_PATH:
             withheld[entry.path] = GATED_NOTE  # refused once: the others are refused too
             continue
         try:
             fetched = _fetch(storage, repo_id, entry, commit, endpoint, token, budget,
-                             unreadable)
+                             unreadable, repo_type)
         except Exception as exc:
             if not (info.gated and _is_gated_refusal(exc)):
                 raise
@@ -461,10 +504,11 @@ def _open_online(target: str, repo_id: str, revision: str, endpoint: str,
             synthetic[CARD_PATH] = _card_from_data(info.card_data or {})
             withheld[CARD_PATH] = "card text withheld; its metadata read from the Hub's card data"
     gap = f"the Hub's listing was cut at {hubcache.MAX_FILES} files" if info.cut else None
-    snapshot = HubSnapshot(_info(target, "hf", f"{endpoint}/{repo_id}", commit, repo_id),
+    snapshot = HubSnapshot(_info(target, "hf", _web(endpoint, repo_id, repo_type), commit,
+                                 repo_id, repo_type),
                            tuple(files), problems=tuple(problems), repo_id=repo_id, commit=commit,
                            endpoint=endpoint, token=token, local=local, offline=False, hub=hub,
-                           listing_gap=gap, budget=budget)
+                           listing_gap=gap, budget=budget, repo_type=repo_type)
     snapshot.withheld = withheld
     snapshot.synthetic = synthetic
     snapshot.unreadable = unreadable
@@ -492,7 +536,7 @@ def _card_from_data(data: dict[str, Any]) -> bytes:
 
 def _fetch(storage: Path, repo_id: str, entry: FileEntry, commit: str, endpoint: str,
            token: str | None, budget: hubhttp.Budget,
-           unreadable: dict[str, str]) -> Path | bytes | None:
+           unreadable: dict[str, str], repo_type: str = MODEL) -> Path | bytes | None:
     """One small file, whole: kept in the cache (its blob's path), or its bytes when the cache
     cannot keep it; None (and why in ``unreadable``, for the read that reports it) when it
     cannot be fetched. Access refusals raise: the caller decides what a gated or private
@@ -502,7 +546,8 @@ def _fetch(storage: Path, repo_id: str, entry: FileEntry, commit: str, endpoint:
     cap = entry.size if 0 < entry.size <= SMALL_FILE_MAX else SMALL_FILE_MAX
     try:
         answer = hubhttp.with_retries(lambda: hubhttp.get(
-            resolve_url(endpoint, repo_id, commit, entry.path), token=token, max_bytes=cap,
+            resolve_url(endpoint, repo_id, commit, entry.path, repo_type), token=token,
+            max_bytes=cap,
             budget=budget))
     except RepositoryNotFoundError:
         raise  # gated or private: the whole target is unreadable
@@ -524,9 +569,15 @@ def _fetch(storage: Path, repo_id: str, entry: FileEntry, commit: str, endpoint:
         return answer.body
 
 
-def _info(target: str, kind: str, origin: str, commit: str, repo_id: str) -> TargetInfo:
+def _info(target: str, kind: str, origin: str, commit: str, repo_id: str,
+          repo_type: str = MODEL) -> TargetInfo:
     return TargetInfo(target=target, kind=kind, origin=origin, revision=commit,
-                      name=repo_id.rsplit("/", 1)[-1], repo_id=repo_id)
+                      name=repo_id.rsplit("/", 1)[-1], repo_id=repo_id, repo_type=repo_type)
+
+
+def _web(endpoint: str, repo_id: str, repo_type: str) -> str:
+    """The repository's page: endpoint/org/name, or endpoint/datasets/org/name."""
+    return f"{endpoint}/datasets/{repo_id}" if repo_type == DATASET else f"{endpoint}/{repo_id}"
 
 
 def _remember(storage: Path, revision: str, commit: str, siblings: tuple[Sibling, ...]) -> None:
@@ -548,13 +599,14 @@ CACHE_GAP = "the Hub cache lists only the files that were downloaded"
 
 
 def _open_offline(target: str, repo_id: str, revision: str, endpoint: str,
-                  token: str | None) -> HubSnapshot:
-    storage = _storage_folder(repo_id)
+                  token: str | None, repo_type: str = MODEL) -> HubSnapshot:
+    storage = _storage_folder(repo_id, repo_type)
     commit = _resolve_cached(storage, revision)
     if commit is None:
         raise SourceError(f"revision {revision!r} is not in the local cache "
                           f"({storage}); lint it once online, or drop --offline")
-    return _cached_snapshot(_info(target, "hf", f"{endpoint}/{repo_id}", commit, repo_id),
+    return _cached_snapshot(_info(target, "hf", _web(endpoint, repo_id, repo_type), commit,
+                                  repo_id, repo_type),
                             storage, repo_id, commit, endpoint, token)
 
 
@@ -588,7 +640,7 @@ def _cached_snapshot(info: TargetInfo, storage: Path, repo_id: str, commit: str,
     files.sort(key=lambda f: f.path)
     return HubSnapshot(info, tuple(files), problems=tuple(problems), repo_id=repo_id,
                        commit=commit, endpoint=endpoint, token=token, local=local, offline=True,
-                       listing_gap=gap)
+                       listing_gap=gap, repo_type=info.repo_type or MODEL)
 
 
 def _resolve_cached(storage: Path, revision: str) -> str | None:
@@ -599,13 +651,15 @@ def _resolve_cached(storage: Path, revision: str) -> str | None:
 
 
 def open_cache_folder(target: str, options: SourceOptions) -> HubSnapshot:
-    """A ``models--org--name`` folder of the Hub cache, linted as the commit ``refs/main`` names."""
+    """A ``models--org--name`` (or ``datasets--org--name``) folder of the Hub cache, linted as the
+    commit ``refs/main`` names."""
     storage = Path(target)
     name = storage.resolve().name if storage.exists() else storage.name
     parts = name.split("--")
     repo_id = "/".join(parts[1:])
-    if not storage.is_dir() or parts[0] != "models" or not _REPO_ID.match(repo_id):
-        raise SourceError("not a Hub cache folder (models--ORG--NAME)")
+    if not storage.is_dir() or parts[0] not in _CACHE_KINDS or not _REPO_ID.match(repo_id):
+        raise SourceError("not a Hub cache folder (models--ORG--NAME or datasets--ORG--NAME)")
+    repo_type = _CACHE_KINDS[parts[0]]
     if options.rev:
         # An asked-for revision is that one or nothing, never whichever snapshot is newest.
         _check_revision(target, options.rev)
@@ -616,5 +670,9 @@ def open_cache_folder(target: str, options: SourceOptions) -> HubSnapshot:
         commit = _resolve_cached(storage, "main") or hubcache.newest_snapshot(storage)
         if commit is None:
             raise SourceError("no snapshot in this Hub cache folder")
-    return _cached_snapshot(_info(target, "hf-cache", str(storage.resolve()), commit, repo_id),
+    return _cached_snapshot(_info(target, "hf-cache", str(storage.resolve()), commit, repo_id,
+                                  repo_type),
                             storage, repo_id, commit, _endpoint(), None)
+
+
+_CACHE_KINDS = {"models": MODEL, "datasets": DATASET}

@@ -142,10 +142,10 @@ def _next_page(headers: Mapping[str, str], endpoint: str) -> str | None:
 
 def current_commit(target: str, options: SourceOptions) -> str | None:
     """The commit a Hub target's revision points at now."""
-    from modellint.sources.hf import _endpoint, model_info, parse_target
+    from modellint.sources.hf import _endpoint, model_info, parse_hub_target
     from modellint.sources.hubhttp import with_retries
 
-    repo_id, revision = parse_target(target)
+    repo_type, repo_id, revision = parse_hub_target(target)
     info = with_retries(lambda: model_info(_endpoint(), repo_id, revision or options.rev or "main",
-                                           options.token, None, files=False))
+                                           options.token, None, files=False, repo_type=repo_type))
     return info.sha
