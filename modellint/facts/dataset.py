@@ -3,9 +3,9 @@
 Two lists of datasets are read from cards:
 
 - a dataset card's ``source_datasets`` (``original``; ``extended|squad``; a Hub id): the datasets
-  this one was made from, whose terms its own license must respect (ML701, ML702);
+  this one was made from, whose terms its own license must respect (ML701-ML704);
 - a model card's ``datasets``: the data the model was trained on, whose terms a person releasing
-  or using the model should know (ML704), even though their effect on weights is unsettled law.
+  or using the model should know (ML705), even though their effect on weights is unsettled law.
 
 Each dataset is resolved to its license the way lineage resolves a base model's: the snapshot's
 resolver (a Hub source asks the Hub for the dataset's card data, one request each, bounded), the
