@@ -97,8 +97,8 @@ def _expected(picture, part: str) -> set[tuple[str, str]]:
     for e in picture.terms(part).evidence:
         ack = {"card": "declared", "card-text": "declared", "weight-metadata": "declared",
                "license-file": "concluded"}.get(e.kind)
-        if ack is None:
-            continue
+        if ack is None or (e.license is None and not e.value):
+            continue  # "the same license as the base" names none: nothing to list
         lic = e.license
         if lic is not None and lic.spdx and is_supported_id(lic.spdx):
             out.add((lic.spdx, ack))
