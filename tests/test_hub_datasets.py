@@ -190,8 +190,9 @@ def test_offline_and_cache_folder_lint_a_cached_dataset(hub, tmp_path, sources):
         assert (info.kind, info.repo_type, info.revision) == (kind, "dataset", commit)
         assert [(f.code, f.line, f.message) for f in report.active()] == [
             ("ML704", 7, f"the license of source dataset {name!r} could not be determined: not "
-                         "looked up (local scan) and not in modellint's table of well-known "
-                         "datasets; what it asks of this dataset was not checked")
+                         "looked up (offline: --offline, HF_HUB_OFFLINE or a Hub cache folder) "
+                         "and is not in modellint's table of well-known datasets; what it asks of "
+                         "this dataset was not checked")
             for name in ("org/forum-questions", "org/speeches")]
 
 
