@@ -77,15 +77,16 @@ def default_index_path() -> str | None:
 def front_matter(text: str) -> dict[str, Any]:
     """A card's front matter as a mapping (empty when it has none or it is broken): only the
     lines between the fences are parsed, never the body."""
-    from modellint.facts.card import parse_front_matter
+    from modellint.facts.card import front_matter_start, parse_front_matter
 
     lines = text.split("\n", 2000)
-    if not lines or lines[0].strip() != "---":
+    start = front_matter_start(lines)
+    if start is None:
         return {}
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() in ("---", "...")), None)
     if end is None:
         return {}
-    value, error, _ = parse_front_matter("\n".join(lines[1:end]))
+    value, error, _ = parse_front_matter("\n".join(lines[start + 1:end]))
     return value if error is None and isinstance(value, dict) else {}
 
 

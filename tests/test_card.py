@@ -60,3 +60,14 @@ def test_hostile_headings_parse_in_linear_time(line):
     start = time.perf_counter()
     parse_card("README.md", "---\nlicense: mit\n---\n" + line + "\n")
     assert time.perf_counter() - start < 1.0
+
+
+def test_blank_lines_before_the_front_matter_are_allowed():
+    # huggingface_hub and the Hub read such cards' metadata (scb10x/typhoon-7b's shape).
+    card = parse_card("README.md", "\n\n---\nlicense: mit\nbase_model: acme/base\n---\n# M\n\nText.\n")
+    assert card.has_front_matter and card.metadata == {"license": "mit", "base_model": "acme/base"}
+    assert (card.front_line, dict(card.key_lines), card.body_line) == (3, {"license": 4, "base_model": 5}, 7)
+    assert [(s.title, s.line) for s in card.sections] == [("M", 7)]
+    broken = parse_card("README.md", "\n---\nlicense: [mit\n---\n")
+    assert (broken.metadata_error_line, broken.metadata) == (4, {})  # one line later than unpadded
+    assert not parse_card("README.md", "\ntext\n---\nlicense: mit\n---\n").has_front_matter

@@ -169,3 +169,11 @@ def test_real_cards_round_trip_and_edit_only_the_license_lines():
         assert all(line[1:].startswith("license") for line in changed), (name, changed)
         edited += 1
     assert edited > 50
+
+
+def test_blank_lines_before_the_front_matter_are_kept_and_no_second_one_is_added():
+    doc = CardDoc("\n\n---\nlicense: mit\n---\n# m\n")
+    assert doc.data["license"] == "mit"
+    doc.set("license_name", "x", after="license")
+    assert doc.render() == "\n\n---\nlicense: mit\nlicense_name: x\n---\n# m\n"
+    assert CardDoc("\n\n---\nlicense: mit\n---\n# m\n").render() == "\n\n---\nlicense: mit\n---\n# m\n"

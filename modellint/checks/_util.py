@@ -16,7 +16,7 @@ def card_location(facts: Facts, key: str | None = None) -> Location:
         return Location(None)
     if key and key in card.key_lines:
         return Location(card.path, card.key_lines[key])
-    return Location(card.path, 1 if card.has_front_matter else None)
+    return Location(card.path, card.front_line if card.has_front_matter else None)
 
 
 def card_noun(facts: Facts) -> str:

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from modellint.edit import EditError
+from modellint.facts.card import front_matter_start
 
 _SEQ_UNDER_KEY = re.compile(r"^\S[^\n]*:[ \t]*\n( *)- ", re.M)
 _NESTED_MAP = re.compile(r"^\S[^\n]*:[ \t]*\n( +)[^\s#-][^\n]*:", re.M)
@@ -45,17 +46,21 @@ class CardDoc:
         self.newline = "\r\n" if "\r\n" in text else "\n"
         text = text.replace("\r\n", "\n")
         lines = text.split("\n")
-        self.has_front_matter = bool(lines) and lines[0].strip() == "---"
+        start = front_matter_start(lines)
+        self.has_front_matter = start is not None
         self._front = ""  # the front matter as written, without its '---' lines
         self._opening = self._closing = "---"
         self._had_rest = True
         self.body = text
-        if self.has_front_matter:
-            end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+        if start is not None:
+            end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() in ("---", "...")),
+                       None)
             if end is None:
                 raise EditError("README.md: the front matter is never closed ('---'); fix it first")
-            self._front = "".join(line + "\n" for line in lines[1:end])
-            self._opening, self._closing = lines[0], lines[end]
+            self._front = "".join(line + "\n" for line in lines[start + 1:end])
+            # Blank lines before the opening '---' are kept as they were.
+            self._opening = "\n".join(lines[:start + 1])
+            self._closing = lines[end]
             self._had_rest = end + 1 < len(lines)
             self.body = "\n".join(lines[end + 1:])
         self._yaml = _yaml(self._front)

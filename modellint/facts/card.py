@@ -1,7 +1,7 @@
 """Model card facts: YAML front matter, key line numbers, body sections and the model's title."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -62,6 +62,7 @@ class Card(NamedTuple):
     # The fenced code blocks the card shows (everything else blanked, line numbers kept): a merge
     # recipe or a training config shown as code is visible to a reader, but it is not prose.
     code: str = ""
+    front_line: int = 1  # 1-based line of the opening '---' (blank lines may come first)
 
     def section(self, *patterns: str) -> Section | None:
         """The first section whose title matches one of the regex ``patterns`` (case-insensitive)."""
@@ -101,7 +102,9 @@ def parse_front_matter(text: str) -> tuple[Any, str | None, int | None]:
 
 def parse_card(path: str, text: str, truncated: bool = False) -> Card:
     lines = text.splitlines()
-    has_fm = bool(lines) and lines[0].strip() == "---"
+    start = front_matter_start(lines)
+    has_fm = start is not None
+    start = start or 0
     metadata: Mapping[str, Any] = {}
     error: str | None = None
     error_line: int | None = None
@@ -109,16 +112,17 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
     body_start = 0
     skipped: tuple[str, ...] = ()
     if has_fm:
-        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() in ("---", "...")),
+                   None)
         if end is None and truncated:
             # The read limit cut the front matter: read what arrived, its last block aside (the
             # truncation itself is reported as a read problem, not as broken metadata).
             end = len(lines)
-            fm_lines = _without_last_block(lines[1:end])
+            fm_lines = _without_last_block(lines[start + 1:end])
         else:
-            fm_lines = lines[1:end] if end is not None else []
+            fm_lines = lines[start + 1:end] if end is not None else []
         if end is None:
-            error, error_line = "front matter starts with '---' but is never closed", 1
+            error, error_line = "front matter starts with '---' but is never closed", start + 1
             body_start = len(lines)
         else:
             fm_text = "\n".join(fm_lines)
@@ -129,11 +133,11 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
                 error = f"front matter is a {type(value).__name__}, not a mapping"
             elif error is None and isinstance(value, dict):
                 metadata = value
-            error_line = (rel_line + 1) if rel_line else (1 if error else None)
+            error_line = (rel_line + start + 1) if rel_line else (start + 1 if error else None)
             for i, line in enumerate(fm_lines):
                 m = _TOP_KEY.match(line)
                 if m and m.group(1) not in key_lines:
-                    key_lines[m.group(1)] = i + 2  # +1 for the opening '---', +1 for 1-based
+                    key_lines[m.group(1)] = i + start + 2  # the opening '---', and 1-based
             body_start = end + 1
     body = "\n".join(lines[body_start:])
     prose_lines, comments, code_lines = _prose_lines(lines, body_start)
@@ -154,7 +158,17 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
         skipped_keys=skipped,
         prose="\n".join(prose_lines[body_start:]),
         code="\n".join(code_lines) if any(code_lines) else "",
+        front_line=start + 1,
     )
+
+
+def front_matter_start(lines: Sequence[str]) -> int | None:
+    """Index of the line opening the front matter: the first line that is not blank, when it is
+    '---'. Blank lines before it are allowed, as the Hub and huggingface_hub read cards."""
+    for i, line in enumerate(lines):
+        if line.strip():
+            return i if line.strip() == "---" else None
+    return None
 
 
 def _blocks(fm_lines: list[str]) -> list[tuple[str | None, int, int]]:

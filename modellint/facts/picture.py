@@ -254,7 +254,7 @@ def _declared(card: Any) -> tuple[DeclaredLicense, ...]:
 def _card_line(card: Any, key: str) -> int | None:
     if key in card.key_lines:
         return int(card.key_lines[key])
-    return 1 if card.has_front_matter else None
+    return card.front_line if card.has_front_matter else None
 
 
 def _card_evidence(card: Any, declared: Sequence[DeclaredLicense], part: str) -> list[Evidence]:
