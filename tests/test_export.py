@@ -52,14 +52,17 @@ def test_each_example_exports_a_valid_document(example_reports, registry, exampl
     doc = validate(render(report, registry, fmt), fmt)
     # One model per target: a repository of several models (examples/monorepo) has several.
     if fmt == "spdx3":
-        models = [e for e in doc["@graph"] if e["type"] == "ai_AIPackage"
+        models = [e for e in doc["@graph"] if e["type"] in ("ai_AIPackage", "dataset_DatasetPackage")
                   and e["spdxId"].endswith("/model")]
+        assert [m["type"] for m in models] == [
+            "dataset_DatasetPackage" if t.repo_type == "dataset" else "ai_AIPackage" for t in report.targets]
         assert len(models) == len(report.targets)
         reviews = [e for e in doc["@graph"] if e["type"] == "Annotation" and e["annotationType"] == "review"]
         assert len(reviews) == len(report.active())
     else:
         models = doc["components"]
-        assert [m["type"] for m in models] == ["machine-learning-model"] * len(report.targets)
+        assert [m["type"] for m in models] == [
+            "data" if t.repo_type == "dataset" else "machine-learning-model" for t in report.targets]
         assert len(doc.get("annotations", [])) == len(report.active())
         errors = sum(int({p["name"]: p["value"] for p in m["properties"]}["modellint:findings:error"])
                      for m in models)
@@ -127,7 +130,8 @@ def test_cyclonedx_reads_back_with_the_picture_and_lineage(example_reports, regi
 
 def _check_model(target, model) -> None:  # type: ignore[no-untyped-def]
     picture = target.licenses
-    assert _got(model) == _expected(picture, "weights")
+    # A dataset repository's own licenses are its data's terms (examples/dataset-*).
+    assert _got(model) == _expected(picture, "data" if target.repo_type == "dataset" else "weights")
     files = {c.name: c for c in model.components if c.type.value == "file"}
     assert set(files) == {f.path for f in target.inventory.files}
     for item in target.inventory.files:

@@ -129,11 +129,14 @@ class _TargetBuilder:
         repo_id = t.repo_id
         name = (repo_id.rsplit("/", 1)[-1] if repo_id else None) or t.name or t.target
         group = repo_id.split("/", 1)[0] if repo_id and "/" in repo_id else None
-        weights = self.part("weights")
+        # A dataset repository is a `data` component whose licenses are its data's terms.
+        dataset = t.repo_type == "dataset"
+        weights = self.part("data" if dataset else "weights")
         refs = []
         if repo_id:
-            refs.append(ExternalReference(type=ExternalReferenceType.WEBSITE, url=XsUri(hub_url(repo_id))))
-            refs.append(ExternalReference(type=ExternalReferenceType.VCS, url=XsUri(hub_url(repo_id))))
+            page = hub_url(repo_id, "dataset" if dataset else "model")
+            refs.append(ExternalReference(type=ExternalReferenceType.WEBSITE, url=XsUri(page)))
+            refs.append(ExternalReference(type=ExternalReferenceType.VCS, url=XsUri(page)))
         for entry in weights.all():
             if entry.url:
                 refs.append(ExternalReference(type=ExternalReferenceType.LICENSE, url=XsUri(entry.url)))
@@ -141,12 +144,12 @@ class _TargetBuilder:
         if card is not None and card.license_link and card.license_link.startswith(("http://", "https://")):
             refs.append(ExternalReference(type=ExternalReferenceType.LICENSE, url=XsUri(card.license_link)))
         comp = Component(
-            type=ComponentType.MACHINE_LEARNING_MODEL,
+            type=ComponentType.DATA if dataset else ComponentType.MACHINE_LEARNING_MODEL,
             name=name,
             group=group,
             version=t.revision,
             bom_ref=self.model_ref,
-            purl=_purl(repo_id, t.revision),
+            purl=None if dataset else _purl(repo_id, t.revision),  # pkg:huggingface names models
             licenses=_licenses(weights),
             external_references=_unique_refs(refs),
             properties=[Property(name=n, value=v) for n, v in self._properties()],
@@ -156,7 +159,8 @@ class _TargetBuilder:
             from cyclonedx.model.component import Pedigree
 
             comp.pedigree = Pedigree(ancestors=self._ancestors(None))
-        self.extras[self.model_ref] = {"modelCard": self._model_card()}
+        self.extras[self.model_ref] = ({"data": [{"type": "dataset", "name": name}]} if dataset
+                                       else {"modelCard": self._model_card()})
         return comp
 
     # ---- properties and annotations ----

@@ -126,23 +126,34 @@ class _Document:
                  for p in PARTS}
         prefix = f"t{n}"
         name = (t.repo_id.rsplit("/", 1)[-1] if t.repo_id else None) or t.name or t.target
-        pkg = self.add(spdx.ai_AIPackage(spdxId=self.iri(f"{prefix}/model"), name=name,
-                                         creationInfo=self.ci))
-        pkg.software_primaryPurpose = spdx.software_SoftwarePurpose.model
+        # A dataset repository is a DatasetPackage whose licenses are its data's terms.
+        is_dataset = t.repo_type == "dataset"
+        if is_dataset:
+            pkg = self.add(spdx.dataset_DatasetPackage(spdxId=self.iri(f"{prefix}/model"), name=name,
+                                                       creationInfo=self.ci))
+            pkg.dataset_datasetType.append(spdx.dataset_DatasetType.noAssertion)
+            pkg.software_primaryPurpose = spdx.software_SoftwarePurpose.data
+        else:
+            pkg = self.add(spdx.ai_AIPackage(spdxId=self.iri(f"{prefix}/model"), name=name,
+                                             creationInfo=self.ci))
+            pkg.software_primaryPurpose = spdx.software_SoftwarePurpose.model
         if t.revision:
             pkg.software_packageVersion = t.revision
         if t.repo_id:
-            pkg.software_downloadLocation = hub_url(t.repo_id)
-            pkg.software_homePage = hub_url(t.repo_id)
-            pkg.software_packageUrl = _purl(t.repo_id, t.revision)
+            page = hub_url(t.repo_id, "dataset" if is_dataset else "model")
+            pkg.software_downloadLocation = page
+            pkg.software_homePage = page
+            if not is_dataset:  # pkg:huggingface names models
+                pkg.software_packageUrl = _purl(t.repo_id, t.revision)
             if "/" in t.repo_id:
                 org = self.add(spdx.Organization(spdxId=self.iri(f"{prefix}/supplier"),
                                                  name=t.repo_id.split("/", 1)[0], creationInfo=self.ci))
                 pkg.suppliedBy = org
         pkg.comment = f"Linted by modellint as {t.target} ({t.kind})."
-        self._card(pkg, inv)
+        if not is_dataset:
+            self._card(pkg, inv)  # the AI profile's fields describe models
         self.roots.append(pkg)
-        self.license(pkg, parts["weights"])
+        self.license(pkg, parts["data" if is_dataset else "weights"])
 
         files = []
         for item in inv.files:
