@@ -313,6 +313,17 @@ def test_offline_hub_targets_say_offline_and_which_checks_did_not_run(hub, tmp_p
         assert ("not looked up (offline: --offline, HF_HUB_OFFLINE or a Hub cache folder) and "
                 "not in modellint's table of well-known base models") in ml504
         assert commit in result.stdout
+    import json
+
+    facts = {mode: json.loads(invoke("facts", "hf://org/demo", *args).stdout)
+             for mode, args in (("online", []), ("offline", ["--offline"]))}
+    notes = {mode: [d["note"] for d in f["training_data"]] for mode, f in facts.items()}
+    assert notes == {  # was "not looked up (local scan)" for both
+        "online": ["not looked up on the Hub (datasets' cards are read only from an audit's batch "
+                   "or the local card index) and is not in modellint's table of well-known "
+                   "datasets"],
+        "offline": ["not looked up (offline: --offline, HF_HUB_OFFLINE or a Hub cache folder) "
+                    "and is not in modellint's table of well-known datasets"]}
 
 
 # -- github annotations -----------------------------------------------------------------------------

@@ -333,3 +333,18 @@ def test_a_search_page_link_to_another_host_is_not_followed(hub, tmp_path):  # n
             found.append(target)
     assert found == ["hf://org/demo"]
     assert [path for path, _ in hub.auth_seen] == ["/api/models"]  # the CDN port saw nothing
+
+
+def test_a_backtracking_card_through_the_hub_is_linted_in_bounded_time(hub, tmp_path):  # noqa: F811
+    """The heading of 20,000 spaces hung an audit through hf:// too (the card is read from the
+    cache like any file); every shape of tests/test_hostile.py's BACKTRACKING, served by a Hub."""
+    from tests.test_hostile import BACKTRACKING, within
+
+    for n, (case, files) in enumerate(sorted(BACKTRACKING.items())):
+        hub.add_repo(f"org/shape{n}", write_repo(tmp_path / case, files))
+    targets = [f"hf://org/shape{n}" for n in range(len(BACKTRACKING))]
+    with within(15):
+        report = lint(targets, RunOptions())
+    assert report.errors == []
+    assert [t.target for t in report.targets] == targets
+    assert not [f for f in report.findings if f.code in ("ML101", "ML102", "ML201")]
