@@ -33,6 +33,9 @@ class Obligations(NamedTuple):
     """What a license asks of those who redistribute the model."""
 
     license_copy: bool = False  # give recipients a copy of the license
+    # ...or, as the license allows, its address: Creative Commons 2.0-4.0 accept "the URI or
+    # hyperlink" instead of the text, which a card declaring the license gives (the Hub links it).
+    license_link_suffices: bool = False
     notice_file: bool = False  # keep a NOTICE-style file with the distribution
     notice_text: str | None = None  # the exact notice string the license asks for
     # A NOTICE received with the work must be passed on (Apache-2.0 section 4(d)): owed only

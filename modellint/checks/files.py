@@ -12,13 +12,16 @@ def license_file_missing(facts: Facts) -> Iterator[Violation]:
     if facts.licenses.file_components:
         return
     declared = facts.licenses.card
-    # Only known licenses that ask for no copy (public-domain dedications) excuse the file;
-    # unknown or undeclared terms still need their text shipped: that is the safe default.
-    if declared and all(e.license is not None and not e.license.obligations.license_copy
+    # Only known licenses that ask for no copy (public-domain dedications), or accept a link to
+    # the license the card's declaration gives (Creative Commons), excuse the file; unknown or
+    # undeclared terms still need their text shipped: that is the safe default.
+    if declared and all(e.license is not None and (not e.license.obligations.license_copy
+                                                   or e.license.obligations.license_link_suffices)
                         for e in declared):
         return
     needing = [e.license.id for e in declared
-               if e.license is not None and e.license.obligations.license_copy]
+               if e.license is not None and e.license.obligations.license_copy
+               and not e.license.obligations.license_link_suffices]
     why = (f"{', '.join(dict.fromkeys(needing))} requires giving recipients a copy of its text"
            if needing else "recipients need the license text itself, not only its name")
     yield Violation(
