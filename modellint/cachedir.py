@@ -32,3 +32,21 @@ def cache_dir() -> str | None:
         if not os.path.isabs(base):
             base = os.path.join(home, ".cache")
     return os.path.join(base, "modellint") if os.path.isabs(base) else None
+
+
+def write_whole(path: str, data: bytes) -> bool:
+    """Write a cache file whole or not at all (a concurrent run reads either the old or the new
+    file); False when it could not be written, which only costs the next run the work."""
+    partial = f"{path}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        with open(partial, "wb") as fh:
+            fh.write(data)
+        os.replace(partial, path)
+        return True
+    except (OSError, ValueError):
+        try:
+            os.unlink(partial)
+        except OSError:
+            pass
+        return False

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from modellint import __version__
-from modellint.cachedir import cache_dir
+from modellint.cachedir import cache_dir, write_whole
 
 FORMAT = 2  # of a cached copy; raise it when the layout below changes (2: marshal, not JSON)
 SETTLE_NS = 2_000_000_000  # how old every record must be before its folder's copy is written
@@ -141,17 +141,7 @@ def _store(copy: str, data: dict[str, Any]) -> None:
         blob = marshal.dumps(data)
     except ValueError:
         return  # a value marshal cannot hold (a TOML date): keep parsing this folder
-    partial = f"{copy}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(copy), mode=0o700, exist_ok=True)
-        with open(partial, "wb") as fh:
-            fh.write(blob)
-        os.replace(partial, copy)
-    except OSError:
-        try:
-            os.unlink(partial)
-        except OSError:
-            pass
+    write_whole(copy, blob)
 
 
 def _reader(directory: Any, name: str) -> Callable[[], str]:

@@ -202,14 +202,6 @@ def _save() -> None:
                 return
     except ValueError:
         return
-    partial = f"{state.path}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(state.path), mode=0o700, exist_ok=True)
-        with open(partial, "wb") as fh:
-            fh.write(data)
-        os.replace(partial, state.path)
-    except (OSError, ValueError):
-        try:
-            os.unlink(partial)
-        except OSError:
-            pass
+    from modellint.cachedir import write_whole
+
+    write_whole(state.path, data)
