@@ -57,3 +57,18 @@ def resolved_from_metadata(model_id: str, meta: Mapping[str, Any], source: str) 
         base_models=tuple(hub_id(b) for b in strings(meta.get("base_model"))),
         source=source,
     )
+
+
+def cached_license_of(cache: dict[Any, Any], limit: int, resolver: Any, ident: str) -> ResolvedBase:
+    """``resolver.license_of(ident)`` through ``cache`` (at most ``limit`` entries, oldest out
+    first), shared by base-model and dataset lookups; a resolver that raises yields a
+    ResolvedBase with ``error`` set: a resolver bug must not take the scan down."""
+    key = (getattr(resolver, "cache_key", type(resolver).__name__), ident.lower())
+    if key not in cache:
+        if len(cache) >= limit:
+            del cache[next(iter(cache))]
+        try:
+            cache[key] = resolver.license_of(ident)
+        except Exception as exc:
+            cache[key] = ResolvedBase(ident, error=f"lookup failed: {type(exc).__name__}: {exc}")
+    return cache[key]

@@ -187,17 +187,9 @@ def clear_cache() -> None:
 
 
 def _lookup(resolver: Any, dataset: str) -> Any:
-    key = (getattr(resolver, "cache_key", type(resolver).__name__), dataset.lower())
-    if key not in _CACHE:
-        if len(_CACHE) >= CACHE_MAX:
-            del _CACHE[next(iter(_CACHE))]
-        try:
-            _CACHE[key] = resolver.license_of(dataset)
-        except Exception as exc:  # a resolver bug must not take the scan down; say so instead
-            from modellint.facts.basecard import ResolvedBase
+    from modellint.facts.basecard import cached_license_of
 
-            _CACHE[key] = ResolvedBase(dataset, error=f"lookup failed: {type(exc).__name__}: {exc}")
-    return _CACHE[key]
+    return cached_license_of(_CACHE, CACHE_MAX, resolver, dataset)
 
 
 # Why a dataset the resolvers did not know was not looked up, by how the target was read.

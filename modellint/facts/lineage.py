@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import Any, NamedTuple, Protocol
 
-from modellint.facts.basecard import HUB_URL, ResolvedBase, hub_id, resolved_from_metadata, strings
+from modellint.facts.basecard import HUB_URL, ResolvedBase, cached_license_of, hub_id, resolved_from_metadata, strings
 from modellint.facts.lineage_text import BaseMention
 
 RELATIONS = ("adapter", "merge", "quantized", "finetune")
@@ -326,16 +326,7 @@ def clear_cache() -> None:
 def _lookup(resolver: BaseModelResolver | None, model_id: str) -> ResolvedBase | None:
     if resolver is None:
         return None
-    key = (getattr(resolver, "cache_key", type(resolver).__name__), model_id.lower())
-    if key not in _CACHE:
-        if len(_CACHE) >= CACHE_MAX:
-            del _CACHE[next(iter(_CACHE))]
-        try:
-            _CACHE[key] = resolver.license_of(model_id)
-        except Exception as exc:  # a resolver bug must not take the scan down; say so instead
-            _CACHE[key] = ResolvedBase(
-                model_id, error=f"lookup failed: {type(exc).__name__}: {exc}")
-    return _CACHE[key]
+    return cached_license_of(_CACHE, CACHE_MAX, resolver, model_id)
 
 
 def kb_ids(values: tuple[str, ...], license_name: str | None = None,
