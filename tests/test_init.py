@@ -14,9 +14,8 @@ from click.testing import CliRunner
 
 from modellint.cli import main
 from modellint.facts.lineage import clear_cache
-from modellint.sources import hubhttp
 from modellint.testing import write_repo
-from tests.fakehub import FakeHub
+from tests.test_hub_source import hub  # noqa: F401 - the loopback Hub fixture
 
 APACHE_STANDIN = (
     "Apache License\nVersion 2.0, January 2004\n\n"
@@ -43,22 +42,11 @@ def check(path) -> list[tuple[str, str | None]]:
     return sorted((f.code, f.path) for f in report.active())
 
 
-@pytest.fixture
-def hub(tmp_path, monkeypatch):
-    fake = FakeHub().start()
-    monkeypatch.setenv("HF_ENDPOINT", fake.url)
-    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    from huggingface_hub import constants
-
-    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "no-token"))
-    monkeypatch.setattr(constants, "HF_STORED_TOKENS_PATH", str(tmp_path / "no-tokens"))
-    monkeypatch.setattr(hubhttp, "TIMEOUT", 2.0)
-    monkeypatch.setattr(hubhttp, "BACKOFF", 0.01)
+@pytest.fixture(autouse=True)
+def _fresh_lineage_cache():
+    # Base licenses looked up in one test (on the loopback Hub) must not answer the next.
     clear_cache()
-    yield fake
-    fake.stop()
+    yield
     clear_cache()
 
 
@@ -110,13 +98,13 @@ def test_a_text_that_is_not_the_license_is_refused(tmp_path):
     assert (repo / "README.md").read_text() == "# m\n"
 
 
-def llama_base(hub, tmp_path) -> None:
+def llama_base(hub, tmp_path) -> None:  # noqa: F811
     base = write_repo(tmp_path / "base", {
         "README.md": "---\nlicense: llama3.1\n---\n# Llama 3.1 8B Instruct\n", "LICENSE": LLAMA_STANDIN})
     hub.add_repo("meta-llama/Llama-3.1-8B-Instruct", base)
 
 
-def test_llama_derivative_takes_the_base_license_text_from_the_hub(hub, tmp_path):
+def test_llama_derivative_takes_the_base_license_text_from_the_hub(hub, tmp_path):  # noqa: F811
     llama_base(hub, tmp_path)
     repo = write_repo(tmp_path / "Llama-3.1-acme-chat", {
         "README.md": "---\nbase_model: meta-llama/Llama-3.1-8B-Instruct\n---\n# Llama-3.1-acme-chat\n\n"
@@ -147,7 +135,7 @@ def test_llama_derivative_takes_the_base_license_text_from_the_hub(hub, tmp_path
     assert check(repo) == []
 
 
-def test_offline_the_base_text_comes_from_the_local_hub_cache(hub, tmp_path):
+def test_offline_the_base_text_comes_from_the_local_hub_cache(hub, tmp_path):  # noqa: F811
     llama_base(hub, tmp_path)
     CliRunner().invoke(main, ["check", "hf://meta-llama/Llama-3.1-8B-Instruct"])  # fills the cache
     hub.stop()
