@@ -111,6 +111,9 @@ def report_of(outcomes: Iterable[TargetOutcome], registry_errors: Iterable[objec
         if o.info is not None:
             report.targets.append(o.info)
         report.findings.extend(o.findings)
+        if o.rendered:  # entries a worker rendered, found by the object they render
+            owners = ((o.info,) if o.info is not None else ()) + o.findings
+            report.rendered.update(zip(map(id, owners), o.rendered, strict=True))
         report.errors.extend(o.errors)
     report.sort()
     return report

@@ -228,7 +228,9 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
     out = _open_output(output)  # before linting: an unwritable path must not cost a whole audit
     store = _open_store(store_path) if store_path else None
     batch = _batch_index(all_targets, targets_file) if total > 1 else None
-    options = options._replace(batch_index=batch)
+    # Without a store the workers render their targets' JSON entries: the writer only joins them.
+    options = options._replace(batch_index=batch,
+                               prerender="json" if fmt == "json" and store is None else None)
     try:
         from itertools import chain
 

@@ -69,7 +69,7 @@ def lint_job(job: Job, options: RunOptions) -> Result:
     if job.known_revision is not None and _unchanged(job, options):
         return job.position, None
     result = safe_lint(job.target, options, _registry())
-    return job.position, outcome_of(job.target, result)
+    return job.position, outcome_of(job.target, result, prerender=options.prerender)
 
 
 def lint_chunk(jobs: list[Job], options: RunOptions) -> list[Result]:

@@ -131,6 +131,9 @@ class Report:
         self.findings: list[Finding] = findings if findings is not None else []
         self.errors: list[ToolError] = errors if errors is not None else []
         self.requested: list[str] = requested if requested is not None else []
+        # An audit's JSON entries rendered by its workers: id of a target or finding -> text
+        # (modellint.reporters.json_format.target_pieces). Empty: the reporter renders them.
+        self.rendered: dict[int, str] = {}
 
     def __repr__(self) -> str:
         return f"Report(targets={self.targets!r}, findings={self.findings!r}, errors={self.errors!r})"

@@ -46,6 +46,9 @@ class TargetOutcome(NamedTuple):
     errors: tuple[ToolError, ...]
     notes: tuple[str, ...] = ()  # what could not be read (a gated repository's files, ...)
     fail_on: Severity | None = None  # the target's fail-on (None: not recorded, judged at error)
+    # The target's entry (when info is not None) and its findings' entries in the report format
+    # the workers rendered (RunOptions.prerender); then info carries no license picture.
+    rendered: tuple[str, ...] = ()
 
     @property
     def failed(self) -> str | None:
@@ -111,8 +114,10 @@ def base_rows(facts: Any) -> tuple[BaseRow, ...]:
                  for b in facts.lineage.bases)
 
 
-def outcome_of(target: str, result: Any, notes: Iterable[str] = ()) -> TargetOutcome:
-    """The record of a ``runner.TargetResult``."""
+def outcome_of(target: str, result: Any, notes: Iterable[str] = (),
+               prerender: str | None = None) -> TargetOutcome:
+    """The record of a ``runner.TargetResult``; ``prerender="json"``: with its JSON report
+    entries, rendered here rather than by the one writer."""
     from modellint.reporters.summary_format import license_cell
 
     facts = result.facts
@@ -122,15 +127,22 @@ def outcome_of(target: str, result: Any, notes: Iterable[str] = ()) -> TargetOut
     hub_id = getattr(getattr(facts, "identity", None), "repo_id", None)
     if info is not None and info.repo_id is None and hub_id:
         info = info._replace(repo_id=hub_id)  # a clone whose origin is on the Hub
+    findings = tuple(_plain_finding(f) for f in report.findings)
+    rendered: tuple[str, ...] = ()
+    if prerender == "json":
+        from modellint.reporters.json_format import target_pieces
+
+        rendered = target_pieces(info, findings)
     return TargetOutcome(
         target=target,
-        info=info,
+        info=info._replace(licenses=None) if rendered and info is not None else info,
         declared=license_cell(info),
         licenses=license_rows(facts) if facts is not None else (),
         relation=facts.lineage.relation if facts is not None else None,
         bases=base_rows(facts) if facts is not None else (),
-        findings=tuple(_plain_finding(f) for f in report.findings),
+        findings=findings,
         errors=tuple(report.errors),
         notes=tuple(notes) + _withheld_notes(facts),
         fail_on=settings.fail_on if settings is not None else None,
+        rendered=rendered,
     )

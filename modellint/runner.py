@@ -34,6 +34,9 @@ class RunOptions(NamedTuple):
     # Model-folder targets found by splitting a repository (modellint.discovery) -> the
     # repository folder whose top license, notice and policy files each inherits.
     inherit_from: Mapping[str, str] = EMPTY_MAPPING
+    # An audit's report format whose per-target entries the workers render while they lint
+    # ("json"; None: the writer renders the whole report), so that the one writer only joins them.
+    prerender: str | None = None
 
 
 def known_rule_names(registry: Registry) -> dict[str, str]:

@@ -169,3 +169,31 @@ def test_the_base_lookup_cache_does_not_grow_with_the_audit(monkeypatch):
     assert len(lineage._CACHE) == 5
     assert ("local:/audit/49", "org/base") in lineage._CACHE
     lineage.clear_cache()
+
+
+@pytest.mark.parametrize("executor", ["threads", "processes"])
+def test_entries_rendered_by_the_workers_give_the_same_bytes(tmp_path, executor):
+    # Without a store, an audit's workers render each target's JSON entries and the writer only
+    # joins them; the report must be the one the writer would have rendered, byte for byte.
+    from modellint.batch import report_of, run_audit
+    from modellint.reporters.json_format import render
+    from modellint.runner import RunOptions
+
+    _, targets = make_corpus(tmp_path, 12)
+    (tmp_path / "m00003" / "README.md").write_text(
+        "---\nlicense: other\nlicense_name: licença-ü\n---\n# Modèle\n\nTrained on 数据.\n")
+    targets.append(str(tmp_path / "missing"))  # cannot be opened: an error, no target entry
+    texts, rendered = [], []
+    for prerender in (None, "json"):
+        run = run_audit(targets, RunOptions(prerender=prerender), executor=executor, jobs=2)
+        assert run.outcomes is not None
+        rendered.append([len(o.rendered) for o in run.outcomes])
+        expected = [(o.info is not None) + len(o.findings) for o in run.outcomes]
+        report = report_of(run.outcomes)
+        out = io.StringIO()
+        render(report, {}, out)
+        texts.append(out.getvalue())
+    # The entry of each target and of each of its findings; nothing for the missing one.
+    assert rendered == [[0] * 13, expected] and expected[-1] == 0 and min(expected[:-1]) >= 2
+    assert texts[1] == texts[0]
+    assert '"target": "' + str(tmp_path / "missing") in texts[0]

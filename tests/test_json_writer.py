@@ -82,3 +82,15 @@ def test_random_documents_and_a_large_one_written_in_blocks():
         assert written(obj) == json.dumps(obj, indent=2, ensure_ascii=False)
     big = {"targets": [{"i": i, "data": {"list": list(range(5))}} for i in range(20_000)]}
     assert written(big) == json.dumps(big, indent=2, ensure_ascii=False)
+
+
+def test_text_rendered_for_its_place_is_written_as_it_stands():
+    # An audit's workers render each target's entries at their depth; the writer joins them.
+    from modellint.reporters._json import Raw, indented
+
+    entries = [{"target": "a", "licenses": {"weights": ["mit"], "evidence": []}}, {"b": [1, {}]}]
+    doc = {"schema_version": 1, "targets": entries, "summary": {"error": 0}}
+    joined = {**doc, "targets": [indented(e, 2) for e in entries]}
+    assert all(type(t) is Raw for t in joined["targets"])
+    assert written(joined) == json.dumps(doc, indent=2, ensure_ascii=False)
+    assert written({"x": Raw("[\n    1\n  ]")}) == '{\n  "x": [\n    1\n  ]\n}'

@@ -17,6 +17,12 @@ from typing import Any, TextIO
 _FLUSH = 65_536  # pieces gathered before they are written
 
 
+class Raw(str):
+    """JSON text already laid out for where it goes (written by ``indented`` at the level of the
+    place it fills): written as it stands. An audit's workers render each target's part of the
+    report this way, in parallel, so that the one writer only joins them."""
+
+
 def _float(value: float) -> str:
     if value != value:
         return "NaN"
@@ -60,9 +66,20 @@ def _key(key: Any) -> str:
     raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
 
 
+def indented(obj: Any, level: int, indent: int = 2,
+             default: Callable[[Any], Any] | None = None) -> Raw:
+    """The text ``dump_indented`` writes for ``obj`` where it sits ``level`` containers deep."""
+    from io import StringIO
+
+    out = StringIO()
+    dump_indented(obj, out, indent, default, level)
+    return Raw(out.getvalue())
+
+
 def dump_indented(obj: Any, out: TextIO, indent: int = 2,
-                  default: Callable[[Any], Any] | None = None) -> None:
-    """``json.dump(obj, out, indent=indent, ensure_ascii=False, default=default)``."""
+                  default: Callable[[Any], Any] | None = None, level: int = 0) -> None:
+    """``json.dump(obj, out, indent=indent, ensure_ascii=False, default=default)``; ``level``:
+    the depth ``obj`` sits at, for text to be placed inside a larger document (``Raw``)."""
     pieces: list[str] = []
     markers: set[int] = set()
 
@@ -79,6 +96,9 @@ def dump_indented(obj: Any, out: TextIO, indent: int = 2,
         return marker
 
     def value_of(value: Any, level: int) -> None:
+        if type(value) is Raw:
+            pieces.append(value)
+            return
         text = _scalar(value)
         if text is not None:
             pieces.append(text)
@@ -123,5 +143,5 @@ def dump_indented(obj: Any, out: TextIO, indent: int = 2,
         pieces.append("\n" + " " * (indent * level) + "]")
         markers.discard(marker)
 
-    value_of(obj, 0)
+    value_of(obj, level)
     out.write("".join(pieces))
