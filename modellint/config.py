@@ -250,7 +250,9 @@ def _own_file_table(data: dict[str, Any], path: str) -> Any:
 
 def discover(start: str) -> str | None:
     """The nearest ``.modellint.toml`` or pyproject with ``[tool.modellint]``, up to the repo root."""
-    folder = os.path.realpath(start)
+    from modellint.pathcache import real_path
+
+    folder = real_path(start)
     if os.path.isfile(folder):
         folder = os.path.dirname(folder)
     while True:

@@ -178,6 +178,14 @@ class TargetResult(NamedTuple):
 
 def lint_target(target: str, options: RunOptions, registry: Registry,
                 post: Sequence[Callable[[Facts, Settings, Report], None]] = ()) -> TargetResult:
+    from modellint.pathcache import resolving_once
+
+    with resolving_once():
+        return _lint_target(target, options, registry, post)
+
+
+def _lint_target(target: str, options: RunOptions, registry: Registry,
+                 post: Sequence[Callable[[Facts, Settings, Report], None]]) -> TargetResult:
     report = Report()
     try:
         settings = load_settings(target, options, registry)

@@ -64,8 +64,10 @@ def _open(target: str, options: SourceOptions) -> Snapshot:
 def is_hf_cache_folder(target: str) -> bool:
     # Resolved first: `.` inside models--org--name, or a link to one, is that cache folder
     # (datasets--org--name: a cached dataset).
+    from modellint.pathcache import real_path
+
     try:
-        real = os.path.realpath(target)
+        real = real_path(target)
     except ValueError:  # a NUL in the name (from a targets file): the local source says so
         return False
     return os.path.basename(real).startswith(("models--", "datasets--"))

@@ -58,10 +58,6 @@ class LocalSnapshot(Snapshot):
                 raise FileReadError(f"{path}: {exc.strerror or exc}") from None
 
 
-def model_name_from_folder(root: str) -> str:
-    return os.path.basename(os.path.realpath(root))
-
-
 def clone_of(root: str) -> str | None:
     """The Hub model id a clone at ``root`` was made from (its ``origin``), if any."""
     repo_id, repo_type = hub_origin(root)
@@ -97,7 +93,7 @@ def open_local(target: str, inherit_top: str | None = None) -> LocalSnapshot:
     repo_id, repo_type = hub_origin(real_root)
     info = TargetInfo(
         target=target, kind="local", origin=real_root, revision=None,
-        name=model_name_from_folder(real_root), repo_id=repo_id, repo_type=repo_type,
+        name=os.path.basename(real_root), repo_id=repo_id, repo_type=repo_type,
     )
     snapshot = LocalSnapshot(real_root, info, tuple(files), tuple(problems))
     if not complete:
