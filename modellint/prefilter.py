@@ -18,12 +18,21 @@ matching an ASCII letter without ignoring case has that letter as its ``str.lowe
 three (U+0130, U+0131, U+017F, checked over every code point); a text holding one of them is
 never filtered. Needle characters are ASCII or uncased (they match only themselves).
 
+Starts: nor does it scan for the literal start of a pattern that begins with ``\b``, a lookaround,
+an optional part or a case-insensitive alternation: ``search`` tries the pattern at every
+position. From the same parse tree ``Prefiltered`` derives the strings every match starts with,
+finds them with ``str.find`` (on the lower-cased text when folding) and tries the pattern with
+``match(text, position)`` at each, in order: the first success is ``search``'s match (``\b`` and
+lookbehinds see the text before the position, as in ``search``), and ``finditer`` goes on from
+its end. Only a match's ``pos`` attribute differs: it is where the match was tried.
+
 The needles are derived at the ``WARMUP``-th call, so that a single scan, which runs each
 pattern once or twice, never pays for parsing the pattern (the batch does, once per process).
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -44,6 +53,10 @@ MAX_NEEDLES = 64  # an alternation needing more than this many strings sets no c
 MAX_VARIANTS = 256  # patterns of fewer alternatives kept per pattern
 MAX_CONDITIONS = 4  # conditions checked per sequence, the strongest
 _UNFOLDED = ("\u0130", "\u0131", "\u017f")  # match i/s ignoring case but do not lower to them
+MAX_STARTS = 48  # a pattern that may start with more strings than this is searched as it is
+MAX_EXTEND = 8  # strings a literal run may be extended into...
+SHORT_RUN = 4  # ...when it is shorter than this
+MIN_SCAN = 160  # shorter text is searched as it is: finding the starts would cost more
 
 Needles = frozenset[str]  # a match holds at least one of them
 Conditions = tuple[Needles, ...]  # a match meets each of them
@@ -121,6 +134,83 @@ def _item(op: Any, av: Any, fold: bool) -> Conditions:
     return ()  # classes, any character, negative lookarounds, back references: no literal
 
 
+def _starts(items: Any, fold: bool) -> frozenset[str] | None:
+    """Strings that every non-empty match of a sequence starts with, or None: it may start with
+    anything."""
+    found: set[str] = set()
+    for n, (op, av) in enumerate(items):
+        if op is _constants.AT or op is _constants.ASSERT or op is _constants.ASSERT_NOT:
+            continue  # zero-width (\b, ^, lookarounds): the match starts with what follows
+        if op is _constants.LITERAL:
+            run = []
+            for op2, av2 in items[n:]:
+                char = _needle_char(av2, fold) if op2 is _constants.LITERAL else None
+                if char is None:
+                    break
+                run.append(char)
+            if not run:
+                return None
+            prefix = "".join(run)
+            # The parser writes pre|post as p(?:re|ost): a run too short to be looked for on its
+            # own ("p" is everywhere) goes on into what must follow it.
+            following = items[n + len(run):n + len(run) + 1]
+            if len(run) < SHORT_RUN and len(following) and following.getwidth()[0] > 0:
+                next_op, next_av = following[0]
+                more = _item_starts(next_op, next_av, fold)
+                if more and len(more) <= MAX_EXTEND:
+                    found.update(prefix + string for string in more)
+                    return frozenset(found)
+            found.add(prefix)
+            return frozenset(found)
+        inner = _item_starts(op, av, fold)
+        if inner is None:
+            return None
+        found |= inner
+        if _parser.SubPattern(items.state, [(op, av)]).getwidth()[0] > 0:
+            return frozenset(found)
+        # an optional part: a match may also start with what follows it
+    return frozenset(found)
+
+
+def _item_starts(op: Any, av: Any, fold: bool) -> frozenset[str] | None:
+    if op is _constants.SUBPATTERN:
+        return _starts(av[3], fold)
+    if op is _constants.BRANCH:
+        strings: set[str] = set()
+        for alternative in av[1]:
+            starts = _starts(alternative, fold)
+            if starts is None:
+                return None
+            strings |= starts
+        return frozenset(strings)
+    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) or op.name == "POSSESSIVE_REPEAT":
+        return _starts(av[2], fold)  # the first non-empty repetition starts the match
+    if op.name == "ATOMIC_GROUP":
+        return _starts(av, fold)
+    if op is _constants.IN:  # a set of single characters, as (?:a|b) is parsed
+        chars = [_needle_char(code, fold) if kind is _constants.LITERAL else None
+                 for kind, code in av]
+        if not chars or None in chars:
+            return None
+        return frozenset(c for c in chars if c is not None)
+    return None  # classes, any character, back references: anything
+
+
+def _pattern_starts(parsed: Any, fold: bool) -> tuple[str, ...]:
+    """The strings every match of a parsed pattern starts with, none a prefix of another; ()
+    when a match may start with anything (or be empty)."""
+    if parsed.getwidth()[0] == 0:
+        return ()  # an empty match may be anywhere
+    starts = _starts(parsed, fold)
+    if not starts or len(starts) > MAX_STARTS:
+        return ()
+    kept: list[str] = []
+    for string in sorted(starts, key=len):  # "merge" finds every place "merged" could start
+        if not any(string.startswith(shorter) for shorter in kept):
+            kept.append(string)
+    return tuple(sorted(kept))
+
+
 def _holds(conditions: Conditions, text: str) -> bool:
     return all(any(needle in text for needle in needles) for needles in conditions)
 
@@ -128,7 +218,8 @@ def _holds(conditions: Conditions, text: str) -> bool:
 class _Plan:
     """What a pattern needs: conditions for the whole and for each top-level alternative."""
 
-    __slots__ = ("fold", "conditions", "alternatives", "variants", "lock", "parsed", "branch")
+    __slots__ = ("fold", "conditions", "alternatives", "variants", "lock", "parsed", "branch",
+                 "starts")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.fold = bool(pattern.flags & re.IGNORECASE)
@@ -138,6 +229,7 @@ class _Plan:
         self.lock = threading.Lock()
         self.parsed: Any = None
         self.branch = -1
+        self.starts: tuple[str, ...] = ()  # every match starts with one of them (): anywhere
         if pattern.flags & re.VERBOSE or not isinstance(pattern.pattern, str):
             return
         try:
@@ -147,6 +239,7 @@ class _Plan:
         # Inline flags such as (?i) at the start are global: the parser records them.
         self.fold = self.fold or bool(parsed.state.flags & re.IGNORECASE) or _any_inline_fold(parsed)
         self.conditions = _sequence(parsed, self.fold)
+        self.starts = _pattern_starts(parsed, self.fold)
         # The top level is one alternation, maybe between anchors (the parser moves a prefix all
         # alternatives share, such as \b, in front of it): its alternatives can be picked.
         ops = [op for op, _av in parsed]
@@ -207,6 +300,41 @@ def _lowered(text: str) -> str:
     return low
 
 
+def _matches(pattern: re.Pattern[str], text: str, hay: str, starts: tuple[str, ...], pos: int,
+             endpos: int, end: tuple[int, ...]) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` in ``text[pos:endpos]``, as ``finditer`` gives them, tried only
+    where one of ``starts`` is in ``hay`` (``text`` as the starts are written)."""
+    match = pattern.match
+    find = hay.find
+    if len(starts) == 1:
+        string = starts[0]
+        at = find(string, pos, endpos)
+        while at >= 0:
+            found = match(text, at, *end)
+            if found is None:
+                at = find(string, at + 1, endpos)
+            else:
+                yield found
+                at = find(string, found.end(), endpos)  # matches are never empty
+        return
+    # Each string's next place in a heap: each string is looked for once over the text, in order.
+    heap = [(at, k) for k, string in enumerate(starts) if (at := find(string, pos, endpos)) >= 0]
+    heapq.heapify(heap)
+    floor = pos  # where the next match may start: the end of the last
+    while heap:
+        at, k = heap[0]
+        if at >= floor:
+            found = match(text, at, *end)
+            if found is not None:
+                yield found
+                floor = found.end()
+        at = find(starts[k], max(at + 1, floor), endpos)
+        if at < 0:
+            heapq.heappop(heap)
+        else:
+            heapq.heapreplace(heap, (at, k))
+
+
 class Prefiltered:
     """A compiled pattern that is not run on text holding none of its needles."""
 
@@ -220,54 +348,80 @@ class Prefiltered:
         self._plan: _Plan | None = None
         self._calls = 0
 
-    def _for(self, text: str) -> re.Pattern[str] | None:
-        """The pattern to run on ``text`` (maybe fewer alternatives), or None: it cannot match."""
+    def _for(self, text: str) -> tuple[re.Pattern[str] | None, str | None]:
+        """The pattern to run on ``text`` (maybe fewer alternatives), or None: it cannot match;
+        and the text to find the pattern's starts in (lowered when folding), or None: no scan."""
         plan = self._plan
         if plan is None:
             self._calls += 1
             if self._calls < WARMUP:
-                return self.pattern
+                return self.pattern, None
             plan = self._plan = _Plan(self.pattern)
-        if not plan.conditions or not isinstance(text, str):
-            return self.pattern
+        if not isinstance(text, str):
+            return self.pattern, None
+        scan = bool(plan.starts) and len(text) >= MIN_SCAN
+        if not (plan.conditions or scan):
+            return self.pattern, None
+        hay = text
         if plan.fold:
             if not text.isascii() and any(c in text for c in _UNFOLDED):
-                return self.pattern
-            text = _lowered(text)
-        if not _holds(plan.conditions, text):
+                return self.pattern, None
+            hay = _lowered(text)
+        if not plan.conditions:
+            return self.pattern, hay if scan else None
+        if not _holds(plan.conditions, hay):
+            return None, None
+        pattern = self.pattern
+        if plan.alternatives:
+            present = tuple(i for i, conditions in enumerate(plan.alternatives)
+                            if _holds(conditions, hay))
+            if not present:
+                return None, None
+            if len(present) < len(plan.alternatives):
+                pattern = plan.variant(self.pattern, present)
+        return pattern, hay if scan else None
+
+    def _scan(self, pattern: re.Pattern[str], text: str, hay: str | None,
+              args: tuple[int, ...]) -> Iterator[re.Match[str]] | None:
+        """``pattern.finditer(text, *args)`` tried only where a match can start, or None when
+        the text is not scanned."""
+        if hay is None or len(args) > 2:
             return None
-        if not plan.alternatives:
-            return self.pattern
-        present = tuple(i for i, conditions in enumerate(plan.alternatives)
-                        if _holds(conditions, text))
-        if len(present) == len(plan.alternatives):
-            return self.pattern
-        if not present:
-            return None
-        return plan.variant(self.pattern, present)
+        pos = args[0] if args else 0
+        endpos = min(args[1], len(text)) if len(args) > 1 else len(text)
+        if not 0 <= pos <= endpos:
+            return None  # out-of-range positions: as the pattern treats them
+        assert self._plan is not None
+        return _matches(pattern, text, hay, self._plan.starts, pos, endpos, args[1:])
 
     def search(self, text: str, *args: int) -> re.Match[str] | None:
-        pattern = self._for(text)
-        return pattern.search(text, *args) if pattern is not None else None
+        pattern, hay = self._for(text)
+        if pattern is None:
+            return None
+        found = self._scan(pattern, text, hay, args)
+        return pattern.search(text, *args) if found is None else next(found, None)
 
     def match(self, text: str, *args: int) -> re.Match[str] | None:
-        pattern = self._for(text)
+        pattern = self._for(text)[0]
         return pattern.match(text, *args) if pattern is not None else None
 
     def fullmatch(self, text: str, *args: int) -> re.Match[str] | None:
-        pattern = self._for(text)
+        pattern = self._for(text)[0]
         return pattern.fullmatch(text, *args) if pattern is not None else None
 
     def finditer(self, text: str, *args: int) -> Iterator[re.Match[str]]:
-        pattern = self._for(text)
-        return pattern.finditer(text, *args) if pattern is not None else iter(())
+        pattern, hay = self._for(text)
+        if pattern is None:
+            return iter(())
+        found = self._scan(pattern, text, hay, args)
+        return pattern.finditer(text, *args) if found is None else found
 
     def findall(self, text: str, *args: int) -> list[Any]:
-        pattern = self._for(text)
+        pattern = self._for(text)[0]
         return pattern.findall(text, *args) if pattern is not None else []
 
     def sub(self, repl: str | Callable[[re.Match[str]], str], text: str, count: int = 0) -> str:
-        pattern = self._for(text)
+        pattern = self._for(text)[0]
         return pattern.sub(repl, text, count) if pattern is not None else text
 
     def __repr__(self) -> str:

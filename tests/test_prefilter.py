@@ -46,7 +46,7 @@ def test_conditions_are_the_literal_runs_each_match_needs():
 
 def test_text_without_a_needle_is_not_searched():
     wrapped = warm(r"\bmerge\s+of\b|\bmergekit\b", re.I)
-    assert wrapped._for("a fine-tuned model") is None
+    assert wrapped._for("a fine-tuned model")[0] is None
     assert wrapped.search("a fine-tuned model") is None
     assert list(wrapped.finditer("nothing here")) == []
     assert wrapped.findall("nothing here") == []
@@ -56,7 +56,7 @@ def test_text_without_a_needle_is_not_searched():
 
 def test_only_the_alternatives_whose_needles_are_present_run_with_groups_kept():
     wrapped = warm(r"(?P<a>alpha)\s+one|(?P<b>beta)\s+two|(?P<c>gamma)\s+three", re.I)
-    chosen = wrapped._for("the beta two")
+    chosen = wrapped._for("the beta two")[0]
     assert chosen is not None and chosen is not wrapped.pattern
     match = wrapped.search("the BETA two")
     assert match is not None and match.span() == (4, 12)
@@ -127,3 +127,94 @@ def test_results_equal_the_patterns_on_text_built_from_their_literals():
 def _plan(wrapped: Prefiltered) -> _Plan:
     assert wrapped._plan is not None
     return wrapped._plan
+
+
+# ---- starts: the pattern is tried only where a match can start ----------------------------------
+
+def test_starts_are_the_strings_every_match_begins_with():
+    assert _Plan(re.compile(r"\boriginal\s+model\b|\bmirror\s+of\b", re.I)).starts == (
+        "mirror", "original")
+    # An optional part: a match starts with it or with what follows it.
+    assert _Plan(re.compile(r"\b(?:(?:pre|post)-?)?train(?:ed|ing)\b", re.I)).starts == (
+        "post", "pre", "train")
+    # Zero-width items (\b, ^, lookarounds) are skipped; a single-character set gives its characters.
+    assert _Plan(re.compile(r"(?<=x)^(?=y)[ab]c", re.M)).starts == ("a", "b")
+    # A string another one starts with is not looked for twice.
+    assert _Plan(re.compile(r"\bmerge\s+of\b|\bmerged\b|\bmergekit\b")).starts == ("merge",)
+    # Case-sensitive patterns keep their case; a cased non-ASCII letter ends the string when folding.
+    assert _Plan(re.compile(r"NOTICE\b")).starts == ("NOTICE",)
+    assert _Plan(re.compile(r"Faça\b", re.I)).starts == ("fa",)
+    assert _Plan(re.compile(r"マージ|合并模型", re.I)).starts == ("マージ", "合并模型")
+    # A match that may start with anything, or be empty, is searched as it is.
+    for pattern in (r"\bfoo|\w+bar", r"(?:abc)?\d", r"x?", r"^\W{0,6}source:", r".x"):
+        assert _Plan(re.compile(pattern)).starts == (), pattern
+
+
+_SCANNED = [
+    (r"\b(?:(?:pre|post|re)-?)?(?:train(?:ed|ing)|fine-?\s?tun(?:ed|ing))\b[^.\n]{0,40}?\bon\s+", re.I),
+    (r"\boriginal\s+(?:model|page)\s{0,3}[:(]|\bmirror\s+of\b", 0),
+    (r"(?<!based )\bon\s+(?P<what>\w+)", re.I),
+    (r"\b(?:weights|checkpoints?)\s+(?:from|of)\s+(?:the\s+)?\[", 0),
+    (r"(?i:\b(?:a|this)\s+(?:mix|merge)\s+of\s+)[A-Z\[]", 0),
+    (r"\bsource\b|\bsınıf\b|straße", re.I),
+    (r"マージ|合并模型|\bmerge\b", re.I),
+    (r"\bk\w{0,3}|\bs\w{0,3}|\bi\w{0,3}", re.I),
+]
+_PIECES = ["trained on ", "pre-trained ", "Fine-Tuned ", "fine tuning ", "on ", "based on ",
+           "original model: ", "Original Page(", "mirror of ", "weights of [", "checkpoint from the [",
+           "a mix of ", "A MERGE OF ", "Model", " ", "\n", ". ", "x", "retrain", "source", "SOURCE",
+           "ſource", "ſ", "ı", "İ", "\u212a", "K", "sınıf", "STRASSE", "straße", "マージ", "合并模型",
+           "é", "data", "on_", "_on ", "[", "(", "1"]
+
+
+def _text(rng: random.Random) -> str:
+    parts = [rng.choice(_PIECES) for _ in range(rng.randint(10, 80))]
+    return "".join(p.upper() if rng.random() < 0.15 else p for p in parts)
+
+
+@pytest.mark.parametrize(("pattern", "flags"), _SCANNED)
+def test_scanning_the_starts_gives_what_search_and_finditer_give(pattern, flags):
+    """Including \\b and lookbehinds at the start, IGNORECASE, non-ASCII text and the characters
+    that match ASCII letters ignoring case without lower-casing to them."""
+    rng = random.Random(305)
+    wrapped = warm(pattern, flags)
+    compiled = re.compile(pattern, flags)
+    assert _plan(wrapped).starts
+    scanned = 0
+    for _ in range(400):
+        text = _text(rng)
+        scanned += len(text) >= prefilter.MIN_SCAN
+        pos = rng.randint(0, len(text))
+        endpos = rng.randint(pos, len(text))
+        for args in ((), (pos,), (pos, endpos), (pos, len(text) + 5)):
+            assert same(wrapped.search(text, *args), compiled.search(text, *args)), (text, args)
+            got = [(m.span(), m.groups()) for m in wrapped.finditer(text, *args)]
+            assert got == [(m.span(), m.groups()) for m in compiled.finditer(text, *args)], (text, args)
+    assert scanned > 300
+
+
+def test_a_match_is_tried_only_where_a_start_is():
+    wrapped = warm(r"\bmirror\s+of\b", re.I)
+    text = "x" * 500 + " Mirror of y " + "z" * 500
+    tried: list[int] = []
+
+    class Spy:
+        def match(self, string: str, pos: int, *end: int) -> re.Match[str] | None:
+            tried.append(pos)
+            return wrapped.pattern.match(string, pos, *end)
+
+    found = list(prefilter._matches(Spy(), text, text.lower(), _plan(wrapped).starts,  # type: ignore[arg-type]
+                                    0, len(text), ()))
+    assert tried == [501] and [m.span() for m in found] == [(501, 510)]
+
+
+def test_text_characters_matching_an_ascii_letter_ignoring_case_lower_to_it():
+    """What the scan of lower-cased text relies on, over every code point: a character that
+    matches an ASCII character ignoring case lower-cases to that character's lower case (one
+    character), except those the scan leaves to the pattern (``_UNFOLDED``)."""
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for code in range(128):
+        char = chr(code)
+        for found in re.findall(re.escape(char), everything, re.I):
+            assert found.lower() == char.lower() or found in prefilter._UNFOLDED, (char, found)
+    assert [c for c in everything if len(c.lower()) != 1] == ["\u0130"]
