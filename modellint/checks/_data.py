@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from modellint.facts import Facts
+from modellint.prefilter import Prefiltered
 
 # Headings of a section about the data (Markdown or HTML; English and the common other languages).
 _DATA_HEADING = re.compile(
@@ -32,9 +33,9 @@ _DATA_HEADING = re.compile(
 # Headings of a section about training, which documents the data when its text speaks of data.
 _TRAINING_HEADING = re.compile(
     r"\b(?:pre-?|post-?)?train(?:ing)?\b|\bfine-?\s?tun(?:ing|ed)\b|训练|訓練|学習|학습", re.I)
-_DATA_WORD = re.compile(
+_DATA_WORD = Prefiltered(re.compile(
     r"\b(?:data|datasets?|corpus|corpora|tokens|samples|examples|images|hours|utterances"
-    r"|sentences|documents|pairs|conversations|instructions)\b|数据|データ|데이터", re.I)
+    r"|sentences|documents|pairs|conversations|instructions)\b|数据|データ|데이터", re.I))
 # Section text that is only a template's placeholder.
 _PLACEHOLDER = re.compile(
     r"^[\s*_>\[\]()-]{0,20}(?:more\s+information\s+needed|information\s+needed|needs\s+more\s+"
@@ -42,36 +43,36 @@ _PLACEHOLDER = re.compile(
     r"|coming\s+soon|\{\{[^{}\n]{0,200}\}\})[\s*_.\[\]()-]{0,20}$", re.I)
 
 # "trained on X", "fine-tuned version of Y on X", "pre-trained exclusively on X".
-_TRAINED_ON = re.compile(
+_TRAINED_ON = Prefiltered(re.compile(
     r"\b(?:(?:pre|post|re)-?)?(?:train(?:ed|ing)|fine-?\s?tun(?:ed|ing)|finetun(?:ed|ing)"
-    r"|distill(?:ed|ing)|learn(?:ed|t))\b(?:[^.!?\n]|[.!?](?=\S)){0,160}?(?<!based )\bon\s+", re.I)
+    r"|distill(?:ed|ing)|learn(?:ed|t))\b(?:[^.!?\n]|[.!?](?=\S)){0,160}?(?<!based )\bon\s+", re.I))
 # "Model trained with the TASS 2020 corpus", "trained using the X dataset", "We train the model
 # using over 220M words, aggregated from: Indonesian Wikipedia...": with "with" or "using",
 # the object must be data (a data noun), not a method ("trained with LoRA").
-_TRAINED_WITH = re.compile(
+_TRAINED_WITH = Prefiltered(re.compile(
     r"\b(?:(?:pre|post|re)-?)?(?:train(?:ed|ing)?|fine-?\s?tun(?:ed|ing|e)?|finetun(?:ed|ing|e)?)\s+"
     r"(?:(?:the|this|our)\s+models?\s+|it\s+)?(?:with|using)\s+(?=(?:[^.!?\n]|[.!?](?=\S)){0,160}?\b(?:datasets?|corpus|corpora|data|notes"
     r"|texts|documents|records|images|recordings|tweets|papers|articles|conversations|dialogues"
     r"|samples|examples|words|sentences|utterances|pairs|photos|photographs|pictures"
-    r"|screenshots|frames|drawings|paintings|illustrations|artworks?|(?<=['’]s\s)(?:works?|art))\b)", re.I)
+    r"|screenshots|frames|drawings|paintings|illustrations|artworks?|(?<=['’]s\s)(?:works?|art))\b)", re.I))
 # "See the training dataset here: https://huggingface.co/datasets/...": the data by its address.
-_DATA_MENTION = re.compile(
-    r"\b(?:training|train|pre-?training|fine-?tuning)\s+(?:datasets?|data|corpus|corpora|set)\b", re.I)
+_DATA_MENTION = Prefiltered(re.compile(
+    r"\b(?:training|train|pre-?training|fine-?tuning)\s+(?:datasets?|data|corpus|corpora|set)\b", re.I))
 # "The training data consists of X", "Our pre-training dataset contains X", "The training corpus was
 # papers taken from X": a sentence whose subject is the training data (the rest of it is read).
-_DATA_IS = re.compile(
+_DATA_IS = Prefiltered(re.compile(
     r"\b(?:(?:pre-?|post-?|fine-?\s?)?training|train)\s+(?:datasets?|data\s*sets?|data|corpus"
     r"|corpora|set|mixture)\b[^.!?\n<>|]{0,40}?\b(?:is|are|was|were|consists?|comprises?|contains?"
-    r"|includes?|included|covers?|spans?|comes?|came|draws?|drew|has|had)\b", re.I)
+    r"|includes?|included|covers?|spans?|comes?|came|draws?|drew|has|had)\b", re.I))
 # "datasets used: X", "data comes from X", "dataset contains X".
 # "40 billion tokens consisting of a mixture of 3 datasets - FineWeb, Buzz-V1.2 and Dolma",
 # "applied to 2.5 billion data points of CommonCrawl".
-_DATA_FROM = re.compile(
+_DATA_FROM = Prefiltered(re.compile(
     r"\b(?:datasets?|data\s*sets?|data|corpus|corpora|tokens)\b[^.!?\n<>|]{0,40}?\b(?:consists?\s+of"
     r"|consisting\s+of|composed\s+of|made\s+up\s+of|comprises?|comes?\s+from|contains?|includes?"
     r"|included|drawn\s+from|sourced\s+from|sampled\s+from|taken\s+from|collected\s+from"
     r"|extracted\s+from|scraped\s+from|crawled\s+from|gathered\s+from|aggregated\s+from"
-    r"|obtained\s+from)\s+|\bdata\s+points\s+(?:of|from)\s+", re.I)
+    r"|obtained\s+from)\s+|\bdata\s+points\s+(?:of|from)\s+", re.I))
 # The author's own works: "Its training data consists of ~120 of my own photos", "trained on my
 # own drawings" say where the data came from and who holds it ("our own dataset" does not).
 _OWN_DATA = re.compile(
@@ -347,9 +348,9 @@ _CJK_NAMED = re.compile(
 
 
 # "Please refer to our paper [link]", "details are described in the technical report (link)".
-_DEFERS = re.compile(
+_DEFERS = Prefiltered(re.compile(
     r"\b(?:refer\s+to|see|check\s+out|described\s+in|detailed\s+in|details?\s+(?:are\s+|is\s+)?(?:in|at)"
-    r"|found\s+in|available\s+in|documented\s+in)\b[^.\n]{0,80}?(?:\]\(|https?://)", re.I)
+    r"|found\s+in|available\s+in|documented\s+in)\b[^.\n]{0,80}?(?:\]\(|https?://)", re.I))
 # A sentence about training that names "the X dataset" or "the X corpus".
 _TRAIN_SENTENCE = re.compile(r"[^.!?\n]{1,600}")
 _TRAIN_VERB = re.compile(
@@ -442,6 +443,10 @@ _MERGED = (  # a merge said in prose: it combines trained models
     ("合并", re.compile(r"合并模型")),
     ("融合", re.compile(r"融合模型")),
 )
+# Searched from the places where a match can start (the patterns begin with \b: without help the
+# engine tries every position of the prose).
+_NOTHING_TRAINED = tuple((word, Prefiltered(rx)) for patterns in (_UNTRAINED, _REUPLOAD, _MERGED)
+                         for word, rx in patterns)
 # "A mix of Foto Assisted Diffusion and FennPhoto": models by their names (case matters here).
 _MIX_OF = re.compile(r"(?i:\b(?:a|this)\s+(?:mix|merge|blend)\s+of\s+(?:the\s+)?)[A-Z\[]")
 _CONVERSION_LIBRARIES = frozenset({"ctranslate2", "onnx", "onnxruntime", "openvino", "coreml",
@@ -478,7 +483,6 @@ def trains_nothing(facts: Facts) -> bool:
         return True
     prose = facts.card.prose if facts.card else ""
     low = prose.lower()
-    if any(word in low and rx.search(low) for patterns in (_UNTRAINED, _REUPLOAD, _MERGED)
-           for word, rx in patterns):
+    if any(word in low and rx.search(low) for word, rx in _NOTHING_TRAINED):
         return True
     return ("mix of" in low or "merge of" in low or "blend of" in low) and bool(_MIX_OF.search(prose))
