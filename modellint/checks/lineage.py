@@ -365,7 +365,7 @@ _RELATION_NOUN = {"finetune": "fine-tune", "quantized": "quantization", "merge":
 
 
 def modifications_undocumented(facts: Facts) -> Iterator[Violation]:
-    if not facts.lineage.bases or documents_modifications(facts):
+    if not facts.lineage.bases:
         return
     base_kb = kb()
     own = {rec.id for _, rec in own_licenses(facts) if rec is not None}
@@ -381,7 +381,9 @@ def modifications_undocumented(facts: Facts) -> Iterator[Violation]:
         bases = [b for b in bases if not same_organisation(facts, b.model_id)]
         if bases:
             requiring.append((record.id, bases))
-    if not requiring:
+    # Asked last: whether the card documents its changes runs patterns over the whole prose, and
+    # most bases' licenses (or their holders) ask for no statement of changes.
+    if not requiring or documents_modifications(facts):
         return
     lic_text = ", ".join(f"`{lic}`" for lic, _ in requiring)
     all_bases = [b for _, bases in requiring for b in bases]
