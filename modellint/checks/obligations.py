@@ -193,6 +193,8 @@ def _mentions_a_notice_here(facts: Facts) -> bool:
     opensearch-project/...)" in an opensearch-project repository) is the licensor's notice where
     it lives, not an upstream NOTICE missing here."""
     prose = facts.card.prose if facts.card else ""
+    if "NOTICE" not in prose:
+        return False  # every mention holds the word, in capitals: no need to list the links
     elsewhere: list[tuple[int, int]] = []
     for text, target, offset in links(prose):
         if "NOTICE" in text + target and _own_project(facts, target):
