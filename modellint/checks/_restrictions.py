@@ -26,15 +26,10 @@ _RESTRICTIONS_IN_TEXT = re.compile(
 def restrictions_passed_on(facts: Facts, lic: Any, inherited: bool = False) -> bool:
     """Does the repository pass ``lic``'s use restrictions on (see the module docstring)?
     ``inherited``: the restrictions come from a base model's license."""
-    if facts.policy_files:
+    # Any one of them will do: the tests that read the whole prose come last.
+    if facts.policy_files or _in_license_files(facts, lic) or _defers_to_base(facts, lic, inherited):
         return True
-    if references_use_policy(card_text(facts), lic.use_policy):
-        return True
-    if _in_license_files(facts, lic):
-        return True
-    if links_license(facts, lic):
-        return True
-    return _defers_to_base(facts, lic, inherited)
+    return references_use_policy(card_text(facts), lic.use_policy) or links_license(facts, lic)
 
 
 def _in_license_files(facts: Facts, lic: Any) -> bool:
