@@ -35,8 +35,8 @@ _VERB = re.compile(
     r"|\bcompl(?:y|ies|iance)\s+with\b|\b(?:terms|restrictions|licen[cs]e)\s+(?:still\s+)?(?:apply|applies)\b",
     re.I | re.A)
 # Every match of _VERB holds one of these (lower-cased): a text without any needs no scan.
-_VERB_HINT = re.compile("licen|released|available|distributed|provided|published|covered|governed"
-                        "|shared|offered|subject|under|compl|appl")
+_HINT_WORDS = ("licen", "released", "available", "distributed", "provided", "published", "covered",
+               "governed", "shared", "offered", "subject", "under", "compl", "appl")
 # "Code license: MIT", "**License:** Apache 2.0", "- Model license - CC-BY-NC-4.0"
 _LICENSE_LINE = re.compile(
     r"^[\s>*+\-|]{0,8}(?P<subj>[A-Za-z][A-Za-z ]{0,30}?)?[\s*_]{0,4}licen[cs]e[sd]?(?:\s+type)?[\s*_]{0,4}"
@@ -55,6 +55,7 @@ _BLOCK_START = re.compile(r"^\s{0,3}(?:[-*+>|#]|\d{1,3}[.)])")
 _FILE_WORD = re.compile(r"^[\w./-]{0,80}licen[cs]e[\w./-]{0,80}$|^copying[\w.-]{0,20}$", re.I | re.A)
 
 MAX_SENTENCE = 600  # characters of one sentence examined
+MAX_UNIT_LINES = 41  # lines of a paragraph examined as one unit
 OBJECT_WINDOW = 140  # characters after the verb searched for the license
 SUBJECT_WINDOW = 160  # characters before the verb searched for the part
 
@@ -86,44 +87,67 @@ def find_statements(prose: str, first_line: int, namer: Namer) -> tuple[Statemen
     files.update({p.lower(): p for p in namer.license_files})
     out: list[Statement] = []
     for text, line in _units(prose, first_line):
-        low = text.lower()
-        m = _LICENSE_LINE.match(text) if "licen" in low else None
+        m = _LICENSE_LINE.match(text) if "licen" in text.lower() else None
         if m:
             st = _license_line(m, text, line, namer, files)
             if st is not None:
                 out.append(st)
                 continue
-        if _VERB_HINT.search(low) is None:
-            continue  # no verb can match in it, nor in any of its sentences (they are parts of it)
         for sentence in _sentences(text):
             out.extend(_in_sentence(sentence, line, namer, files))
     return tuple(out)
 
 
 def _units(prose: str, first_line: int) -> Iterable[tuple[str, int]]:
-    """Paragraphs (soft-wrapped lines joined) and single list items / table rows / headings,
-    each with the line it starts on."""
-    unit: list[str] = []
-    start = first_line
-    for offset, raw in enumerate(prose.split("\n")):
-        line = raw.strip()
-        lineno = first_line + offset
-        block = bool(_BLOCK_START.match(raw))
-        if not line or block:
-            if unit:
-                yield " ".join(unit), start
-                unit = []
-            if line:
-                unit, start = [line], lineno
-            continue
-        if not unit:
-            start = lineno
-        unit.append(line)
-        if len(unit) > 40:  # a wall of text: examine it in pieces
-            yield " ".join(unit), start
-            unit = []
-    if unit:
-        yield " ".join(unit), start
+    """The units of the prose that hold one of _HINT_WORDS (no other can hold a statement: a
+    license line holds "licen"), each with the line it starts on. A unit is a paragraph (soft-wrapped
+    lines joined; a wall of text is examined in pieces of MAX_UNIT_LINES lines) or a single list
+    item / table row / heading.
+
+    The words are found in the whole lower-cased prose and only the units around them are cut
+    out: most of a card's units hold none, and cutting every one costs more than all the rest."""
+    low = prose.lower()  # lower() keeps the newlines, so line numbers read the same in it
+    lines = prose.split("\n")
+    done = -1  # the last line of the last unit yielded
+    line, counted = 0, 0  # the line of offset ``counted`` in ``low``
+    # The next place of each word (-1: no more). Finding each word with str.find is several
+    # times faster than running a pattern of them, which tries every word at every position.
+    places = [low.find(word) for word in _HINT_WORDS]
+    while True:
+        at = min((p for p in places if p >= 0), default=-1)
+        if at < 0:
+            return
+        line += low.count("\n", counted, at)
+        counted = at
+        start = _unit_start(lines, line, done + 1)
+        end = start + 1
+        while (end < len(lines) and end - start < MAX_UNIT_LINES and lines[end].strip()
+               and not _BLOCK_START.match(lines[end])):
+            end += 1
+        yield " ".join(raw.strip() for raw in lines[start:end]), first_line + start
+        done = end - 1
+        # Search on from the line after the unit.
+        while line < end and counted >= 0:
+            counted = low.find("\n", counted)
+            if counted >= 0:
+                counted += 1
+                line += 1
+        if counted < 0:
+            return
+        places = [p if p < 0 or p >= counted else low.find(word, counted)
+                  for p, word in zip(places, _HINT_WORDS, strict=True)]
+
+
+def _unit_start(lines: list[str], hit: int, first: int) -> int:
+    """The first line of the unit holding line ``hit`` (which is not blank), looking back no
+    further than ``first``: the line after the last unit yielded, which starts a unit when it
+    and the lines down to ``hit`` are all part of one paragraph."""
+    top = hit
+    while top > first and not _BLOCK_START.match(lines[top]) and lines[top - 1].strip():
+        top -= 1
+    # ``top`` starts a paragraph (after a blank line, at a list item...); a long one is cut into
+    # pieces of MAX_UNIT_LINES lines from there.
+    return top + (hit - top) // MAX_UNIT_LINES * MAX_UNIT_LINES
 
 
 def _sentences(text: str) -> Iterable[str]:
