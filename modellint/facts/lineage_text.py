@@ -24,7 +24,7 @@ card's size; family patterns run only on short windows next to a relation phrase
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 STRENGTH = {"declared": 1.0, "prose-link": 0.9, "prose-name": 0.7, "license-statement": 0.7,
             "name": 0.5}
@@ -80,17 +80,22 @@ def families() -> tuple[Family, ...]:
 def _normal(text: str) -> str:
     """Lower-case, with runs of spaces, underscores and hyphens as one hyphen: family patterns are
     written once for "Llama 2", "llama_2" and "Llama-2". Keeps the length (offsets stay valid)."""
-    return _SEPARATORS.sub(lambda m: "-" * len(m.group(0)), text.lower())
+    return text.lower().translate(_SEPARATORS)
 
 
-_SEPARATORS = re.compile(r"[\s_-]+")
+# What a run of `[\s_-]` used to be replaced by, one character for one: every space (what `\s`
+# matches: str.isspace, listed here since scanning every code point at import costs 0.1 s; a test
+# checks the list) and underscore becomes a hyphen. `translate` does it without a regex callback.
+SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200b))) + (
+    "\u2028\u2029\u202f\u205f\u3000")
+_SEPARATORS = str.maketrans(dict.fromkeys(SPACES + "_", "-"))
 
 
 def family_in(text: str, names_only: bool = False) -> tuple[Family, int, int] | None:
     """The family named earliest in ``text`` (first entry wins at the same place)."""
     low = _normal(text)
     best: tuple[Family, int, int] | None = None
-    for fam in families():
+    for fam in _candidates(low):
         if names_only and not fam.in_names:
             continue
         m = fam.pattern.search(low)
@@ -99,6 +104,84 @@ def family_in(text: str, names_only: bool = False) -> tuple[Family, int, int] | 
         if m and (best is None or m.start() < best[1]):
             best = (fam, m.start(), m.end())
     return best
+
+
+def _candidates(low: str) -> list[Family]:
+    """The families, in order, that may be named in ``low``: those one of whose needles it holds
+    (and any without needles). Python's ``re`` tries a pattern that starts with a lookbehind at
+    every position; thirty of them over each window cost more than the rest of the scan."""
+    always, by_needle = _needle_index()
+    picked = set(always)
+    for needle, numbers in by_needle:
+        if needle in low:
+            picked.update(numbers)
+    every = families()
+    return [every[n] for n in sorted(picked)]
+
+
+@lru_cache(maxsize=1)
+def _needle_index() -> tuple[tuple[int, ...], tuple[tuple[str, tuple[int, ...]], ...]]:
+    """(families without needles, (needle, the families needing it)...)."""
+    always: list[int] = []
+    by_needle: dict[str, list[int]] = {}
+    for n, fam in enumerate(families()):
+        needles = _needles(fam.pattern)
+        if needles is None:
+            always.append(n)
+        for needle in needles or ():
+            by_needle.setdefault(needle, []).append(n)
+    return tuple(always), tuple((k, tuple(v)) for k, v in by_needle.items())
+
+
+def _needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Literal strings one of which every match of ``pattern`` holds (read from its parse tree),
+    or None when that is not known (a case-insensitive pattern, a match that may be empty...)."""
+    try:  # Python 3.11 and later
+        from re import _constants, _parser  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_constants as _constants  # type: ignore[no-redef]
+        import sre_parse as _parser  # type: ignore[no-redef]
+
+    if pattern.flags & re.IGNORECASE:
+        return None
+    parsed = _parser.parse(pattern.pattern, pattern.flags)
+    if parsed.state.flags & re.IGNORECASE:
+        return None  # an inline (?i)
+
+    def of_sequence(items: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
+        """The strongest needles of a sequence: a run of literals, or a required group's."""
+        best: frozenset[str] | None = None
+        run: list[str] = []
+
+        def keep(found: frozenset[str] | None) -> None:
+            nonlocal best
+            if found and (best is None or min(map(len, found)) > min(map(len, best))):
+                best = found
+
+        for op, av in items:
+            if op is _constants.LITERAL:
+                run.append(chr(av))
+                continue
+            keep(frozenset({"".join(run)}) if run else None)
+            run = []
+            keep(of_item(op, av))
+        keep(frozenset({"".join(run)}) if run else None)
+        return best
+
+    def of_item(op: Any, av: Any) -> frozenset[str] | None:
+        if op is _constants.SUBPATTERN:
+            _, add_flags, _, inner = av
+            return None if add_flags & re.IGNORECASE else of_sequence(inner)
+        if op is _constants.BRANCH:
+            alternatives = [of_sequence(a) for a in av[1]]
+            if any(a is None for a in alternatives):
+                return None
+            return frozenset().union(*(a for a in alternatives if a is not None))
+        if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and av[0] >= 1:
+            return of_sequence(av[2])
+        return None  # optional parts, classes, lookarounds (not part of the match): nothing sure
+
+    return of_sequence(parsed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,11 +238,40 @@ _NOT_A_MODEL = re.compile(
 _SCRATCH = re.compile(r"^\W{0,4}(?:the\s+)?(?:scratch|random(?:ly)?\s+initiali[sz]ed|zero)\b", re.I | re.A)
 _ARCHITECTURE = re.compile(r"^[\w\s.-]{0,24}\barchitecture", re.I | re.A)
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
-# Literal words one of which every match of a pattern holds (lower-cased): a line without any of
-# them is not searched (_NOUN needs "tun", _MERGE_LIST "merge").
-_RELATION_HINT = re.compile(
-    "quant|gguf|ggml|gptq|awq|exl2|mlx|merge|lora|adapter|tun|train|initiali|derived|based|built")
-_LICENSE_OF_HINT = re.compile("compl|subject|governed|bound|inherit|follow")
+# What every match of a pattern starts with (lower-cased): the pattern is tried only there (see
+# _matches).
+_RELATION_STARTS = ("quant", "gguf", "ggml", "gptq", "awq", "exl2", "mlx", "merge", "lora", "qlora",
+                    "adapter", "fine", "further", "continued", "pre", "trained", "initiali",
+                    "derived", "based", "built")
+_NOUN_STARTS = ("fine",)
+_LICENSE_OF_STARTS = ("compl", "subject", "governed", "bound", "inherit", "follow")
+
+
+def _matches(pattern: re.Pattern[str], starts: tuple[str, ...], text: str,
+             low: str) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` for a case-insensitive ASCII pattern each of whose matches
+    starts with one of ``starts``, tried only where those are in ``low`` (``text`` lower-cased).
+    Python's ``re`` has no literal scan for such a pattern: it tries it at every position, which
+    costs far more than finding the few places with ``str.find``. ``match(text, at)`` sees the
+    text before ``at`` (``\b``), so the matches are ``finditer``'s: in order, each the first from
+    the end of the one before."""
+    if len(low) != len(text):  # "İ" lowers to two characters: places would differ
+        return list(pattern.finditer(text))
+    places = []
+    for start in starts:
+        at = low.find(start)
+        while at >= 0:
+            places.append(at)
+            at = low.find(start, at + 1)
+    found = []
+    floor = 0
+    for at in sorted(places):
+        if at >= floor:
+            m = pattern.match(text, at)
+            if m is not None:
+                found.append(m)
+                floor = m.end()
+    return found
 
 
 def _clean_id(model_id: str) -> str | None:
@@ -253,7 +365,7 @@ def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
             if m:
                 add("prose-link", _clean_id(m.group("id")), None, "merge", lineno, raw)
                 continue
-        low = raw.lower()  # each pattern runs only where its literal words are (see _HINTS)
+        low = raw.lower()  # each pattern runs only where its literal words are (see _matches)
         if "merge" in low and _MERGE_LIST.search(raw):
             merge_list_until = offset + 16
             continue
@@ -264,7 +376,7 @@ def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
             if model_id or fam:
                 add("prose-link" if model_id else "prose-name", model_id, fam, relation, lineno, raw)
                 continue
-        for m in _RELATION.finditer(raw) if _RELATION_HINT.search(low) else ():
+        for m in _matches(_RELATION, _RELATION_STARTS, raw, low):
             if _about_others(raw, m.start()):
                 continue
             window = _cut(raw[m.end():m.end() + WINDOW])
@@ -278,7 +390,7 @@ def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
             if model_id or fam:
                 add("prose-link" if model_id else "prose-name", model_id, fam, relation, lineno,
                     raw[max(0, m.start() - 40):m.end() + 100])
-        for m in _NOUN.finditer(raw) if "tun" in low else ():
+        for m in _matches(_NOUN, _NOUN_STARTS, raw, low):
             before = _URL.sub(lambda u: " " * len(u.group(0)), raw[max(0, m.start() - BEFORE):m.start()])
             found = family_in(before)
             # The family stands right before the noun, with at most a size between ("Llama 2
@@ -287,7 +399,7 @@ def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
                     raw, m.start()):
                 add("prose-name", None, found[0], "finetune", lineno,
                     raw[max(0, m.start() - BEFORE):m.end()])
-        for m in _LICENSE_OF.finditer(raw) if _LICENSE_OF_HINT.search(low) else ():
+        for m in _matches(_LICENSE_OF, _LICENSE_OF_STARTS, raw, low):
             window = _cut(raw[m.end():m.end() + 80])
             found = family_in(window)
             if found is None or found[1] > 12:
