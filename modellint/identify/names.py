@@ -135,7 +135,9 @@ def find_mentions(joined: str) -> list[tuple[str, int, int]]:
     # scan of every earlier occurrence and of the text before it.
     claimed = bytearray(len(joined))
     spaces: list[int] | None = None
-    for norm, lid in name_table():
+    table = name_table()
+    for n in _table_rows(joined):
+        norm, lid = table[n]
         needle = f" {norm} "
         at = joined.find(needle)
         while at >= 0:
@@ -148,6 +150,24 @@ def find_mentions(joined: str) -> list[tuple[str, int, int]]:
                 found.append((lid, first, first + len(norm.split()) - 1))
             at = joined.find(needle, end - 1)
     return found
+
+
+def _table_rows(joined: str) -> list[int]:
+    """The rows of name_table(), in order, whose name may be in ``joined``: a name is found where
+    its first word is one of the text's tokens, so only those rows are looked for (a statement's
+    few words meet a dozen names rather than every one of several hundred)."""
+    by_first = _rows_by_first_word()
+    rows = [n for word in set(joined.split(" ")) for n in by_first.get(word, ())]
+    rows.sort()
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _rows_by_first_word() -> dict[str, tuple[int, ...]]:
+    rows: dict[str, list[int]] = {}
+    for n, (norm, _) in enumerate(name_table()):
+        rows.setdefault(norm.split(" ", 1)[0], []).append(n)
+    return {word: tuple(numbers) for word, numbers in rows.items()}
 
 
 @lru_cache(maxsize=1)
