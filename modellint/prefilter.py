@@ -54,6 +54,7 @@ MAX_VARIANTS = 256  # patterns of fewer alternatives kept per pattern
 MAX_CONDITIONS = 4  # conditions checked per sequence, the strongest
 _UNFOLDED = ("\u0130", "\u0131", "\u017f")  # match i/s ignoring case but do not lower to them
 MAX_STARTS = 48  # a pattern that may start with more strings than this is searched as it is
+MAX_BACK = 16  # characters between a line's start and a start string, at most
 MAX_EXTEND = 8  # strings a literal run may be extended into...
 SHORT_RUN = 4  # ...when it is shorter than this
 MIN_SCAN = 160  # shorter text is searched as it is: finding the starts would cost more
@@ -211,6 +212,35 @@ def _pattern_starts(parsed: Any, fold: bool) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
+_LINE_ANCHORS = (_constants.AT_BEGINNING_LINE, _constants.AT_BEGINNING,
+                 _constants.AT_BEGINNING_STRING)
+
+
+def _line_starts(parsed: Any, fold: bool) -> tuple[tuple[str, ...], int]:
+    """For a pattern that starts at a line's start (``^``, ``\\A``), then takes at most ``back``
+    characters of no literal start (such as ``\\W{0,6}``): the strings that follow, and
+    ``back``; ((), -1) for any other pattern."""
+    items = list(parsed)
+    n = 0
+    anchored = False
+    while n < len(items) and items[n][0] in (_constants.AT, _constants.ASSERT,
+                                             _constants.ASSERT_NOT):
+        anchored = anchored or (items[n][0] is _constants.AT and items[n][1] in _LINE_ANCHORS)
+        n += 1
+    back = 0
+    while anchored and n < len(items):
+        rest = _parser.SubPattern(parsed.state, items[n:])
+        if rest.getwidth()[0] > 0:
+            starts = _pattern_starts(rest, fold)
+            if starts:
+                return starts, back
+        back += _parser.SubPattern(parsed.state, items[n:n + 1]).getwidth()[1]
+        if back > MAX_BACK:
+            break
+        n += 1
+    return (), -1
+
+
 def _holds(conditions: Conditions, text: str) -> bool:
     return all(any(needle in text for needle in needles) for needles in conditions)
 
@@ -219,7 +249,7 @@ class _Plan:
     """What a pattern needs: conditions for the whole and for each top-level alternative."""
 
     __slots__ = ("fold", "conditions", "alternatives", "variants", "lock", "parsed", "branch",
-                 "starts")
+                 "starts", "back")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.fold = bool(pattern.flags & re.IGNORECASE)
@@ -230,6 +260,7 @@ class _Plan:
         self.parsed: Any = None
         self.branch = -1
         self.starts: tuple[str, ...] = ()  # every match starts with one of them (): anywhere
+        self.back = -1  # or, when >= 0, at a line's start at most this far before one of them
         if pattern.flags & re.VERBOSE or not isinstance(pattern.pattern, str):
             return
         try:
@@ -240,6 +271,8 @@ class _Plan:
         self.fold = self.fold or bool(parsed.state.flags & re.IGNORECASE) or _any_inline_fold(parsed)
         self.conditions = _sequence(parsed, self.fold)
         self.starts = _pattern_starts(parsed, self.fold)
+        if not self.starts:
+            self.starts, self.back = _line_starts(parsed, self.fold)
         # The top level is one alternation, maybe between anchors (the parser moves a prefix all
         # alternatives share, such as \b, in front of it): its alternatives can be picked.
         ops = [op for op, _av in parsed]
@@ -300,13 +333,14 @@ def _lowered(text: str) -> str:
     return low
 
 
-def _matches(pattern: re.Pattern[str], text: str, hay: str, starts: tuple[str, ...], pos: int,
-             endpos: int, end: tuple[int, ...]) -> Iterator[re.Match[str]]:
+def _matches(pattern: re.Pattern[str], text: str, hay: str, starts: tuple[str, ...], back: int,
+             pos: int, endpos: int, end: tuple[int, ...]) -> Iterator[re.Match[str]]:
     """The matches of ``pattern`` in ``text[pos:endpos]``, as ``finditer`` gives them, tried only
-    where one of ``starts`` is in ``hay`` (``text`` as the starts are written)."""
+    where one of ``starts`` is in ``hay`` (``text`` as the starts are written) or, when ``back``
+    >= 0, at the line starts at most ``back`` characters before one."""
     match = pattern.match
     find = hay.find
-    if len(starts) == 1:
+    if len(starts) == 1 and back < 0:
         string = starts[0]
         at = find(string, pos, endpos)
         while at >= 0:
@@ -321,18 +355,41 @@ def _matches(pattern: re.Pattern[str], text: str, hay: str, starts: tuple[str, .
     heap = [(at, k) for k, string in enumerate(starts) if (at := find(string, pos, endpos)) >= 0]
     heapq.heapify(heap)
     floor = pos  # where the next match may start: the end of the last
+    tried = pos - 1  # line starts up to here have been tried
     while heap:
         at, k = heap[0]
-        if at >= floor:
-            found = match(text, at, *end)
-            if found is not None:
-                yield found
-                floor = found.end()
+        if back < 0:
+            if at >= floor:
+                found = match(text, at, *end)
+                if found is not None:
+                    yield found
+                    floor = found.end()
+        else:
+            line = _line_start(hay, max(at - back, floor, tried + 1), at)
+            while line >= 0:
+                found = match(text, line, *end)
+                if found is None:
+                    line = _line_start(hay, line + 1, at)
+                else:
+                    yield found
+                    floor = found.end()
+                    line = _line_start(hay, floor, at)
+            tried = at
         at = find(starts[k], max(at + 1, floor), endpos)
         if at < 0:
             heapq.heappop(heap)
         else:
             heapq.heapreplace(heap, (at, k))
+
+
+def _line_start(hay: str, low: int, high: int) -> int:
+    """The first line start in ``hay[low:high + 1]``, or -1."""
+    if low > high:
+        return -1
+    if low == 0 or hay[low - 1] == "\n":
+        return low
+    at = hay.find("\n", low, high)
+    return at + 1 if at >= 0 else -1
 
 
 class Prefiltered:
@@ -391,8 +448,9 @@ class Prefiltered:
         endpos = min(args[1], len(text)) if len(args) > 1 else len(text)
         if not 0 <= pos <= endpos:
             return None  # out-of-range positions: as the pattern treats them
-        assert self._plan is not None
-        return _matches(pattern, text, hay, self._plan.starts, pos, endpos, args[1:])
+        plan = self._plan
+        assert plan is not None
+        return _matches(pattern, text, hay, plan.starts, plan.back, pos, endpos, args[1:])
 
     def search(self, text: str, *args: int) -> re.Match[str] | None:
         pattern, hay = self._for(text)

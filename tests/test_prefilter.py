@@ -146,8 +146,15 @@ def test_starts_are_the_strings_every_match_begins_with():
     assert _Plan(re.compile(r"Faça\b", re.I)).starts == ("fa",)
     assert _Plan(re.compile(r"マージ|合并模型", re.I)).starts == ("マージ", "合并模型")
     # A match that may start with anything, or be empty, is searched as it is.
-    for pattern in (r"\bfoo|\w+bar", r"(?:abc)?\d", r"x?", r"^\W{0,6}source:", r".x"):
+    for pattern in (r"\bfoo|\w+bar", r"(?:abc)?\d", r"x?", r"\W{0,6}source:", r".x"):
         assert _Plan(re.compile(pattern)).starts == (), pattern
+    # From a line's start, a bounded run before strings: the line starts that far before them.
+    plan = _Plan(re.compile(r"^\W{0,6}(?:model\s+info|source)\s{0,3}:", re.M))
+    assert (plan.starts, plan.back) == (("model", "source"), 6)
+    plan = _Plan(re.compile(r"^[\s>]{0,8}\s{0,2}(?:training\s+)?data:", re.M | re.I))
+    assert (plan.starts, plan.back) == (("data:", "training"), 10)
+    assert _Plan(re.compile(r"^\W{0,30}source:", re.M)).back == -1  # too far back
+    assert _Plan(re.compile(r"^\W*source:", re.M)).back == -1
 
 
 _SCANNED = [
@@ -159,12 +166,19 @@ _SCANNED = [
     (r"\bsource\b|\bsınıf\b|straße", re.I),
     (r"マージ|合并模型|\bmerge\b", re.I),
     (r"\bk\w{0,3}|\bs\w{0,3}|\bi\w{0,3}", re.I),
+    # From a line's start: a bounded run of no literal start, then the strings.
+    (r"^\W{0,6}(?:model\s+info|source)\s{0,3}[:：]\s{0,3}https?://", re.M),
+    (r"^\W{0,6}(?:model\s+info|source)\s{0,3}[:：]\s{0,3}https?://", re.M | re.I),
+    (r"^[\s>*|-]{0,8}(?:\*\*)?\s{0,2}(?:training\s+)?(?:data(?:sets?)?|corpus)(?:\*\*)?\s{0,2}:"
+     r"\s{0,4}(?P<obj>\S.{0,20})$", re.M | re.I),
+    (r"\A\s{0,3}data\b", re.I),
 ]
 _PIECES = ["trained on ", "pre-trained ", "Fine-Tuned ", "fine tuning ", "on ", "based on ",
            "original model: ", "Original Page(", "mirror of ", "weights of [", "checkpoint from the [",
            "a mix of ", "A MERGE OF ", "Model", " ", "\n", ". ", "x", "retrain", "source", "SOURCE",
            "ſource", "ſ", "ı", "İ", "\u212a", "K", "sınıf", "STRASSE", "straße", "マージ", "合并模型",
-           "é", "data", "on_", "_on ", "[", "(", "1"]
+           "é", "data", "on_", "_on ", "[", "(", "1", "source: https://x", "Model Info：http://y",
+           "- ", "  ", "\n\n", "# ", "> ", "**Dataset:** ", " - Training CORPUS: x", "data: ", ": "]
 
 
 def _text(rng: random.Random) -> str:
@@ -203,7 +217,7 @@ def test_a_match_is_tried_only_where_a_start_is():
             tried.append(pos)
             return wrapped.pattern.match(string, pos, *end)
 
-    found = list(prefilter._matches(Spy(), text, text.lower(), _plan(wrapped).starts,  # type: ignore[arg-type]
+    found = list(prefilter._matches(Spy(), text, text.lower(), _plan(wrapped).starts, -1,  # type: ignore[arg-type]
                                     0, len(text), ()))
     assert tried == [501] and [m.span() for m in found] == [(501, 510)]
 
@@ -218,3 +232,19 @@ def test_text_characters_matching_an_ascii_letter_ignoring_case_lower_to_it():
         for found in re.findall(re.escape(char), everything, re.I):
             assert found.lower() == char.lower() or found in prefilter._UNFOLDED, (char, found)
     assert [c for c in everything if len(c.lower()) != 1] == ["\u0130"]
+
+
+def test_from_a_line_start_only_the_line_starts_near_a_string_are_tried():
+    wrapped = warm(r"^\W{0,6}source\s{0,3}:\s{0,3}https?://", re.M)
+    text = "line\n" * 100 + "- source: https://x\n" + "## source\n" + "line\n" * 100
+    tried: list[int] = []
+
+    class Spy:
+        def match(self, string: str, pos: int, *end: int) -> re.Match[str] | None:
+            tried.append(pos)
+            return wrapped.pattern.match(string, pos, *end)
+
+    plan = _plan(wrapped)
+    found = list(prefilter._matches(Spy(), text, text, plan.starts, plan.back,  # type: ignore[arg-type]
+                                    0, len(text), ()))
+    assert tried == [500, 520] and [m.span() for m in found] == [(500, 518)]
