@@ -11,6 +11,7 @@ Every pattern is bounded, so the scan stays linear in the card's size.
 """
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from modellint.facts import Facts
@@ -84,10 +85,10 @@ _CJK_SENTENCE = re.compile(r"[^。！？\n]{1,400}")
 _CJK_TRAINED = re.compile(r"训练|訓練|微调|微調|学習|학습|파인튜닝|ファインチューニング")
 _CJK_DATA = re.compile(r"数据|數據|语料|語料|データ|コーパス|데이터|말뭉치")
 # "- dataset: opus", "**Training data:** X", "| Dataset | X |"
-_LABEL = re.compile(
+_LABEL = Prefiltered(re.compile(
     r"^[\s>*+|-]{0,8}(?:\*\*|__)?\s{0,2}(?:training\s+|pre-?training\s+|fine-?tuning\s+)?"
     r"(?:data(?:sets?)?|data\s+sets?|corpus|corpora|training\s+data)(?:\s+used)?(?:\*\*|__)?"
-    r"\s{0,2}(?:[:：|]|\s-\s)\s{0,4}(?:\*\*|__)?\s{0,2}(?P<obj>\S.{0,200})$", re.I | re.M)
+    r"\s{0,2}(?:[:：|]|\s-\s)\s{0,4}(?:\*\*|__)?\s{0,2}(?P<obj>\S.{0,200})$", re.I | re.M))
 _MODEL_LINK = re.compile(
     r"(?:\]\(\s{0,2}|)https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/)[\w.-]{1,96}/", re.I)
 _LINK_OR_ID = re.compile(
@@ -278,7 +279,7 @@ def names_training_data(prose: str) -> bool:
         sentence = m.group(0)
         if _CJK_TRAINED.search(sentence) and _CJK_DATA.search(sentence) and _cjk_names(sentence):
             return True
-    for m in _TRAIN_SENTENCE.finditer(prose):
+    for m in _sentences_naming_data(prose):
         sentence = m.group(0)
         if _TRAIN_VERB.search(sentence):
             for named in _THE_X_DATASET.finditer(sentence):
@@ -355,6 +356,43 @@ _DEFERS = Prefiltered(re.compile(
 _TRAIN_SENTENCE = re.compile(r"[^.!?\n]{1,600}")
 _TRAIN_VERB = re.compile(
     r"\b(?:(?:pre|post|re)-?)?(?:train(?:ed|ing)?|fine-?\s?tun(?:ed|ing|e)|finetun(?:ed|ing|e))\b", re.I)
+MAX_SENTENCE = 600  # _TRAIN_SENTENCE's longest piece
+
+
+def _sentences_naming_data(prose: str) -> Iterator[re.Match[str]]:
+    """The pieces of ``_TRAIN_SENTENCE.finditer(prose)`` that can hold a match of
+    ``_THE_X_DATASET``: those where "data" or "corpu" is (every such match holds one whatever its
+    case, and no letter that matches ASCII ignoring case without lower-casing to it, ſ and ı,
+    is in them). Found from those words, not by cutting the whole prose into sentences."""
+    if "\u0130" in prose:  # lower-cases to two characters: positions would shift
+        yield from _TRAIN_SENTENCE.finditer(prose)
+        return
+    low = prose.lower()
+    places = sorted(at for word in ("data", "corpu") for at in _places(low, word))
+    end = 0
+    for at in places:
+        if at < end:
+            continue  # in the piece just given
+        # The piece starts after the last sentence end before ``at``, or a multiple of
+        # MAX_SENTENCE characters after it (a longer run is cut into pieces).
+        low_bound = max(0, at - MAX_SENTENCE)
+        start = max(prose.rfind(c, low_bound, at) for c in ".!?\n") + 1
+        if not start:
+            start = max(prose.rfind(c, 0, at) for c in ".!?\n") + 1
+        start += (at - start) // MAX_SENTENCE * MAX_SENTENCE
+        piece = _TRAIN_SENTENCE.match(prose, start)
+        if piece is not None:
+            yield piece
+            end = piece.end()
+
+
+def _places(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
 _THE_X_DATASET = re.compile(r"\bthe\s+([A-Za-z][\w.+-]{1,40})\s+(?:dataset|corpus|data\s+set)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?;:\n](?:\s|$)")
 _FOLLOWING = re.compile(r"\b(?:following|below)\b", re.I)
