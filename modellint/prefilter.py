@@ -249,7 +249,7 @@ class _Plan:
     """What a pattern needs: conditions for the whole and for each top-level alternative."""
 
     __slots__ = ("fold", "conditions", "alternatives", "variants", "lock", "parsed", "branch",
-                 "starts", "back")
+                 "starts", "back", "scan_conditions")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.fold = bool(pattern.flags & re.IGNORECASE)
@@ -261,6 +261,7 @@ class _Plan:
         self.branch = -1
         self.starts: tuple[str, ...] = ()  # every match starts with one of them (): anywhere
         self.back = -1  # or, when >= 0, at a line's start at most this far before one of them
+        self.scan_conditions: Conditions = ()  # the conditions a scan of the starts does not check
         if pattern.flags & re.VERBOSE or not isinstance(pattern.pattern, str):
             return
         try:
@@ -273,6 +274,8 @@ class _Plan:
         self.starts = _pattern_starts(parsed, self.fold)
         if not self.starts:
             self.starts, self.back = _line_starts(parsed, self.fold)
+        # "One of the starts is in the text" is what the scan finds first: not checked twice.
+        self.scan_conditions = tuple(c for c in self.conditions if c != frozenset(self.starts))
         # The top level is one alternation, maybe between anchors (the parser moves a prefix all
         # alternatives share, such as \b, in front of it): its alternatives can be picked.
         ops = [op for op, _av in parsed]
@@ -424,19 +427,19 @@ class Prefiltered:
             if not text.isascii() and any(c in text for c in _UNFOLDED):
                 return self.pattern, None
             hay = _lowered(text)
-        if not plan.conditions:
-            return self.pattern, hay if scan else None
+        if scan:  # the scan tries the pattern only where it can start: no alternative to leave out
+            return (self.pattern, hay) if _holds(plan.scan_conditions, hay) else (None, None)
         if not _holds(plan.conditions, hay):
             return None, None
-        pattern = self.pattern
-        if plan.alternatives:
-            present = tuple(i for i, conditions in enumerate(plan.alternatives)
-                            if _holds(conditions, hay))
-            if not present:
-                return None, None
-            if len(present) < len(plan.alternatives):
-                pattern = plan.variant(self.pattern, present)
-        return pattern, hay if scan else None
+        if not plan.alternatives:
+            return self.pattern, None
+        present = tuple(i for i, conditions in enumerate(plan.alternatives)
+                        if _holds(conditions, hay))
+        if not present:
+            return None, None
+        if len(present) == len(plan.alternatives):
+            return self.pattern, None
+        return plan.variant(self.pattern, present), None
 
     def _scan(self, pattern: re.Pattern[str], text: str, hay: str | None,
               args: tuple[int, ...]) -> Iterator[re.Match[str]] | None:
