@@ -31,6 +31,19 @@ _DATA_HEADING = re.compile(
     r"|trainingsdaten|datos\s+de\s+entrenamiento|donn[ée]es\s+d.entra[iî]nement|dados\s+de\s+treino"
     r"|dati\s+di\s+addestramento|обучающ\w{0,4}\s+(?:данн|выборк)|датасет",
     re.I)
+# An ASCII heading can match _DATA_HEADING only through an alternative holding one of these
+# (ASCII letters lower-case exactly): a heading without them is not searched.
+_DATA_HEADING_WORDS = ("train", "data", "corp", "datos", "donn", "dados", "dati")
+
+
+def _is_data_heading(title: str) -> bool:
+    if title.isascii():
+        low = title.lower()
+        if not any(word in low for word in _DATA_HEADING_WORDS):
+            return False
+    return bool(_DATA_HEADING.search(title))
+
+
 # Headings of a section about training, which documents the data when its text speaks of data.
 _TRAINING_HEADING = re.compile(
     r"\b(?:pre-?|post-?)?train(?:ing)?\b|\bfine-?\s?tun(?:ing|ed)\b|训练|訓練|学習|학습", re.I)
@@ -165,26 +178,28 @@ def documents_training_data(card: Any) -> bool:
         return True
     if isinstance(datasets, list) and any(isinstance(d, str) and d.strip() for d in datasets):
         return True
-    elsewhere = _elsewhere(card.sections)
-    if any(_is_data_section(card.sections, i) for i in range(len(card.sections))
+    sections = card.sections
+    about_data = [_is_data_heading(sec.title) for sec in sections]
+    elsewhere = _elsewhere(sections, about_data)
+    if any(_is_data_section(sections, i, about_data[i]) for i in range(len(sections))
            if i not in elsewhere):
         return True
     return names_training_data(_about_the_model(card, elsewhere))
 
 
-def _elsewhere(sections: Any) -> set[int]:
+def _elsewhere(sections: Any, about_data: list[bool]) -> set[int]:
     """Indexes of the sections that are (or sit under) usage, evaluation, ecosystem... sections.
-    A card's top heading is its title, never such a section, and a section about the data is
-    read wherever it sits."""
+    A card's top heading is its title, never such a section, and a section about the data (its
+    ``about_data`` entry) is read wherever it sits."""
     out: set[int] = set()
     open_until: int | None = None  # the level of the excluded section we are inside
     for i, sec in enumerate(sections):
         if open_until is not None and sec.level > open_until:
-            if not _DATA_HEADING.search(sec.title):
+            if not about_data[i]:
                 out.add(i)
             continue
         open_until = None
-        if sec.level > 1 and _ELSEWHERE.search(sec.title) and not _DATA_HEADING.search(sec.title):
+        if sec.level > 1 and _ELSEWHERE.search(sec.title) and not about_data[i]:
             out.add(i)
             open_until = sec.level
     return out
@@ -205,14 +220,16 @@ def _about_the_model(card: Any, elsewhere: set[int]) -> str:
     return "\n".join(lines)
 
 
-def _is_data_section(sections: Any, i: int) -> bool:
+def _is_data_section(sections: Any, i: int, about_data: bool) -> bool:
+    """Is section ``i`` (``about_data``: its heading is one of a data section) a section about
+    the training data, more than a placeholder?"""
     title = sections[i].title
-    if not (_DATA_HEADING.search(title) or _TRAINING_HEADING.search(title)):
+    if not (about_data or _TRAINING_HEADING.search(title)):
         return False
     text = _section_text(sections, i)
     if not text or _PLACEHOLDER.match(text):
         return False
-    if _DATA_HEADING.search(title):
+    if about_data:
         return True
     # A training section documents the data when it speaks of data, or when it points to the
     # document that does ("Please refer to our paper at https://arxiv.org/...").

@@ -1,0 +1,36 @@
+"""ML305's faster forms give exactly what the plain patterns give (speed work only)."""
+
+from __future__ import annotations
+
+import random
+
+from modellint.checks import _data
+
+
+def _texts(pieces: list[str], count: int, longest: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, longest)))
+        out.append("".join(c.upper() if rng.random() < 0.2 else c for c in text))
+    return out
+
+
+def test_a_data_heading_is_what_the_heading_pattern_finds():
+    pieces = ["Training", "DATA", "Corpus", "corpora", "Datos de entrenamiento", "dati",
+              "Données d'entraînement", "Donnees d'entrainement", "dados de treino", "used",
+              "sets", "Trainingsdaten", " ", "#", "the ", "our ", "sources", "PRE-", "fine ", "set",
+              "\n", "info", "-", "details", "(", "&", "and ", "config", "训练数据", "датасет", "ı", "ſ"]
+    for title in _texts(pieces, 20_000, 5, 305):
+        assert _data._is_data_heading(title) == bool(_data._DATA_HEADING.search(title)), title
+
+
+def test_the_sentences_naming_data_are_those_the_whole_loop_finds():
+    pieces = ["the ", "imdb ", "Dataset", "DATA SET", "corpus", "CORPUS", "data", "x" * 250, ".",
+              "\n", "!", "?", " ", "trained ", "the glue dataset", "dataſet", "corpuſ", "ı", "İ"]
+    for text in _texts(pieces, 3_000, 40, 18):
+        whole = [m.span() for m in _data._TRAIN_SENTENCE.finditer(text)
+                 if _data._THE_X_DATASET.search(m.group(0))]
+        picked = [m.span() for m in _data._sentences_naming_data(text)
+                  if _data._THE_X_DATASET.search(m.group(0))]
+        assert picked == whole, text
