@@ -26,6 +26,7 @@ DOCUMENTS = [
     "n: 0x1F\no: 017\ns: 1_000\nf: 1.5e3\ninf: .inf\nb: yes\nn2: ~\nd: 2024-01-02\n"
     "t: 2001-12-14t21:59:43.10-05:00\nq: 'yes'\n",
     "2: two\ntrue: t\nnull: n\n2024-01-01: day\n",
+    "a: -0.0\nb: 1.5E+3\nc: 1.0e+400\nd: 007\ne: 10\nf: +5\ng: 1_0.5\nh: 0\ni: -.5\nj: 1:30\nk: [no, On, ~, '']\n",
     "base: &b {license: mit, tags: [x]}\nuse: *b\nagain: *b\n",
     "defaults: &d {a: 1}\nmerged:\n  <<: *d\n  b: 2\n",  # merge key: the standard path
     "s: !!set {a, b}\n",

@@ -2,8 +2,8 @@
 
 PyYAML's C loader parses in C but still resolves every scalar's tag (a dozen regexes) and builds
 every object through its generic Python constructor; on the 3,433 real Hub cards that was half of
-a whole audit's time. Here libyaml composes the node graph, tags are resolved through a cache
-(cards repeat the same keys and values: ``license``, ``en``, ``apache-2.0``), and one recursive walk
+a whole audit's time. Here libyaml composes the node graph, tags are resolved from the scalar's first
+character as PyYAML's table does (most plain scalars can only be strings), and one recursive walk
 builds dicts, lists and scalars directly, with the node budget and depth limit checked as it goes.
 Scalars other than plain strings (ints, floats, booleans, dates, null) go through PyYAML's own
 safe constructors, and anything rarer (merge keys ``<<``, ``!!set``, ``!!omap``, unhashable keys)
@@ -11,6 +11,7 @@ falls back to the standard safe constructor on the same node graph, so the value
 ``yaml.safe_load`` gives, made JSON-friendly as before (keys and odd scalars as strings).
 """
 
+import gc
 from typing import Any
 
 import yaml
@@ -20,12 +21,15 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_FLOAT = "tag:yaml.org,2002:float"
+_INT = "tag:yaml.org,2002:int"
 _SCALARS = {tag: fn for tag, fn in SafeConstructor.yaml_constructors.items()
             if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
                        "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp",
                        "tag:yaml.org,2002:binary")}
-_CACHE_LIMIT = 50_000
-_CACHED_VALUE_LEN = 64
+
+
+_CONSTRUCTOR = SafeConstructor()  # its scalar constructors keep no state
 
 
 class TooBig(Exception):
@@ -39,23 +43,26 @@ class _Rare(Exception):
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# PyYAML's table of implicit types by a plain scalar's first character ('' for the empty scalar).
+# Most plain scalars in a card (`apache-2.0`, `en`, `text-generation`) start with a character no
+# implicit type can start with: they are strings without a dict look-up or a regex.
+_IMPLICIT: dict[Any, list[tuple[str, Any]]] = _Base.yaml_implicit_resolvers
+assert None not in _IMPLICIT and not _Base.yaml_path_resolvers  # none are registered by PyYAML
+
+
 class _Loader(_Base):  # type: ignore[misc]
     """libyaml's parser with a cheap tag resolver: libyaml asks it once per node."""
-
-    _resolved: dict[str, str] = {}  # plain scalar -> tag, shared by every load of the run
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is ScalarNode:
             if not implicit[0]:
                 return _STR  # quoted, or a block scalar: always a string
-            tag = self._resolved.get(value)
-            if tag is None:
-                tag = super().resolve(kind, value, implicit)
-                if len(value) <= _CACHED_VALUE_LEN:
-                    if len(self._resolved) >= _CACHE_LIMIT:
-                        self._resolved.clear()
-                    self._resolved[value] = tag
-            return tag
+            # PyYAML's own resolution, minus its generic steps (no path or wildcard resolvers
+            # are registered). No cache: card values are mostly unique (scores, names).
+            for tag, pattern in _IMPLICIT.get(value[:1], ()):
+                if pattern.match(value):
+                    return tag
+            return _STR
         return _SEQ if kind is SequenceNode else _MAP
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
@@ -75,7 +82,6 @@ class _Builder:
     def __init__(self, budget: int, max_depth: int) -> None:
         self.budget = budget
         self.max_depth = max_depth
-        self.constructor = SafeConstructor()
         self.open: set[int] = set()  # nodes being built: an alias back into one is a cycle
 
     def build(self, node: Node, depth: int) -> Any:
@@ -118,10 +124,17 @@ class _Builder:
             self.open.discard(key)
 
     def scalar(self, node: Node) -> Any:
-        fn = _SCALARS.get(node.tag)
+        tag, value = node.tag, node.value
+        # Scores and counts, the bulk of an evaluation block, read as PyYAML's constructors read
+        # them (they also take signs apart, underscores, octal, bases 60 and 2/16, .inf).
+        if tag == _FLOAT and "_" not in value and ":" not in value and value[-1] not in "fFnN":
+            return float(value)  # not .inf or .nan: a plain decimal, as float() reads it
+        if tag == _INT and value.isdigit() and value[0] != "0":  # the tag means ASCII digits
+            return int(value)
+        fn = _SCALARS.get(tag)
         if fn is None:
             raise _Rare
-        return _plain(fn(self.constructor, node))
+        return _plain(fn(_CONSTRUCTOR, node))
 
 
 def _jsonable(value: Any) -> Any:
@@ -148,6 +161,18 @@ def _count(value: Any, budget: list[int], depth: int, max_depth: int) -> None:
 def load(text: str, max_nodes: int, max_depth: int) -> Any:
     """The document's value, JSON-friendly. Raises yaml.YAMLError for invalid YAML, TooBig past the
     budget, and ValueError/TypeError/OverflowError/RecursionError for values PyYAML refuses."""
+    # The node graph is a burst of short-lived objects without cycles (an alias cycle is left for
+    # a later collection): the cycle collector, run on them, costs an eighth of the parse.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(text, max_nodes, max_depth)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(text: str, max_nodes: int, max_depth: int) -> Any:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
