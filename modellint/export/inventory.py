@@ -212,6 +212,8 @@ def _metrics(index: Any) -> tuple[Metric, ...]:
                     continue
                 name = _text(metric.get("type") or metric.get("name"))
                 value = _text(metric.get("value"))
-                if name and value and len(out) < MAX_LIST:
+                if name and value:
                     out.append(Metric(name, value, task_name, data_name))
+                    if len(out) == MAX_LIST:
+                        return tuple(out)  # some cards list over a thousand
     return tuple(out)
