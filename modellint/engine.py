@@ -83,10 +83,14 @@ def _run(rules: Sequence[Rule], settings: Settings, facts: Facts, given: tuple[A
     findings: list[Finding] = []
     errors: list[ToolError] = []
     target = facts.target.target
+    configured = settings.rules
     for rule in rules:
         try:
             check: Callable[..., Iterable[Any]] = rule.resolve()
-            violations = list(check(facts, *given, **rule_params(rule, settings)))
+            # Most rules take their spec's parameters as they are (a call's ** copies them).
+            params = (rule_params(rule, settings) if rule.settings or rule.code in configured
+                      else rule.params)
+            violations = list(check(facts, *given, **params))
         except SpecError as exc:
             errors.append(ToolError("rule", f"rule {rule.code} ({rule.name}): {exc}", target, rule.code))
             continue
