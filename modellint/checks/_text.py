@@ -18,11 +18,14 @@ def card_text(facts: Facts) -> str:
     return "\n".join(parts)
 
 
+_UNQUOTED = re.compile("[\"'`*_\u201c\u201d\u2019]")  # quotes (curly too), code and emphasis marks
+
+
 def normalize(text: str) -> str:
-    """Lower case, one space between words, straight quotes: for phrase containment tests."""
-    text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")
-    text = re.sub(r"\u00a9|\(c\)", "(c)", text, flags=re.I)
-    text = re.sub(r"[\"'`*_]", "", text)
+    """Lower case, one space between words, no quotes or emphasis marks, "(c)" for the copyright
+    sign: for phrase containment tests. (Curly quotes are dropped as the straight ones are, in
+    the same pass: cards are long.)"""
+    text = _UNQUOTED.sub("", text.replace("\u00a9", "(c)"))
     return " ".join(text.lower().split())
 
 
