@@ -34,21 +34,27 @@ def contains_phrase(haystack: str, phrase: str) -> bool:
     return bool(needle) and needle in normalize(haystack)
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
-_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_WORD = re.compile(r"[^\W\d_]+|\d+")  # a run of letters, or of digits
 
 
 def words(text: str) -> str:
     """Text as its words, lower case, one space apart, a letter run and a digit run counted as two
     words: "Built with Meta-Llama3!" and "built with meta llama 3" give the same words."""
-    return " ".join(_LETTER_DIGIT.sub(" ", _NOT_WORD.sub(" ", text.lower())).split())
+    return " ".join(_WORD.findall(text.lower()))
 
 
 def contains_words(haystack: str, phrase: str) -> bool:
     """Does ``haystack`` hold ``phrase``'s words in order, as whole words, whatever the spacing,
     case, punctuation or markup between them ("Built with Meta Llama3", "**Built-with-Llama**")?"""
     needle = words(phrase)
-    return bool(needle) and f" {needle} " in f" {words(haystack)} "
+    if not needle:
+        return False
+    # Each word of ``words(haystack)`` is a piece of the lower-cased haystack: where one of the
+    # phrase's words is missing, splitting the whole card into words would only confirm it.
+    lowered = haystack.lower()
+    if not all(word in lowered for word in needle.split(" ")):
+        return False
+    return f" {needle} " in f" {words(haystack)} "
 
 
 # Wording that points users at a license's use policy (ML403, own and inherited parts alike).
