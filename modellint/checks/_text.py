@@ -130,10 +130,18 @@ def _names_license(text: str, lic: object) -> bool:
     return False
 
 
+# A license document's name holds one of these (classify's license-name patterns each need one,
+# in ASCII letters of either case): most links are not worth classifying.
+_LICENSE_NAME_WORDS = ("licen", "copying", "terms", "eula")
+
+
 def _is_license_document(target: str) -> bool:
     from modellint import classify as cls
 
     name = target.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    lower = name.lower()
+    if not any(word in lower for word in _LICENSE_NAME_WORDS):
+        return False
     return bool(name) and cls.classify(name).role == cls.LICENSE
 
 
