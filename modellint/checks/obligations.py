@@ -148,11 +148,11 @@ def outputs_terms_unaddressed(facts: Facts) -> Iterator[Violation]:
     outputs = facts.licenses.terms("outputs")
     if not outputs.known or any(lic.outputs != "silent" for lic in outputs.licenses):
         return
-    if card.section(*_OUTPUT_SECTION) is not None or _OUTPUT_SENTENCE.search(card.prose):
-        return
-    generative = generates_content(facts)
+    generative = generates_content(facts)  # asked first: it reads metadata, not the prose
     if generative is None:
         return  # an embedding model or a classifier generates no content to hold rights in
+    if card.section(*_OUTPUT_SECTION) is not None or _OUTPUT_SENTENCE.search(card.prose):
+        return
     yield Violation(f"{', '.join(outputs.ids)} says nothing about rights in generated outputs and the "
                     f"card does not either: add an 'Outputs' section (a generative model: "
                     f"{generative})", where(outputs.evidence), {"generative": generative})
