@@ -195,6 +195,7 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
         extend_select=_split(extend_select) or (),
         fail_on=fail_on,
         baseline=baseline,
+        inventory=fmt in _DOCUMENT_FORMATS,  # the other formats do not read it
     )
     registry = load_registry()
     from modellint.config import ConfigError

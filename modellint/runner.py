@@ -37,6 +37,9 @@ class RunOptions(NamedTuple):
     # An audit's report format whose per-target entries the workers render while they lint
     # ("json"; None: the writer renders the whole report), so that the one writer only joins them.
     prerender: str | None = None
+    # Build each target's bill-of-materials inventory (TargetInfo.inventory)? Only the document
+    # formats (CycloneDX, SPDX, openness) read it: the command line asks for it only for them.
+    inventory: bool = True
 
 
 def known_rule_names(registry: Registry) -> dict[str, str]:
@@ -206,12 +209,15 @@ def _lint_target(target: str, options: RunOptions, registry: Registry,
     trusted = snapshot.trusted
     facts = extract(snapshot, ExtractOptions(settings.repo_id if trusted else None,
                                              settings.licensor and trusted, options.batch_index))
-    from modellint.export.inventory import inventory_of
+    inventory = None
+    if options.inventory:
+        from modellint.export.inventory import inventory_of
 
+        inventory = inventory_of(facts)
     report.targets.append(facts.target._replace(
         anchor=_anchor(facts), card_license=_card_license(facts), licenses=facts.licenses,
         name=facts.identity.name, repo_id=facts.identity.repo_id, fail_on=settings.fail_on,
-        inventory=inventory_of(facts)))
+        inventory=inventory))
     suppressions, errors = load_suppressions(snapshot, facts, settings, registry)
     rules = [r for r in selected_rules(registry, settings) if facts.kind in r.targets]
     if facts.extra.get("withheld"):  # only what the public part of the repository can decide

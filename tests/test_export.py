@@ -9,7 +9,7 @@ import json
 import pytest
 
 from modellint.reporters import get as get_reporter
-from modellint.runner import RunOptions, lint
+from modellint.runner import RunOptions, lint, lint_target
 from tests.bom_validation import validate_cyclonedx, validate_spdx3
 from tests.conftest import run_cli
 from tests.examples import ROOT, example_dirs
@@ -291,3 +291,15 @@ def test_an_audit_with_a_store_exports_what_it_linted(tmp_path, monkeypatch):
     again = run_cli("check", "examples/clean-apache", "--store", str(store), "--resume", "--format", "spdx3")
     assert again.returncode == 2
     assert "--resume cannot write --format spdx3" in again.stderr
+
+
+def test_the_inventory_is_built_only_when_asked(registry):
+    """Only the document formats read a target's inventory: other runs do not build it, and
+    nothing else changes."""
+    target = str(ROOT / "examples" / "clean-apache")
+    full = lint_target(target, RunOptions(), registry).report
+    lean = lint_target(target, RunOptions(inventory=False), registry).report
+    assert full.targets[0].inventory is not None and full.targets[0].inventory.card is not None
+    assert lean.targets[0].inventory is None
+    assert lean.targets[0]._replace(inventory=full.targets[0].inventory) == full.targets[0]
+    assert lean.findings == full.findings and lean.errors == full.errors
