@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
+from modellint.facts.lineage_text import matches_from
+
 # Longer names first: "model card" is documentation, not the model.
 COMPONENT_WORDS = (
     ("documentation", r"documentation|docs|model\s+card"),
@@ -34,6 +36,9 @@ _VERB = re.compile(
     r"|offered|subject)\b(?:[^.;:\n]{0,40}?\b(?:under|by|to|as|with)\b)?|\bunder\b"
     r"|\bcompl(?:y|ies|iance)\s+with\b|\b(?:terms|restrictions|licen[cs]e)\s+(?:still\s+)?(?:apply|applies)\b",
     re.I | re.A)
+# What every match of _VERB starts with (lower-cased).
+_VERB_STARTS = ("licen", "released", "available", "distributed", "provided", "published", "covered",
+                "governed", "shared", "offered", "subject", "under", "compl", "terms", "restrictions")
 # Every match of _VERB holds one of these (lower-cased): a text without any needs no scan.
 _HINT_WORDS = ("licen", "released", "available", "distributed", "provided", "published", "covered",
                "governed", "shared", "offered", "subject", "under", "compl", "appl")
@@ -161,7 +166,7 @@ def _sentences(text: str) -> Iterable[str]:
 
 def _in_sentence(sentence: str, line: int, namer: Namer, files: dict[str, str]) -> list[Statement]:
     out: list[Statement] = []
-    verbs = list(_VERB.finditer(sentence))
+    verbs = matches_from(_VERB, _VERB_STARTS, sentence, sentence.lower())
     prev_end = 0
     for n, m in enumerate(verbs):
         bare_under = m.group(0).lower() == "under"
