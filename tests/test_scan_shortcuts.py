@@ -1,7 +1,7 @@
 """The faster forms of the prose scans give exactly what the plain forms give.
 
 The card statements and lineage scans find literal words with ``str.find`` and cut out, or match
-patterns at, only the places found (``statements._units``, ``lineage_text._matches``,
+patterns at, only the places found (``statements._units``, ``lineage_text.matches_from``,
 ``lineage_text.family_in``'s needles). Each is checked here against the plain form it replaced,
 kept below as the reference: on texts built to hit the edges (blank and list lines, walls of
 text, "İ" which lowers to two characters), and on the real cards when they are available.
@@ -64,7 +64,8 @@ def plain_family_in(text: str, names_only: bool = False) -> tuple[object, int, i
     return best
 
 
-SCANNED = [(lineage_text._RELATION, lineage_text._RELATION_STARTS),
+SCANNED = [(statements._VERB, statements._VERB_STARTS),
+           (lineage_text._RELATION, lineage_text._RELATION_STARTS),
            (lineage_text._NOUN, lineage_text._NOUN_STARTS),
            (lineage_text._LICENSE_OF, lineage_text._LICENSE_OF_STARTS)]
 
@@ -78,8 +79,11 @@ def check_text(prose: str) -> None:
     for line in prose.split("\n")[:400]:
         line = line[:4000]
         for pattern, starts in SCANNED:
-            assert spans(lineage_text._matches(pattern, starts, line, line.lower())) == spans(
+            assert spans(lineage_text.matches_from(pattern, starts, line, line.lower())) == spans(
                 pattern.finditer(line)), line
+    # A last line holding "İ" makes the lower-cased prose longer: each line is then scanned on
+    # its own, as lines were before (the starts found over the whole prose are not used).
+    assert lineage_text.prose_mentions(prose + "\nİ", 3) == lineage_text.prose_mentions(prose, 3)
     for at in range(0, min(len(prose), 20000), 97):
         window = prose[at:at + 160]
         assert family_in(window) == plain_family_in(window), window
@@ -101,6 +105,10 @@ EDGES = [
     "gemma_2. Must comply with the license of Llama2. further pre-trained from Qwen 2.5 72B\n",
     "merge of SDXL turbo and stable diffusion xl 1.0, sd-2.1 ... Codestral-22B Falcon_7b phi-3.5\n",
     "LLaMA-13b and llama-1 and LLaMA 1 and Code Llama 3 and open-llama-3 FLUX.1 [dev] flux schnell\n",
+    "Licenced under A; RELEASED publicly under B; available to C; Distributed by D; provided as "
+    "E; published with F; covered by G; governed by H; shared under I; offered as J; subject to "
+    "K; under L; complies with M; compliance with N; terms apply; restrictions still applies; "
+    "the license applies; licence still apply; the Llama 2 Community License governs it\n",
     # a paragraph whose only statement is in its second piece of 41 lines
     "\n".join(f"{WALL} {'licensed under MIT' if n == 60 else ''}" for n in range(90)),
     "Quantized versions of A, quantisation of B, quants of C, GGUF format model files for D, ggml "

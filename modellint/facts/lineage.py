@@ -424,7 +424,7 @@ def _mentions(card: Any, name: str | None, repo_id: str | None,
         if any(word in low for word in wanted):
             from modellint.facts.lineage_text import prose_mentions
 
-            found.extend(prose_mentions(card.prose, card.body_line))
+            found.extend(prose_mentions(card.prose, card.body_line, low))
     if name and not declared and NAME_STEMS.search(name):
         from modellint.facts.lineage_text import name_mention
 
@@ -433,7 +433,8 @@ def _mentions(card: Any, name: str | None, repo_id: str | None,
             found.append(by_name)
     own = (repo_id or "").lower()
     own_name = own.rsplit("/", 1)[-1] if own else (name or "").lower()
-    holder_of = _held_licenses(repo_id)
+    # Only a family mention has a license its holder could hold.
+    holder_of = _held_licenses(repo_id) if any(m.license is not None for m in found) else set()
     # What the card lists as its training data is data, however the prose introduces it
     # ("fine-tuned on `org/data`", "trained from scratch on `org/data`").
     data = {d.lower() for d in _card_datasets(card)}

@@ -22,6 +22,7 @@ card's size; family patterns run only on short windows next to a relation phrase
 """
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -239,7 +240,7 @@ _SCRATCH = re.compile(r"^\W{0,4}(?:the\s+)?(?:scratch|random(?:ly)?\s+initiali[s
 _ARCHITECTURE = re.compile(r"^[\w\s.-]{0,24}\barchitecture", re.I | re.A)
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
 # What every match of a pattern starts with (lower-cased): the pattern is tried only there (see
-# _matches).
+# matches_from).
 _RELATION_STARTS = ("quant", "gguf", "ggml", "gptq", "awq", "exl2", "mlx", "merge", "lora", "qlora",
                     "adapter", "fine", "further", "continued", "pre", "trained", "initiali",
                     "derived", "based", "built")
@@ -247,14 +248,12 @@ _NOUN_STARTS = ("fine",)
 _LICENSE_OF_STARTS = ("compl", "subject", "governed", "bound", "inherit", "follow")
 
 
-def _matches(pattern: re.Pattern[str], starts: tuple[str, ...], text: str,
-             low: str) -> list[re.Match[str]]:
+def matches_from(pattern: re.Pattern[str], starts: tuple[str, ...], text: str,
+                 low: str) -> list[re.Match[str]]:
     """``pattern.finditer(text)`` for a case-insensitive ASCII pattern each of whose matches
     starts with one of ``starts``, tried only where those are in ``low`` (``text`` lower-cased).
     Python's ``re`` has no literal scan for such a pattern: it tries it at every position, which
-    costs far more than finding the few places with ``str.find``. ``match(text, at)`` sees the
-    text before ``at`` (``\b``), so the matches are ``finditer``'s: in order, each the first from
-    the end of the one before."""
+    costs far more than finding the few places with ``str.find``."""
     if len(low) != len(text):  # "İ" lowers to two characters: places would differ
         return list(pattern.finditer(text))
     places = []
@@ -263,9 +262,16 @@ def _matches(pattern: re.Pattern[str], starts: tuple[str, ...], text: str,
         while at >= 0:
             places.append(at)
             at = low.find(start, at + 1)
+    return _matches_at(pattern, text, sorted(places))
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, places: Iterable[int]) -> list[re.Match[str]]:
+    """``pattern.finditer(text)``, given the places (in order) where its matches may start.
+    ``match(text, at)`` sees the text before ``at`` (``\b``), so the matches are ``finditer``'s:
+    in order, each the first from the end of the one before."""
     found = []
     floor = 0
-    for at in sorted(places):
+    for at in places:
         if at >= floor:
             m = pattern.match(text, at)
             if m is not None:
@@ -339,8 +345,9 @@ def _shown(text: str) -> str:
     return text if len(text) <= 160 else text[:159] + "…"
 
 
-def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
-    """Bases the card's prose names, in the order they appear, each Hub id or family once."""
+def prose_mentions(prose: str, first_line: int, low: str | None = None) -> list[BaseMention]:
+    """Bases the card's prose names, in the order they appear, each Hub id or family once
+    (``low``: the prose lower-cased, when the caller has it)."""
     out: list[BaseMention] = []
     seen: set[str] = set()
 
@@ -352,7 +359,14 @@ def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
             out.append(BaseMention(kind, model_id, fam.family if fam else None,
                                    fam.license if fam else None, relation, line, _shown(text)))
 
-    picked, ends = _lines_to_read(prose)
+    low = prose.lower() if low is None else low
+    places = _places(low)
+    picked, ends = _lines_to_read(prose, low, places)
+    # Where the phrases may start, found once over the whole prose (when its offsets are those of
+    # the lower-cased prose): each line's patterns are tried only there.
+    starts = sorted((at, word) for word in _STARTS for at in places[word]) if len(low) == len(
+        prose) else None
+    starts_at = [at for at, _ in starts] if starts is not None else []
     merge_list_until = -1
     for offset in picked:  # only these lines are cut out of the prose, not every line
         start = ends[offset - 1] + 1 if offset else 0
@@ -365,8 +379,20 @@ def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
             if m:
                 add("prose-link", _clean_id(m.group("id")), None, "merge", lineno, raw)
                 continue
-        low = raw.lower()  # each pattern runs only where its literal words are (see _matches)
-        if "merge" in low and _MERGE_LIST.search(raw):
+        if starts is None:
+            line_low = raw.lower()
+            relations = matches_from(_RELATION, _RELATION_STARTS, raw, line_low)
+            nouns = matches_from(_NOUN, _NOUN_STARTS, raw, line_low)
+            licenses_of = matches_from(_LICENSE_OF, _LICENSE_OF_STARTS, raw, line_low)
+            merge = "merge" in line_low
+        else:
+            here = starts[bisect_left(starts_at, start):bisect_left(starts_at, start + len(raw))]
+            relations = _matches_at(_RELATION, raw, [at - start for at, w in here if w in _RELATION_STARTS])
+            nouns = _matches_at(_NOUN, raw, [at - start for at, w in here if w in _NOUN_STARTS])
+            licenses_of = _matches_at(_LICENSE_OF, raw,
+                                      [at - start for at, w in here if w in _LICENSE_OF_STARTS])
+            merge = "merge" in low[start:start + len(raw)]
+        if merge and _MERGE_LIST.search(raw):
             merge_list_until = offset + 16
             continue
         label = _LABEL.match(raw)
@@ -376,7 +402,7 @@ def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
             if model_id or fam:
                 add("prose-link" if model_id else "prose-name", model_id, fam, relation, lineno, raw)
                 continue
-        for m in _matches(_RELATION, _RELATION_STARTS, raw, low):
+        for m in relations:
             if _about_others(raw, m.start()):
                 continue
             window = _cut(raw[m.end():m.end() + WINDOW])
@@ -390,7 +416,7 @@ def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
             if model_id or fam:
                 add("prose-link" if model_id else "prose-name", model_id, fam, relation, lineno,
                     raw[max(0, m.start() - 40):m.end() + 100])
-        for m in _matches(_NOUN, _NOUN_STARTS, raw, low):
+        for m in nouns:
             before = _URL.sub(lambda u: " " * len(u.group(0)), raw[max(0, m.start() - BEFORE):m.start()])
             found = family_in(before)
             # The family stands right before the noun, with at most a size between ("Llama 2
@@ -399,7 +425,7 @@ def prose_mentions(prose: str, first_line: int) -> list[BaseMention]:
                     raw, m.start()):
                 add("prose-name", None, found[0], "finetune", lineno,
                     raw[max(0, m.start() - BEFORE):m.end()])
-        for m in _matches(_LICENSE_OF, _LICENSE_OF_STARTS, raw, low):
+        for m in licenses_of:
             window = _cut(raw[m.end():m.end() + 80])
             found = family_in(window)
             if found is None or found[1] > 12:
@@ -442,24 +468,34 @@ _NEWS = re.compile(r"\b(?:has|have)\s+been\s+released\b|\b(?:is|are)\s+now\s+(?:
                    r"|\bcoming\s+soon\b", re.I | re.A)
 
 
-def _lines_to_read(prose: str) -> tuple[list[int], list[int]]:
+def _places(low: str) -> dict[str, list[int]]:
+    """Where each trigger and start word is in the lower-cased prose."""
+    out = {}
+    for word in _WORDS:
+        found = []
+        at = low.find(word)
+        while at >= 0:
+            found.append(at)
+            at = low.find(word, at + 1)
+        out[word] = found
+    return out
+
+
+def _lines_to_read(prose: str, low: str, places: dict[str, list[int]]) -> tuple[list[int], list[int]]:
     """The lines (0-based) where a phrase could name a base, and the lines after a "models
     included in the merge" header; and where each line ends (its newline's offset). Lines are
     picked by the literal words every phrase holds, found with ``str.find`` over the lower-cased
     prose (a card of 5,000 lines has a few dozen such lines), and only those lines meet the
     patterns."""
-    import bisect
-
-    low = prose.lower()
     ends = [m.start() for m in _NEWLINE.finditer(prose)]
     found: set[int] = set()
     for word in _TRIGGERS:
-        at = low.find(word)
-        while at >= 0 and len(found) < MAX_LINES:
-            found.add(bisect.bisect_left(ends, at))
-            at = low.find(word, at + 1)
+        for at in places[word]:
+            if len(found) >= MAX_LINES:
+                break
+            found.add(bisect_left(ends, at))
     for m in _MERGE_LIST.finditer(prose) if "merge" in low else ():
-        line = bisect.bisect_left(ends, m.start())
+        line = bisect_left(ends, m.start())
         found.update(range(line, line + 17))
     return sorted(n for n in found if n <= len(ends)), ends
 
@@ -471,6 +507,8 @@ _TRIGGERS = ("tun", "quant", "gguf", "ggml", "gptq", "awq", "exl2", "mlx", "merg
              "subject", "governed", "bound", "inherit", "follow", "base model", "original model",
              "parent model", "model base")
 MAX_LINES = 2000  # a card of endless "fine-tuned" lines: its first lines are enough
+_STARTS = frozenset(_RELATION_STARTS + _NOUN_STARTS + _LICENSE_OF_STARTS)
+_WORDS = tuple(dict.fromkeys(_TRIGGERS + tuple(sorted(_STARTS))))
 
 
 _NEWLINE = re.compile("\n")
