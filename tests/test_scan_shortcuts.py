@@ -189,3 +189,27 @@ def test_license_names_found_as_before():
         joined = Tokens(text).joined()
         assert find_mentions(joined) == plain_find_mentions(joined)
     assert find_mentions(" the apache license version 2 0 ")  # the texts do name licenses
+
+
+def test_statements_same_without_the_name_heads():
+    """Words that begin no known name are not looked up: the statements found are the same."""
+    from modellint.facts.picture import _namer
+
+    texts = [*EDGES, "The model is Apache-2.0 licensed; code: MIT. Released under the Llama 3.1 "
+             "Community License Agreement; the data is CC BY-NC 4.0, made available under "
+             "[Open RAIL-M](https://huggingface.co/spaces/CompVis/stable-diffusion-license).\n"]
+    try:
+        from tests.conftest import shared_path
+
+        cards = sorted(shared_path("hf-cards", "cards").iterdir())[::60]
+        texts += [p.read_text(encoding="utf-8", errors="replace") for p in cards]
+    except pytest.skip.Exception:
+        pass
+    namer = _namer(["LICENSE", "MODEL_LICENSE"])
+    assert namer.heads
+    found = 0
+    for text in texts:
+        fast = statements.find_statements(text, 1, namer)
+        assert fast == statements.find_statements(text, 1, namer._replace(heads=None))
+        found += len(fast)
+    assert found > 3

@@ -28,6 +28,7 @@ the card and the files, and between files for the same part, are recorded as con
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from modellint.classify import at_top, in_top_licenses_dir
@@ -368,7 +369,16 @@ def _namer(license_paths: list[str]) -> Any:
     def mentions(text: str) -> list[str]:
         return [lid for lid, _, _ in find_mentions(Tokens(text).joined())]
 
-    return Namer(resolve, from_link, mentions, license_paths)
+    return Namer(resolve, from_link, mentions, license_paths, _name_heads())
+
+
+@lru_cache(maxsize=1)
+def _name_heads() -> frozenset[str]:
+    """The first words (up to a space or hyphen) of the names the knowledge base resolves; a
+    "LicenseRef-..." value is resolved by what follows its prefix."""
+    from modellint.knowledge import load_kb
+
+    return frozenset({re.split("[ -]", key, maxsplit=1)[0] for key in load_kb().keys()} | {"licenseref"})
 
 
 def _file_components(roots: Sequence[Any], found: Mapping[str, list[Evidence]],

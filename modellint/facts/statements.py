@@ -84,6 +84,9 @@ class Namer(NamedTuple):
     from_link: Callable[[str], str | None]  # a URL -> knowledge-base id
     mentions: Callable[[str], list[str]]  # full license names in a text -> ids
     license_files: Iterable[str]  # repository license file paths
+    # The first word (up to a space or hyphen, lower-cased) of every name ``resolve`` knows; None:
+    # not known. Most words of a statement begin no name, and are then not looked up at all.
+    heads: frozenset[str] | None = None
 
 
 def find_statements(prose: str, first_line: int, namer: Namer) -> tuple[Statement, ...]:
@@ -324,6 +327,9 @@ def _without_modified(text: str) -> str:
 
 def _resolve_words(words: list[str], namer: Namer) -> str | None:
     if len(words) == 1 and (len(words[0]) < 3 or words[0].lower() in _NOT_NAMES):
+        return None
+    # Both joins start with the first word, which holds no space: a name they make begins with it.
+    if namer.heads is not None and words[0] and words[0].lower().split("-", 1)[0] not in namer.heads:
         return None
     for joined in (" ".join(words), "-".join(words)):
         found = namer.resolve(joined)
