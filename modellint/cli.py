@@ -228,7 +228,10 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
     total = len(all_targets) + file_targets[0]
     out = _open_output(output)  # before linting: an unwritable path must not cost a whole audit
     store = _open_store(store_path) if store_path else None
-    batch = _batch_index(all_targets, targets_file) if total > 1 else None
+    # Folders are looked into by forked processes when the lint will run on them too.
+    batch = (_batch_index(all_targets, targets_file,
+                          jobs if executor in ("auto", "processes") else 1)
+             if total > 1 else None)
     # Without a store the workers render their targets' JSON entries: the writer only joins them.
     options = options._replace(batch_index=batch,
                                prerender="json" if fmt == "json" and store is None else None)
@@ -321,7 +324,7 @@ def _say_settings(targets: list[str], options: Any, registry: Any, *, full: bool
             click.echo(f"modellint: {shown(target)}: {shown(source)}", err=True)
 
 
-def _batch_index(targets: list[str], targets_file: str | None) -> str | None:
+def _batch_index(targets: list[str], targets_file: str | None, workers: int) -> str | None:
     """An audit is a supply chain: index its local targets' cards first, so that a base which is
     one of them resolves from its own card (modellint/cardindex.py)."""
     from itertools import chain
@@ -331,7 +334,7 @@ def _batch_index(targets: list[str], targets_file: str | None) -> str | None:
 
     listed = chain(targets, iter_targets_file(targets_file)) if targets_file else iter(targets)
     try:
-        return build_batch(listed)
+        return build_batch(listed, workers=workers)
     except OSError as exc:  # no room for the index: the audit goes on without it
         fail(f"warning: bases will not resolve from the audit's own targets: {exc}")
         return None

@@ -19,6 +19,7 @@ worker processes terminated) and propagates, so the caller can write what finish
 """
 
 
+import functools
 import os
 import queue
 import threading
@@ -166,48 +167,73 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
 
 
-def _process_worker(tasks: Any, results: Any, options: RunOptions) -> None:
+def _process_worker(tasks: Any, results: Any, work: Callable[[list[Any]], list[Any]]) -> None:
     _ignore_sigint()
     while True:
         item = tasks.get()
         if item is None:
             return
+        number, chunk = item
         try:
-            results.put(lint_chunk(item, options))
+            results.put((number, work(chunk)))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which stops
             results.put(RuntimeError(f"worker failed: {type(exc).__name__}: {exc}"))
 
 
 def _processes(jobs: Iterable[Job], options: RunOptions, workers: int) -> Iterator[Result]:
-    """Forked workers fed through one task queue. Written here rather than with
-    multiprocessing.Pool because Pool.terminate() can deadlock on a worker that waits for a task
-    while holding the queue's lock, and Ctrl-C must stop the audit at once: these workers are
-    simply killed."""
     if workers <= 1:
         yield from _serial(jobs, options)
         return
+    _registry()  # loaded once here; forked workers inherit it
+    work = functools.partial(lint_chunk, options=options)
+    for _, results in _pool(chunked(jobs, CHUNK_LOCAL), work, workers):
+        yield from results
+
+
+def map_in_order(work: Callable[[list[Any]], list[Any]], items: Iterable[Any], workers: int,
+                 size: int) -> Iterator[Any]:
+    """``work`` over ``items`` in chunks of ``size`` on ``workers`` forked processes, the results
+    in the items' order (the chunks that finish early wait in a buffer as small as the window)."""
+    if workers <= 1:
+        for chunk in chunked(items, size):
+            yield from work(chunk)
+        return
+    waiting: dict[int, list[Any]] = {}
+    following = 0
+    for number, results in _pool(chunked(items, size), work, workers):
+        waiting[number] = results
+        while following in waiting:
+            yield from waiting.pop(following)
+            following += 1
+
+
+def _pool(chunks: Iterable[list[Any]], work: Callable[[list[Any]], list[Any]],
+          workers: int) -> Iterator[tuple[int, list[Any]]]:
+    """Forked workers fed through one task queue; yields (chunk number, results) as each
+    finishes. Written here rather than with multiprocessing.Pool because Pool.terminate() can
+    deadlock on a worker that waits for a task while holding the queue's lock, and Ctrl-C must
+    stop the audit at once: these workers are simply killed."""
     import multiprocessing
 
-    _registry()  # loaded once here; forked workers inherit it
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx: Any = multiprocessing.get_context(method)
     tasks: Any = ctx.Queue()
     results: Any = ctx.Queue()
-    procs = [ctx.Process(target=_process_worker, args=(tasks, results, options), daemon=True,
+    procs = [ctx.Process(target=_process_worker, args=(tasks, results, work), daemon=True,
                          name=f"modellint-{n}") for n in range(workers)]
     for proc in procs:
         proc.start()
     in_flight = 0
     finished = False
     try:
-        for chunk in chunked(jobs, CHUNK_LOCAL):
-            tasks.put(chunk)
+        for number, chunk in enumerate(chunks):
+            tasks.put((number, chunk))
             in_flight += 1
             while in_flight >= workers * IN_FLIGHT_PER_WORKER:
-                yield from _take(results, procs)
+                yield _take(results, procs)
                 in_flight -= 1
         while in_flight:
-            yield from _take(results, procs)
+            yield _take(results, procs)
             in_flight -= 1
         for _ in procs:
             tasks.put(None)
@@ -224,7 +250,7 @@ def _processes(jobs: Iterable[Job], options: RunOptions, workers: int) -> Iterat
                 proc.join(1)
 
 
-def _take(results: Any, procs: list[Any]) -> list[Result]:
+def _take(results: Any, procs: list[Any]) -> tuple[int, list[Any]]:
     while True:
         try:
             got = results.get(timeout=POLL_SECONDS)
@@ -236,7 +262,8 @@ def _take(results: Any, procs: list[Any]) -> list[Result]:
             continue
         if isinstance(got, BaseException):
             raise got
-        return list(got)
+        number, chunk_results = got
+        return number, list(chunk_results)
 
 
 def cluster_address(executor: str) -> str:

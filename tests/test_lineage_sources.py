@@ -122,6 +122,28 @@ def test_a_batch_lists_cards_and_reads_a_base_only_when_asked(tmp_path):
     assert index.get("acme/gone") is None
 
 
+def test_a_batch_found_by_worker_processes_is_the_one_found_here(tmp_path):
+    # Three chunks of cards found by two forked processes: the same rows, and a later copy of
+    # an id still wins over an earlier one (the chunks are written in the targets' order).
+    import sqlite3
+
+    from modellint.cardindex import BATCH_CHUNK
+
+    targets = []
+    for n in range(2 * BATCH_CHUNK + 40):
+        hub_id = "acme/dup" if n in (3, BATCH_CHUNK + 7) else f"acme/m{n}"
+        targets.append(str(clone(tmp_path / f"copy{n}", hub_id, CHILD_CARD)))
+    tables = []
+    for workers in (1, 2):
+        path = build_batch(targets, str(tmp_path / f"cache{workers}"), workers=workers)
+        assert path is not None
+        with sqlite3.connect(path) as db:
+            tables.append(db.execute("SELECT * FROM cards ORDER BY id").fetchall())
+    assert tables[0] == tables[1] and len(tables[0]) == 2 * BATCH_CHUNK + 39
+    dup = [row for row in tables[1] if row[0] == "acme/dup"]
+    assert dup[0][-1] == str(tmp_path / f"copy{BATCH_CHUNK + 7}" / "acme/dup" / "README.md")
+
+
 @pytest.mark.parametrize("executor", ["threads", "processes"])
 def test_an_audit_resolves_a_base_that_is_one_of_its_targets(tmp_path, executor):
     base = clone(tmp_path / "t", "acme/base-7b", BASE_CARD)
