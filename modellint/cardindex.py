@@ -364,7 +364,7 @@ def build_batch(targets: Iterable[str], folder: str | None = None, workers: int 
     ``workers`` > 1: the cards are found by as many forked processes (stat-ing the folders and
     reading each clone's ``origin`` is most of the work), in the targets' order, and this process
     only writes the index."""
-    from modellint.executors import map_in_order
+    from modellint.forkpool import map_in_order
 
     if folder is None:
         from modellint.cachedir import cache_dir

@@ -21,17 +21,15 @@ worker processes terminated) and propagates, so the caller can write what finish
 
 import functools
 import os
-import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
+from modellint.forkpool import IN_FLIGHT_PER_WORKER, POLL_SECONDS, chunked, run_pool
 from modellint.outcome import TargetOutcome
 from modellint.runner import RunOptions
 
-POLL_SECONDS = 0.2  # how often a waiting loop wakes to let Ctrl-C through
 CHUNK_LOCAL = 16  # targets per chunk sent to a process or a cluster worker
-IN_FLIGHT_PER_WORKER = 4
 
 
 class Job(NamedTuple):
@@ -98,17 +96,6 @@ def _unchanged(job: Job, options: RunOptions) -> bool:
         return False
 
 
-def chunked(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
-    chunk: list[Job] = []
-    for job in jobs:
-        chunk.append(job)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def run_jobs(jobs: Iterable[Job], options: RunOptions, executor: str,
              workers: int) -> Iterator[Result]:
     """Lint ``jobs`` on ``executor`` (threads | processes | a Dask scheduler address)."""
@@ -161,109 +148,14 @@ def _wait(pending: set[Any], wait: Callable[..., Any], when: Any) -> tuple[set[A
             return done, rest
 
 
-def _ignore_sigint() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
-
-
-def _process_worker(tasks: Any, results: Any, work: Callable[[list[Any]], list[Any]]) -> None:
-    _ignore_sigint()
-    while True:
-        item = tasks.get()
-        if item is None:
-            return
-        number, chunk = item
-        try:
-            results.put((number, work(chunk)))
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which stops
-            results.put(RuntimeError(f"worker failed: {type(exc).__name__}: {exc}"))
-
-
 def _processes(jobs: Iterable[Job], options: RunOptions, workers: int) -> Iterator[Result]:
     if workers <= 1:
         yield from _serial(jobs, options)
         return
     _registry()  # loaded once here; forked workers inherit it
     work = functools.partial(lint_chunk, options=options)
-    for _, results in _pool(chunked(jobs, CHUNK_LOCAL), work, workers):
+    for _, results in run_pool(chunked(jobs, CHUNK_LOCAL), work, workers):
         yield from results
-
-
-def map_in_order(work: Callable[[list[Any]], list[Any]], items: Iterable[Any], workers: int,
-                 size: int) -> Iterator[Any]:
-    """``work`` over ``items`` in chunks of ``size`` on ``workers`` forked processes, the results
-    in the items' order (the chunks that finish early wait in a buffer as small as the window)."""
-    if workers <= 1:
-        for chunk in chunked(items, size):
-            yield from work(chunk)
-        return
-    waiting: dict[int, list[Any]] = {}
-    following = 0
-    for number, results in _pool(chunked(items, size), work, workers):
-        waiting[number] = results
-        while following in waiting:
-            yield from waiting.pop(following)
-            following += 1
-
-
-def _pool(chunks: Iterable[list[Any]], work: Callable[[list[Any]], list[Any]],
-          workers: int) -> Iterator[tuple[int, list[Any]]]:
-    """Forked workers fed through one task queue; yields (chunk number, results) as each
-    finishes. Written here rather than with multiprocessing.Pool because Pool.terminate() can
-    deadlock on a worker that waits for a task while holding the queue's lock, and Ctrl-C must
-    stop the audit at once: these workers are simply killed."""
-    import multiprocessing
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    ctx: Any = multiprocessing.get_context(method)
-    tasks: Any = ctx.Queue()
-    results: Any = ctx.Queue()
-    procs = [ctx.Process(target=_process_worker, args=(tasks, results, work), daemon=True,
-                         name=f"modellint-{n}") for n in range(workers)]
-    for proc in procs:
-        proc.start()
-    in_flight = 0
-    finished = False
-    try:
-        for number, chunk in enumerate(chunks):
-            tasks.put((number, chunk))
-            in_flight += 1
-            while in_flight >= workers * IN_FLIGHT_PER_WORKER:
-                yield _take(results, procs)
-                in_flight -= 1
-        while in_flight:
-            yield _take(results, procs)
-            in_flight -= 1
-        for _ in procs:
-            tasks.put(None)
-        for proc in procs:
-            proc.join()
-        finished = True
-    finally:
-        if not finished:
-            for proc in procs:
-                proc.kill()
-            for q in (tasks, results):
-                q.cancel_join_thread()  # nothing will read what is left in them
-            for proc in procs:
-                proc.join(1)
-
-
-def _take(results: Any, procs: list[Any]) -> tuple[int, list[Any]]:
-    while True:
-        try:
-            got = results.get(timeout=POLL_SECONDS)
-        except queue.Empty:
-            dead = [p for p in procs if not p.is_alive()]
-            if dead:
-                raise RuntimeError(f"worker process {dead[0].name} died "
-                                   f"(exit code {dead[0].exitcode})") from None
-            continue
-        if isinstance(got, BaseException):
-            raise got
-        number, chunk_results = got
-        return number, list(chunk_results)
 
 
 def cluster_address(executor: str) -> str:
