@@ -1,10 +1,11 @@
-"""Card front matter through libyaml, built into plain JSON-friendly values in one pass.
+"""Card front matter, built into plain JSON-friendly values.
 
-PyYAML's C loader parses in C but still resolves every scalar's tag (a dozen regexes) and builds
-every object through its generic Python constructor; on the 3,433 real Hub cards that was half of
-a whole audit's time. Here libyaml composes the node graph, tags are resolved from the scalar's first
-character as PyYAML's table does (most plain scalars can only be strings), and one recursive walk
-builds dicts, lists and scalars directly, with the node budget and depth limit checked as it goes.
+Most front matter is plain block YAML (keys, lists, one plain or simply quoted scalar per line):
+``blockyaml`` reads it in one pass over the lines. Everything else goes through libyaml: PyYAML's C
+loader parses in C but still resolves every scalar's tag through Python and builds every object
+through its generic Python constructor; here tags are resolved from the scalar's first character
+as PyYAML's table does (most plain scalars can only be strings), and one recursive walk builds
+dicts, lists and scalars directly, with the node budget and depth limit checked as it goes.
 Scalars other than plain strings (ints, floats, booleans, dates, null) go through PyYAML's own
 safe constructors, and anything rarer (merge keys ``<<``, ``!!set``, ``!!omap``, unhashable keys)
 falls back to the standard safe constructor on the same node graph, so the values are the ones
@@ -17,6 +18,9 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from modellint.facts import blockyaml
+from modellint.facts.blockyaml import GiveUp
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -124,17 +128,39 @@ class _Builder:
             self.open.discard(key)
 
     def scalar(self, node: Node) -> Any:
-        tag, value = node.tag, node.value
-        # Scores and counts, the bulk of an evaluation block, read as PyYAML's constructors read
-        # them (they also take signs apart, underscores, octal, bases 60 and 2/16, .inf).
-        if tag == _FLOAT and "_" not in value and ":" not in value and value[-1] not in "fFnN":
-            return float(value)  # not .inf or .nan: a plain decimal, as float() reads it
-        if tag == _INT and value.isdigit() and value[0] != "0":  # the tag means ASCII digits
-            return int(value)
-        fn = _SCALARS.get(tag)
-        if fn is None:
+        value = _scalar(node.tag, node.value, node)
+        if value is _RARE:
             raise _Rare
-        return _plain(fn(_CONSTRUCTOR, node))
+        return value
+
+
+_RARE = object()
+
+
+def _scalar(tag: str, value: str, node: Node | None = None) -> Any:
+    """A plain scalar of a non-string tag, as PyYAML constructs it (JSON-friendly), else _RARE."""
+    # Scores and counts, the bulk of an evaluation block, read as PyYAML's constructors read
+    # them (they also take signs apart, underscores, octal, bases 60 and 2/16, .inf).
+    if tag == _FLOAT and "_" not in value and ":" not in value and value[-1] not in "fFnN":
+        return float(value)  # not .inf or .nan: a plain decimal, as float() reads it
+    if tag == _INT and value.isdigit() and value[0] != "0":  # the tag means ASCII digits
+        return int(value)
+    fn = _SCALARS.get(tag)
+    if fn is None:
+        return _RARE
+    return _plain(fn(_CONSTRUCTOR, node or ScalarNode(tag, value)))
+
+
+def _typed(tag: str, value: str) -> Any:
+    """For blockyaml: a scalar's value, or GiveUp when libyaml's path should read it (an
+    unusual tag, or a value PyYAML refuses: its error message comes from that path)."""
+    try:
+        result = _scalar(tag, value)
+    except (ValueError, TypeError, OverflowError):
+        raise GiveUp from None
+    if result is _RARE:
+        raise GiveUp
+    return result
 
 
 def _jsonable(value: Any) -> Any:
@@ -173,6 +199,9 @@ def load(text: str, max_nodes: int, max_depth: int) -> Any:
 
 
 def _load(text: str, max_nodes: int, max_depth: int) -> Any:
+    value = blockyaml.read(text, max_nodes, max_depth, _IMPLICIT, _typed)
+    if value is not None:
+        return value  # plain block YAML, most cards' front matter: read without libyaml's nodes
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
