@@ -23,8 +23,11 @@ _TOP_KEY = re.compile(r"^([A-Za-z_][\w.-]*)\s*:")
 # Bounded spans keep these linear on hostile headings (a line of 20,000 `[`).
 _LINK = re.compile(r"!?\[([^\]\[]{0,300})\]\([^()\s]{0,500}\)")
 _TAG = re.compile(r"<[^<>]{1,200}>")
+_DECORATION = str.maketrans("", "", "*_`")  # emphasis and inline code marks, dropped
 MAX_TITLE = 500  # characters of a heading kept: titles are short
 _UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")  # a setext heading's underline
+# In "\n" + lines joined by "\n": a line that may be an ATX or HTML heading or a setext underline.
+_HEADING_START = re.compile(r"\n[^\S\n]{0,3}(?:[#<]|=+[^\S\n]*$|-+[^\S\n]*$)", re.M)
 # An HTML heading on one line, as cards written in HTML have them: `<h2 align="center">Data</h2>`.
 _HTML_HEADING = re.compile(r"^\s{0,3}<h([1-6])(?:\s[^<>\n]{0,200})?>(.{0,500}?)</h\1\s{0,3}>", re.I)
 
@@ -140,8 +143,9 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
                     key_lines[m.group(1)] = i + start + 2  # the opening '---', and 1-based
             body_start = end + 1
     body = "\n".join(lines[body_start:])
-    prose_lines, comments, code_lines = _prose_lines(lines, body_start)
-    sections, title = _parse_body(prose_lines, body_start)
+    prose_lines, comments, code_lines = _prose_lines(lines, body_start, body)
+    prose = "\n".join(prose_lines[body_start:])
+    sections, title = _parse_body(prose_lines, body_start, prose)
     return Card(
         path=path,
         has_front_matter=has_fm,
@@ -156,7 +160,7 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
         truncated=truncated,
         comments=comments,
         skipped_keys=skipped,
-        prose="\n".join(prose_lines[body_start:]),
+        prose=prose,
         code="\n".join(code_lines) if any(code_lines) else "",
         front_line=start + 1,
     )
@@ -202,20 +206,65 @@ def _without_last_block(fm_lines: list[str]) -> list[str]:
     return fm_lines[:blocks[-1][1]] if len(blocks) > 1 else []
 
 
-def _prose_lines(lines: list[str], start: int
+def _marked_lines(body: str, start: int) -> list[int]:
+    """Indexes (from ``start``) of the body's lines that may open or close a fence or hold `<!--`,
+    in order: the only lines _prose_lines must look at one by one outside a comment. Found with
+    str.find, which skips through text several times faster than a regex search."""
+    found: list[int] = []  # offsets in body
+    at = body.find("<!--")
+    while at >= 0:
+        found.append(at)
+        at = body.find("<!--", at + 4)
+    for fence in ("```", "~~~"):
+        at = body.find(fence)
+        while at >= 0:
+            line_start = body.rfind("\n", 0, at) + 1
+            if at - line_start <= 3:  # _FENCE.match decides; this only keeps the line
+                found.append(line_start)
+            at = body.find(fence, at + 3)
+    found.sort()
+    marked: list[int] = []
+    line, pos = start, 0
+    for at in found:
+        line += body.count("\n", pos, at)
+        pos = at
+        if not marked or marked[-1] != line:
+            marked.append(line)
+    return marked
+
+
+def _prose_lines(lines: list[str], start: int, body: str | None = None
                  ) -> tuple[list[str], tuple[tuple[int, str], ...], list[str]]:
     """The card's lines with HTML comments and fenced code blanked (same count, so line numbers
     hold), the comments found outside code as (line, text), and the body's lines with only the
     fenced code kept. One pass with str.find: linear in the card's size whatever it holds (an
-    unclosed `<!--` hides the rest, as on the Hub)."""
+    unclosed `<!--` hides the rest, as on the Hub). ``body`` is ``lines[start:]`` joined by
+    newlines."""
     out = lines[:start]
     code: list[str] = []
     comments: list[tuple[int, str]] = []
     in_fence = False
     comment: list[str] | None = None  # the open comment's parts
     comment_line = 0
-    for i in range(start, len(lines)):
+    # Lines holding neither a fence nor `<!--` are copied in runs (most of a card), not one by one.
+    marked = _marked_lines("\n".join(lines[start:]) if body is None else body, start)
+    marked.append(len(lines))
+    next_mark = 0
+    i = start
+    while i < len(lines):
+        if comment is None:
+            while marked[next_mark] < i:
+                next_mark += 1
+            stop = marked[next_mark]
+            if stop > i:
+                run = lines[i:stop]
+                blank = [""] * len(run)
+                out.extend(blank if in_fence else run)
+                code.extend(run if in_fence else blank)
+                i = stop
+                continue
         line = lines[i]
+        i += 1
         if comment is None and in_fence:
             if _FENCE.match(line):
                 in_fence = False
@@ -255,7 +304,7 @@ def _prose_lines(lines: list[str], start: int
                 kept.append(line[pos:])
                 break
             kept.append(line[pos:opening])
-            comment, comment_line = [], i + 1
+            comment, comment_line = [], i  # i is already the next line: this one, 1-based
             pos = opening + 4
         out.append("".join(kept))
     return out, tuple(comments), code
@@ -289,13 +338,21 @@ def _code_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _parse_body(lines: list[str], start: int) -> tuple[tuple[Section, ...], str | None]:
-    """Headings and their sections, read from the prose lines (code and comments blanked)."""
+def _parse_body(lines: list[str], start: int, prose: str | None = None
+                ) -> tuple[tuple[Section, ...], str | None]:
+    """Headings and their sections, read from the prose lines (code and comments blanked).
+    ``prose`` is ``lines[start:]`` joined by newlines."""
+    if prose is None:
+        prose = "\n".join(lines[start:])
     headings: list[tuple[int, int, str]] = []  # (line index, level, title)
-    for i in range(start, len(lines)):
+    # Only a line starting with `#`, `<`, `=` or `-` (after up to three spaces) can be or underline
+    # a heading: those are found in one scan of the text, the rest never looked at.
+    text = "\n" + prose
+    i, pos = start - 1, 0
+    for candidate in _HEADING_START.finditer(text):
+        i += text.count("\n", pos, candidate.start() + 1)
+        pos = candidate.start() + 1
         line = lines[i]
-        if not line:
-            continue
         m = _ATX.match(line) if "#" in line[:4] else None
         if m:
             headings.append((i, len(m.group(1)), _atx_title(m.group(2) or "")))
@@ -333,6 +390,8 @@ def _atx_title(text: str) -> str:
 
 def _plain(title: str) -> str:
     """Strip Markdown decoration from a heading: links, emphasis, inline code, HTML tags."""
-    title = _LINK.sub(r"\1", title)
-    title = _TAG.sub("", title)
-    return re.sub(r"[*_`]", "", title).strip()
+    if "](" in title:  # each pattern needs its literal: most headings skip both
+        title = _LINK.sub(r"\1", title)
+    if "<" in title:
+        title = _TAG.sub("", title)
+    return title.translate(_DECORATION).strip()
