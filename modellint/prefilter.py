@@ -249,7 +249,7 @@ class _Plan:
     """What a pattern needs: conditions for the whole and for each top-level alternative."""
 
     __slots__ = ("fold", "conditions", "alternatives", "variants", "lock", "parsed", "branch",
-                 "starts", "back", "scan_conditions")
+                 "starts", "back", "finder", "scan_conditions")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.fold = bool(pattern.flags & re.IGNORECASE)
@@ -261,6 +261,7 @@ class _Plan:
         self.branch = -1
         self.starts: tuple[str, ...] = ()  # every match starts with one of them (): anywhere
         self.back = -1  # or, when >= 0, at a line's start at most this far before one of them
+        self.finder: re.Pattern[str] | None = None  # those line starts (see _matches)
         self.scan_conditions: Conditions = ()  # the conditions a scan of the starts does not check
         if pattern.flags & re.VERBOSE or not isinstance(pattern.pattern, str):
             return
@@ -274,6 +275,9 @@ class _Plan:
         self.starts = _pattern_starts(parsed, self.fold)
         if not self.starts:
             self.starts, self.back = _line_starts(parsed, self.fold)
+            if self.back >= 0:
+                strings = "|".join(map(re.escape, self.starts))
+                self.finder = re.compile(rf"\n(?=[\s\S]{{0,{self.back}}}?(?:{strings}))")
         # "One of the starts is in the text" is what the scan finds first: not checked twice.
         self.scan_conditions = tuple(c for c in self.conditions if c != frozenset(self.starts))
         # The top level is one alternation, maybe between anchors (the parser moves a prefix all
@@ -336,14 +340,33 @@ def _lowered(text: str) -> str:
     return low
 
 
-def _matches(pattern: re.Pattern[str], text: str, hay: str, starts: tuple[str, ...], back: int,
-             pos: int, endpos: int, end: tuple[int, ...]) -> Iterator[re.Match[str]]:
+def _matches(pattern: re.Pattern[str], text: str, hay: str, starts: tuple[str, ...],
+             finder: re.Pattern[str] | None, back: int, pos: int, endpos: int,
+             end: tuple[int, ...]) -> Iterator[re.Match[str]]:
     """The matches of ``pattern`` in ``text[pos:endpos]``, as ``finditer`` gives them, tried only
-    where one of ``starts`` is in ``hay`` (``text`` as the starts are written) or, when ``back``
-    >= 0, at the line starts at most ``back`` characters before one."""
+    where one of ``starts`` is in ``hay`` (``text`` as the starts are written) or, with a
+    ``finder``, at the line starts at most ``back`` characters before one."""
     match = pattern.match
+    if finder is not None:
+        floor = pos
+        if pos == 0 and any(hay.find(string, 0, min(endpos, back + len(string))) >= 0
+                            for string in starts):
+            found = match(text, 0, *end)
+            if found is not None:
+                yield found
+                floor = found.end()
+        # The other line starts: the finder begins with a literal '\n' (the engine skips from
+        # one to the next in C) and looks a few characters ahead for the strings.
+        for near in finder.finditer(hay, max(pos - 1, 0), endpos):
+            line = near.end()
+            if line >= floor:
+                found = match(text, line, *end)
+                if found is not None:
+                    yield found
+                    floor = found.end()
+        return
     find = hay.find
-    if len(starts) == 1 and back < 0:
+    if len(starts) == 1:
         string = starts[0]
         at = find(string, pos, endpos)
         while at >= 0:
@@ -358,41 +381,18 @@ def _matches(pattern: re.Pattern[str], text: str, hay: str, starts: tuple[str, .
     heap = [(at, k) for k, string in enumerate(starts) if (at := find(string, pos, endpos)) >= 0]
     heapq.heapify(heap)
     floor = pos  # where the next match may start: the end of the last
-    tried = pos - 1  # line starts up to here have been tried
     while heap:
         at, k = heap[0]
-        if back < 0:
-            if at >= floor:
-                found = match(text, at, *end)
-                if found is not None:
-                    yield found
-                    floor = found.end()
-        else:
-            line = _line_start(hay, max(at - back, floor, tried + 1), at)
-            while line >= 0:
-                found = match(text, line, *end)
-                if found is None:
-                    line = _line_start(hay, line + 1, at)
-                else:
-                    yield found
-                    floor = found.end()
-                    line = _line_start(hay, floor, at)
-            tried = at
+        if at >= floor:
+            found = match(text, at, *end)
+            if found is not None:
+                yield found
+                floor = found.end()
         at = find(starts[k], max(at + 1, floor), endpos)
         if at < 0:
             heapq.heappop(heap)
         else:
             heapq.heapreplace(heap, (at, k))
-
-
-def _line_start(hay: str, low: int, high: int) -> int:
-    """The first line start in ``hay[low:high + 1]``, or -1."""
-    if low > high:
-        return -1
-    if low == 0 or hay[low - 1] == "\n":
-        return low
-    at = hay.find("\n", low, high)
-    return at + 1 if at >= 0 else -1
 
 
 class Prefiltered:
@@ -453,7 +453,8 @@ class Prefiltered:
             return None  # out-of-range positions: as the pattern treats them
         plan = self._plan
         assert plan is not None
-        return _matches(pattern, text, hay, plan.starts, plan.back, pos, endpos, args[1:])
+        return _matches(pattern, text, hay, plan.starts, plan.finder, plan.back, pos, endpos,
+                        args[1:])
 
     def search(self, text: str, *args: int) -> re.Match[str] | None:
         pattern, hay = self._for(text)

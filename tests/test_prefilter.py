@@ -217,7 +217,7 @@ def test_a_match_is_tried_only_where_a_start_is():
             tried.append(pos)
             return wrapped.pattern.match(string, pos, *end)
 
-    found = list(prefilter._matches(Spy(), text, text.lower(), _plan(wrapped).starts, -1,  # type: ignore[arg-type]
+    found = list(prefilter._matches(Spy(), text, text.lower(), _plan(wrapped).starts, None, -1,  # type: ignore[arg-type]
                                     0, len(text), ()))
     assert tried == [501] and [m.span() for m in found] == [(501, 510)]
 
@@ -245,6 +245,6 @@ def test_from_a_line_start_only_the_line_starts_near_a_string_are_tried():
             return wrapped.pattern.match(string, pos, *end)
 
     plan = _plan(wrapped)
-    found = list(prefilter._matches(Spy(), text, text, plan.starts, plan.back,  # type: ignore[arg-type]
+    found = list(prefilter._matches(Spy(), text, text, plan.starts, plan.finder, plan.back,  # type: ignore[arg-type]
                                     0, len(text), ()))
     assert tried == [500, 520] and [m.span() for m in found] == [(500, 518)]
