@@ -34,3 +34,10 @@ def test_the_sentences_naming_data_are_those_the_whole_loop_finds():
         picked = [m.span() for m in _data._sentences_naming_data(text)
                   if _data._THE_X_DATASET.search(m.group(0))]
         assert picked == whole, text
+
+
+def test_soft_breaks_are_joined_as_the_whole_pattern_joins_them():
+    pieces = [" ", "\t", "\n", "a", "|", "#", "*", ">", "+", "-", "1", "<", "`", "\u00a0", "\r",
+              "é", "  ", " " * 9, "x\n y", ".", "\u2003", "word\nnext"]
+    for text in _texts(pieces, 20_000, 30, 7):
+        assert _data._join_soft_breaks(text) == _data._SOFT_BREAK.sub(" ", text), repr(text)

@@ -280,7 +280,7 @@ def names_training_data(prose: str) -> bool:
     """Does the prose name the data the model was trained on?"""
     if "|" in prose and _table_names_data(prose):
         return True
-    prose = _SOFT_BREAK.sub(" ", prose)
+    prose = _join_soft_breaks(prose)
     for rx in (_TRAINED_ON, _TRAINED_WITH):
         for m in rx.finditer(prose):
             if _INVITATION.search(prose, max(m.start() - 16, 0), m.start()):
@@ -415,6 +415,15 @@ _SENTENCE_END = re.compile(r"[.!?;:\n](?:\s|$)")
 _FOLLOWING = re.compile(r"\b(?:following|below)\b", re.I)
 # Soft-wrapped lines of a paragraph: joined so that "trained\non [X](...)" reads as one sentence.
 _SOFT_BREAK = re.compile(r"(?<=[^\s|])[ \t]{0,8}\n[ \t]{0,8}(?=[^\s#|*>+\-\d<`])")
+# Without blanks before a line break (most cards), a soft break starts at the line break: the
+# same pattern starting with it lets the engine skip from one line break to the next.
+_SOFT_BREAK_AT_NEWLINE = re.compile(r"\n(?<=[^\s|]\n)[ \t]{0,8}(?=[^\s#|*>+\-\d<`])")
+
+
+def _join_soft_breaks(prose: str) -> str:
+    if " \n" in prose or "\t\n" in prose:
+        return _SOFT_BREAK.sub(" ", prose)
+    return _SOFT_BREAK_AT_NEWLINE.sub(" ", prose)
 
 # A comma that starts another clause ("..., the Yi series models become ..."), not a list of the
 # data ("..., including Alpaca and ShareGPT").
