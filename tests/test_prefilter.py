@@ -97,7 +97,8 @@ def _patterns_in_use() -> list[Prefiltered]:
     from modellint.checks import _text, lineage, obligations
 
     found = [v for m in (_text, obligations) for v in vars(m).values() if isinstance(v, Prefiltered)]
-    found += list(lineage._modification_markers())
+    for markers in lineage._modification_markers():  # a group, or a tuple of them (prose)
+        found += markers if isinstance(markers, tuple) else [markers]
     assert len(found) >= 7
     return found
 

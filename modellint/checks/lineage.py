@@ -323,7 +323,7 @@ def derivative_name_rule(facts: Facts, relations: list[str] | None = None) -> It
 
 class _Markers(NamedTuple):
     sections: Prefiltered
-    prose: Prefiltered
+    prose: tuple[Prefiltered, ...]
     recipe: Prefiltered
     notice: Prefiltered
     quantization: Prefiltered
@@ -334,10 +334,15 @@ def _modification_markers() -> _Markers:
     from modellint.rulesdata import rules_data
 
     data = rules_data("modifications.toml")
-    # One alternation per group: a single compile each instead of one per marker.
-    return _Markers(*(prefiltered("|".join(f"(?:{p})" for p in data[key]), re.I)
-                      for key in ("card_sections", "prose_markers", "card_markers",
-                                  "notice_markers", "quantization_markers")))
+
+    def group(key: str) -> Prefiltered:  # one alternation: a single compile instead of one each
+        return prefiltered("|".join(f"(?:{p})" for p in data[key]), re.I)
+
+    # The prose markers stay apart: each has few start words for the prefilter to look for, while
+    # all of them together have too many, and the prose is long.
+    prose = tuple(prefiltered(p, re.I) for p in data["prose_markers"])
+    return _Markers(group("card_sections"), prose, group("card_markers"),
+                    group("notice_markers"), group("quantization_markers"))
 
 
 def documents_modifications(facts: Facts) -> bool:
@@ -349,7 +354,7 @@ def documents_modifications(facts: Facts) -> bool:
     if card is not None:
         if any(markers.sections.search(s.title) for s in card.sections):
             return True
-        if markers.prose.search(card.prose) or markers.recipe.search(card.prose):
+        if any(p.search(card.prose) for p in markers.prose) or markers.recipe.search(card.prose):
             return True
         if card.code and markers.recipe.search(card.code):
             return True  # a merge recipe or training config shown as code
