@@ -213,3 +213,16 @@ def test_statements_same_without_the_name_heads():
         assert fast == statements.find_statements(text, 1, namer._replace(heads=None))
         found += len(fast)
     assert found > 3
+
+
+def test_tail_read_backwards():
+    """_tail_start (one match on the reversed text) finds what _TAIL_CHUNKS.search finds."""
+    import random
+
+    rnd = random.Random(18)
+    pieces = ["a", "é", "_", ".", "+", " ", "-", "\t", ",", "\u3000", "1", "\n", "x" * 39, "y" * 41,
+              "   ", "----", "MIT", "Apache-2.0"]
+    for _ in range(20000):
+        tail = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 25)))[-60:]
+        m = statements._TAIL_CHUNKS.search(tail)
+        assert statements._tail_start(tail) == (None if m is None else m.start()), repr(tail)

@@ -200,14 +200,28 @@ def _in_sentence(sentence: str, line: int, namer: Namer, files: dict[str, str]) 
 
 
 _TAIL_CHUNKS = re.compile(r"[\w.+]{1,40}(?:[\s-]{1,3}[\w.+]{1,40}){0,3}[\s-]{0,3}$")
+# _TAIL_CHUNKS read backwards, from the end. Its runs of word and of separator characters
+# alternate, so the greedy match at the reversed text's start is the longest: it ends where the
+# leftmost match of _TAIL_CHUNKS starts. One anchored match instead of a search that tries each
+# of 60 places, backtracking over up to 40 characters at each.
+_TAIL_CHUNKS_BACKWARDS = re.compile(r"[\s-]{0,3}(?:[\w.+]{1,40}[\s-]{1,3}){0,3}[\w.+]{1,40}")
+
+
+def _tail_start(tail: str) -> int | None:
+    """Where _TAIL_CHUNKS.search(tail) matches, or None."""
+    if tail.endswith("\n"):  # `$` also matches before a final newline: search as written
+        m = _TAIL_CHUNKS.search(tail)
+        return None if m is None else m.start()
+    m = _TAIL_CHUNKS_BACKWARDS.match(tail[::-1])
+    return None if m is None else len(tail) - m.end()
 
 
 def _name_before(subject: str, namer: Namer) -> tuple[int, str] | None:
     """(where it starts, id) of a license named at the very end of ``subject`` ("... is MIT-")."""
-    m = _TAIL_CHUNKS.search(subject[-60:])
-    if m is None:
+    start = _tail_start(subject[-60:])
+    if start is None:
         return None
-    offset = len(subject) - len(subject[-60:]) + m.start()
+    offset = len(subject) - len(subject[-60:]) + start
     words = re.split(r"[\s-]+", subject[offset:].strip(" -"))
     for size in range(min(4, len(words)), 0, -1):
         found = _resolve_words(words[-size:], namer)
