@@ -362,10 +362,9 @@ def prose_mentions(prose: str, first_line: int, low: str | None = None) -> list[
     low = prose.lower() if low is None else low
     places = _places(low)
     picked, ends = _lines_to_read(prose, low, places)
-    # Where the phrases may start, found once over the whole prose (when its offsets are those of
-    # the lower-cased prose): each line's patterns are tried only there.
-    starts = sorted((at, word) for word in _STARTS for at in places[word]) if len(low) == len(
-        prose) else None
+    # Where the phrases may start, from the triggers' places (when the offsets of the prose are
+    # those of the lower-cased prose): each line's patterns are tried only there.
+    starts = _starts(low, places) if len(low) == len(prose) else None
     starts_at = [at for at, _ in starts] if starts is not None else []
     merge_list_until = -1
     for offset in picked:  # only these lines are cut out of the prose, not every line
@@ -387,6 +386,8 @@ def prose_mentions(prose: str, first_line: int, low: str | None = None) -> list[
             merge = "merge" in line_low
         else:
             here = starts[bisect_left(starts_at, start):bisect_left(starts_at, start + len(raw))]
+            if any(w in _TRAIN for _, w in here):
+                here = sorted(here + _line_places(low, start, start + len(raw), _BEFORE_TRAIN))
             relations = _matches_at(_RELATION, raw, [at - start for at, w in here if w in _RELATION_STARTS])
             nouns = _matches_at(_NOUN, raw, [at - start for at, w in here if w in _NOUN_STARTS])
             licenses_of = _matches_at(_LICENSE_OF, raw,
@@ -469,16 +470,44 @@ _NEWS = re.compile(r"\b(?:has|have)\s+been\s+released\b|\b(?:is|are)\s+now\s+(?:
 
 
 def _places(low: str) -> dict[str, list[int]]:
-    """Where each trigger and start word is in the lower-cased prose."""
+    """Where each trigger is in the lower-cased prose (each prose is searched for each word of
+    _SCANNED, the most costly step of the lineage facts)."""
     out = {}
-    for word in _WORDS:
+    for word in _SCANNED:
         found = []
         at = low.find(word)
         while at >= 0:
             found.append(at)
             at = low.find(word, at + 1)
         out[word] = found
+    for stem, words in _SHARED_STEMS.items():
+        for word in words:
+            out[word] = [at for at in out[stem] if low.startswith(word, at)]
     return out
+
+
+def _starts(low: str, places: dict[str, list[int]]) -> list[tuple[int, str]]:
+    """(place, word) where a phrase may start, in order: the triggers that start phrases; "qlora"
+    before a "lora"; "fine" four to six characters before a "tun" (every phrase starting with
+    "fine" goes on "fine-tun", "fine tun", "finetun" or "fine- tun"). Phrases starting "further",
+    "continued" or "pre" go on to "trained" or "training": a line holding one of those is
+    searched for them (_BEFORE_TRAIN)."""
+    found = [(at, word) for word in _STARTS_TRIGGERED for at in places[word]]
+    found += [(at - 1, "qlora") for at in places["lora"] if at and low[at - 1] == "q"]
+    found += [(at - n, "fine") for at in places["tun"] for n in (4, 5, 6)
+              if at >= n and low.startswith("fine", at - n)]
+    found += [(at, "training") for at in places["training"]]  # a marker for _BEFORE_TRAIN
+    return sorted(found)
+
+
+def _line_places(low: str, start: int, end: int, words: tuple[str, ...]) -> list[tuple[int, str]]:
+    found = []
+    for word in words:
+        at = low.find(word, start, end)
+        while at >= 0:
+            found.append((at, word))
+            at = low.find(word, at + 1, end)
+    return found
 
 
 def _lines_to_read(prose: str, low: str, places: dict[str, list[int]]) -> tuple[list[int], list[int]]:
@@ -507,8 +536,14 @@ _TRIGGERS = ("tun", "quant", "gguf", "ggml", "gptq", "awq", "exl2", "mlx", "merg
              "subject", "governed", "bound", "inherit", "follow", "base model", "original model",
              "parent model", "model base")
 MAX_LINES = 2000  # a card of endless "fine-tuned" lines: its first lines are enough
-_STARTS = frozenset(_RELATION_STARTS + _NOUN_STARTS + _LICENSE_OF_STARTS)
-_WORDS = tuple(dict.fromkeys(_TRIGGERS + tuple(sorted(_STARTS))))
+# Triggers found through a shorter word they all begin with: one search for both.
+_SHARED_STEMS = {"train": ("trained", "training"), "base": ("based", "base model")}
+_SCANNED = tuple(dict.fromkeys(
+    next((stem for stem, words in _SHARED_STEMS.items() if word in words), word) for word in _TRIGGERS))
+_STARTS_TRIGGERED = tuple(w for w in dict.fromkeys(_RELATION_STARTS + _NOUN_STARTS + _LICENSE_OF_STARTS)
+                          if w in _TRIGGERS)
+_TRAIN = ("trained", "training")
+_BEFORE_TRAIN = ("further", "continued", "pre")
 
 
 _NEWLINE = re.compile("\n")
