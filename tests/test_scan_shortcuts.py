@@ -226,3 +226,12 @@ def test_tail_read_backwards():
         tail = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 25)))[-60:]
         m = statements._TAIL_CHUNKS.search(tail)
         assert statements._tail_start(tail) == (None if m is None else m.start()), repr(tail)
+
+
+def test_lowered_keeps_the_last_text():
+    text = "The Code Is MIT" + "x" * 50
+    assert lineage_text.lowered(text) == text.lower()
+    assert lineage_text.lowered(text) is lineage_text.lowered(text)
+    other = "".join(["The Code Is MIT", "x" * 50])  # equal, but another string
+    assert lineage_text.lowered(other) == text.lower()
+    assert lineage_text.lowered("ÀB") == "àb"

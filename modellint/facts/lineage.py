@@ -419,11 +419,11 @@ def _mentions(card: Any, name: str | None, repo_id: str | None,
     only a merge's prose could add one: the prose is read only when it speaks of a merge."""
     found: list[BaseMention] = []
     if card is not None and not card.metadata_error and card.prose:
-        low = card.prose.lower()
+        from modellint.facts.lineage_text import lowered, prose_mentions
+
+        low = lowered(card.prose)  # the statement scan reads it too
         wanted = ("merge",) if declared else _PROSE_TRIGGERS
         if any(word in low for word in wanted):
-            from modellint.facts.lineage_text import prose_mentions
-
             found.extend(prose_mentions(card.prose, card.body_line, low))
     if name and not declared and NAME_STEMS.search(name):
         from modellint.facts.lineage_text import name_mention

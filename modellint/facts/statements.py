@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from modellint.facts.lineage_text import matches_from
+from modellint.facts.lineage_text import lowered, matches_from
 
 # Longer names first: "model card" is documentation, not the model.
 COMPONENT_WORDS = (
@@ -114,7 +114,7 @@ def _units(prose: str, first_line: int) -> Iterable[tuple[str, int]]:
 
     The words are found in the whole lower-cased prose and only the units around them are cut
     out: most of a card's units hold none, and cutting every one costs more than all the rest."""
-    low = prose.lower()  # lower() keeps the newlines, so line numbers read the same in it
+    low = lowered(prose)  # lower() keeps the newlines, so line numbers read the same in it
     lines = prose.split("\n")
     done = -1  # the last line of the last unit yielded
     line, counted = 0, 0  # the line of offset ``counted`` in ``low``
