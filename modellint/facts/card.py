@@ -20,6 +20,8 @@ MAX_YAML_DEPTH = 200
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t](.*))?$")  # the closing #s are cut by _atx_title
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w.-]*)\s*:")
+# The same in "\n" + lines joined by "\n", from a line's "\n": re skips from line to line.
+_TOP_KEY_LINE = re.compile(r"\n([A-Za-z_][\w.-]*)[^\S\n]*:")
 # Bounded spans keep these linear on hostile headings (a line of 20,000 `[`).
 _LINK = re.compile(r"!?\[([^\]\[]{0,300})\]\([^()\s]{0,500}\)")
 _TAG = re.compile(r"<[^<>]{1,200}>")
@@ -137,10 +139,7 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
             elif error is None and isinstance(value, dict):
                 metadata = value
             error_line = (rel_line + start + 1) if rel_line else (start + 1 if error else None)
-            for i, line in enumerate(fm_lines):
-                m = _TOP_KEY.match(line)
-                if m and m.group(1) not in key_lines:
-                    key_lines[m.group(1)] = i + start + 2  # the opening '---', and 1-based
+            key_lines = _top_keys(fm_lines, start + 2)  # past the opening '---', and 1-based
             body_start = end + 1
     body = "\n".join(lines[body_start:])
     prose_lines, comments, code_lines = _prose_lines(lines, body_start, body)
@@ -173,6 +172,19 @@ def front_matter_start(lines: Sequence[str]) -> int | None:
         if line.strip():
             return i if line.strip() == "---" else None
     return None
+
+
+def _top_keys(fm_lines: list[str], first_line: int) -> dict[str, int]:
+    """Each top-level key of the front matter -> the line it first appears on. One regex scan of
+    the joined lines (they hold no line breaks) instead of a match per line."""
+    keys: dict[str, int] = {}
+    text = "\n" + "\n".join(fm_lines)
+    line, pos = first_line - 1, 0
+    for m in _TOP_KEY_LINE.finditer(text):
+        line += text.count("\n", pos, m.start() + 1)
+        pos = m.start() + 1
+        keys.setdefault(m.group(1), line)
+    return keys
 
 
 def _blocks(fm_lines: list[str]) -> list[tuple[str | None, int, int]]:
