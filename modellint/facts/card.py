@@ -29,7 +29,7 @@ _DECORATION = str.maketrans("", "", "*_`")  # emphasis and inline code marks, dr
 MAX_TITLE = 500  # characters of a heading kept: titles are short
 _UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")  # a setext heading's underline
 # In "\n" + lines joined by "\n": a line that may be an ATX or HTML heading or a setext underline.
-_HEADING_START = re.compile(r"\n[^\S\n]{0,3}(?:[#<]|=+[^\S\n]*$|-+[^\S\n]*$)", re.M)
+_HEADING_START = re.compile(r"\n[^\S\n]{0,3}(?:#|<[hH][1-6]|=+[^\S\n]*$|-+[^\S\n]*$)", re.M)
 # An HTML heading on one line, as cards written in HTML have them: `<h2 align="center">Data</h2>`.
 _HTML_HEADING = re.compile(r"^\s{0,3}<h([1-6])(?:\s[^<>\n]{0,200})?>(.{0,500}?)</h\1\s{0,3}>", re.I)
 
