@@ -15,6 +15,7 @@ from json.encoder import INFINITY, encode_basestring  # type: ignore[attr-define
 from typing import Any, TextIO
 
 _FLUSH = 65_536  # pieces gathered before they are written
+_FLUSH_RAW = 64  # rendered entries (a few KB each) gathered before they are written
 
 
 class Raw(str):
@@ -98,6 +99,9 @@ def dump_indented(obj: Any, out: TextIO, indent: int = 2,
     def value_of(value: Any, level: int) -> None:
         if type(value) is Raw:
             pieces.append(value)
+            if len(pieces) > _FLUSH_RAW:  # whole entries: written in small blocks, not joined
+                out.write("".join(pieces))
+                pieces.clear()
             return
         text = _scalar(value)
         if text is not None:
