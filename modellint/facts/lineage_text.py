@@ -27,6 +27,8 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from modellint.prefilter import lowered  # noqa: F401 - the card's prose lower-cased once, shared
+
 STRENGTH = {"declared": 1.0, "prose-link": 0.9, "prose-name": 0.7, "license-statement": 0.7,
             "name": 0.5}
 WINDOW = 160  # characters after a relation phrase searched for what it names
@@ -246,21 +248,6 @@ _RELATION_STARTS = ("quant", "gguf", "ggml", "gptq", "awq", "exl2", "mlx", "merg
                     "derived", "based", "built")
 _NOUN_STARTS = ("fine",)
 _LICENSE_OF_STARTS = ("compl", "subject", "governed", "bound", "inherit", "follow")
-
-
-_last_lowered: tuple[str, str] = ("", "")
-
-
-def lowered(text: str) -> str:
-    """``text.lower()``, kept for the last text asked: the lineage and the statement scans of a
-    card read the same prose, and lower-casing it is a tenth of their cost."""
-    global _last_lowered
-    last = _last_lowered
-    if last[0] is text:
-        return last[1]
-    low = text.lower()
-    _last_lowered = (text, low)
-    return low
 
 
 def matches_from(pattern: re.Pattern[str], starts: tuple[str, ...], text: str,
