@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from modellint.executors import Job, is_cluster_address, run_jobs
 from modellint.model import Report
 from modellint.outcome import TargetOutcome
+from modellint.pathcache import remembering_folders
 from modellint.runner import RunOptions
 from modellint.sources import is_remote
 
@@ -77,17 +78,19 @@ def run_audit(targets: Iterable[str], options: RunOptions, *, executor: str = AU
     linted = 0
     workers = jobs if not is_cluster_address(chosen) else 0
     try:
-        for position, outcome in run_jobs(jobs_of(), options, chosen, workers):
-            if outcome is None:
-                skipped += 1
-            else:
-                linted += 1
-                if store is not None and run_id is not None:
-                    store.add(run_id, position, outcome)
-                if kept is not None:
-                    kept.append((position, outcome))
-            if progress is not None:
-                progress.advance(outcome.target if outcome else "")
+        # Siblings' folders resolved once (forked workers inherit it): modellint/pathcache.py.
+        with remembering_folders():
+            for position, outcome in run_jobs(jobs_of(), options, chosen, workers):
+                if outcome is None:
+                    skipped += 1
+                else:
+                    linted += 1
+                    if store is not None and run_id is not None:
+                        store.add(run_id, position, outcome)
+                    if kept is not None:
+                        kept.append((position, outcome))
+                if progress is not None:
+                    progress.advance(outcome.target if outcome else "")
     except KeyboardInterrupt:
         interrupted = True
     finally:

@@ -253,11 +253,12 @@ def target_card(target: str) -> tuple[str, str] | None:
     """(Hub id, card path) of a local target with a card and a known Hub id: a clone whose
     ``origin`` is on the Hub, or a Hub cache folder (its newest snapshot). Hub targets (``hf://``)
     are left to the Hub itself. A dataset's id is ``datasets/org/name``."""
+    from modellint.pathcache import real_path
     from modellint.sources import is_remote
 
     if is_remote(target) or not os.path.isdir(target):
         return None
-    real = os.path.realpath(target)
+    real = real_path(target)
     base = os.path.basename(real)
     cached = _cache_id(base)
     if cached is not None:
@@ -365,6 +366,7 @@ def build_batch(targets: Iterable[str], folder: str | None = None, workers: int 
     reading each clone's ``origin`` is most of the work), in the targets' order, and this process
     only writes the index."""
     from modellint.forkpool import map_in_order
+    from modellint.pathcache import remembering_folders
 
     if folder is None:
         from modellint.cachedir import cache_dir
@@ -374,9 +376,10 @@ def build_batch(targets: Iterable[str], folder: str | None = None, workers: int 
         return None  # caching turned off: modellint writes nowhere else, so no batch index
     path = os.path.join(folder, "batches", f"batch-{os.getpid()}-{id(targets):x}.sqlite")
     # A later copy of the same id that cannot be read leaves the earlier one in place.
-    found = map_in_order(cards_of, targets, workers, BATCH_CHUNK)
-    count = _write(path, ((repo_id.lower(), repo_id, None, None, None, None, card)
-                          for repo_id, card in found))
+    with remembering_folders():
+        found = map_in_order(cards_of, targets, workers, BATCH_CHUNK)
+        count = _write(path, ((repo_id.lower(), repo_id, None, None, None, None, card)
+                              for repo_id, card in found))
     if count == 0:
         os.unlink(path)
         return None

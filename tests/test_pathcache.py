@@ -3,7 +3,7 @@
 import os
 import threading
 
-from modellint.pathcache import real_path, resolving_once
+from modellint.pathcache import MAX_FOLDERS, real_path, remembering_folders, resolving_once
 
 
 def test_a_path_resolves_once_within_a_lint_and_afresh_after(tmp_path):
@@ -40,3 +40,39 @@ def test_each_thread_resolves_for_its_own_lint(tmp_path):
         thread.join()
         assert real_path(str(link)) == str(tmp_path / "a")
     assert seen == [str(link)]
+
+
+def test_an_audit_resolves_each_folder_once_with_realpaths_answers(tmp_path):
+    real = tmp_path / "real"
+    (real / "org" / "model").mkdir(parents=True)
+    (real / "org" / "other").mkdir()
+    (tmp_path / "clones").symlink_to(real)  # the folder is a link
+    (real / "org" / "linked").symlink_to(real / "org" / "other")  # the target is a link
+    (real / "org" / "loop").symlink_to(real / "org" / "loop")
+    clones = tmp_path / "clones" / "org"
+    paths = [str(clones / "model"), str(clones / "linked"), str(clones / "missing"),
+             str(clones / "loop"), str(clones / ".." / "org" / "model"), str(clones) + "/model/",
+             "relative/name", str(clones / "model" / "..")]
+    with remembering_folders():
+        for path in paths:
+            assert real_path(path) == os.path.realpath(path), path
+        # The folder is remembered for the audit: a change to it mid-audit is not seen...
+        (tmp_path / "clones").unlink()
+        (tmp_path / "clones").symlink_to(tmp_path / "real" / "org")
+        assert real_path(str(clones / "model")) == str(real / "org" / "model")
+        # ...but each target's own name is looked at every time.
+        (real / "org" / "model").rmdir()
+        (real / "org" / "model").symlink_to(real / "org" / "other")
+        assert real_path(str(clones / "model")) == str(real / "org" / "other")
+    # After the audit, realpath itself again.
+    assert real_path(str(clones / "model")) == os.path.realpath(clones / "model")
+
+
+def test_the_folder_memo_is_bounded(tmp_path):
+    with remembering_folders():
+        for n in range(MAX_FOLDERS + 10):
+            path = f"{tmp_path}/f{n}/model"
+            assert real_path(path) == os.path.realpath(path)
+        from modellint import pathcache
+
+        assert pathcache._folders is not None and len(pathcache._folders) == MAX_FOLDERS

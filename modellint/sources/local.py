@@ -7,6 +7,7 @@ import stat
 from functools import partial
 
 from modellint.model import TargetInfo
+from modellint.pathcache import real_path
 from modellint.snapshot import FileEntry, FileReadError, Snapshot, SourceError, SourceProblem, lfs_pointer_of
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules"})
@@ -81,7 +82,8 @@ def open_local(target: str, inherit_top: str | None = None) -> LocalSnapshot:
             raise SourceError(
                 "not a directory" if os.path.exists(target) else "no such directory"
             )
-        real_root = os.path.realpath(target, strict=True)
+        # Once per lint (settings and the cache-folder check resolved it already); it exists.
+        real_root = real_path(target)
     except OSError as exc:
         raise SourceError(f"{exc.strerror or exc}") from None
     files: list[FileEntry] = []
