@@ -241,12 +241,20 @@ def read_card(path: str) -> str | None:
 
 
 def _readable(path: str) -> bool:
+    """The card opens and gives its first byte (read whole later, if a base names it: reading
+    every card whole here cost the pre-pass a third of its time). Non-blocking: a FIFO swapped
+    in for the card does not stall the audit."""
     try:
-        with open(path, "rb") as fh:
-            fh.read(MAX_CARD_BYTES)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    try:
+        os.read(fd, 1)
         return True
     except OSError:
         return False
+    finally:
+        os.close(fd)
 
 
 def target_card(target: str) -> tuple[str, str] | None:
