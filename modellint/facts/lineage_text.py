@@ -264,10 +264,10 @@ def matches_from(pattern: re.Pattern[str], starts: tuple[str, ...], text: str,
         while at >= 0:
             places.append(at)
             at = low.find(start, at + 1)
-    return _matches_at(pattern, text, sorted(places))
+    return matches_at(pattern, text, sorted(places))
 
 
-def _matches_at(pattern: re.Pattern[str], text: str, places: Iterable[int]) -> list[re.Match[str]]:
+def matches_at(pattern: re.Pattern[str], text: str, places: Iterable[int]) -> list[re.Match[str]]:
     """``pattern.finditer(text)``, given the places (in order) where its matches may start.
     ``match(text, at)`` sees the text before ``at`` (``\b``), so the matches are ``finditer``'s:
     in order, each the first from the end of the one before."""
@@ -363,15 +363,14 @@ def prose_mentions(prose: str, first_line: int, low: str | None = None) -> list[
 
     low = prose.lower() if low is None else low
     places = _places(low)
-    picked, ends = _lines_to_read(prose, low, places)
+    picked = _lines_to_read(prose, low, places)
     # Where the phrases may start, from the triggers' places (when the offsets of the prose are
     # those of the lower-cased prose): each line's patterns are tried only there.
     starts = _starts(low, places) if len(low) == len(prose) else None
     starts_at = [at for at, _ in starts] if starts is not None else []
     merge_list_until = -1
-    for offset in picked:  # only these lines are cut out of the prose, not every line
-        start = ends[offset - 1] + 1 if offset else 0
-        raw = prose[start:ends[offset]] if offset < len(ends) else prose[start:]
+    for offset, start, end in picked:  # only these lines are cut out of the prose, not every line
+        raw = prose[start:end] if end >= 0 else prose[start:]
         lineno = first_line + offset
         if len(raw) > 4000:
             raw = raw[:4000]  # a wall of text on one line: its start is enough
@@ -388,13 +387,18 @@ def prose_mentions(prose: str, first_line: int, low: str | None = None) -> list[
             merge = "merge" in line_low
         else:
             here = starts[bisect_left(starts_at, start):bisect_left(starts_at, start + len(raw))]
-            if any(w in _TRAIN for _, w in here):
-                here = sorted(here + _line_places(low, start, start + len(raw), _BEFORE_TRAIN))
-            relations = _matches_at(_RELATION, raw, [at - start for at, w in here if w in _RELATION_STARTS])
-            nouns = _matches_at(_NOUN, raw, [at - start for at, w in here if w in _NOUN_STARTS])
-            licenses_of = _matches_at(_LICENSE_OF, raw,
-                                      [at - start for at, w in here if w in _LICENSE_OF_STARTS])
-            merge = "merge" in low[start:start + len(raw)]
+            if not here:  # no phrase starts on the line ("merge" is one of the starts): only a label
+                relations = nouns = licenses_of = []
+                merge = False
+            else:
+                if any(w in _TRAIN for _, w in here):
+                    here = sorted(here + _line_places(low, start, start + len(raw), _BEFORE_TRAIN))
+                relations = matches_at(_RELATION, raw,
+                                        [at - start for at, w in here if w in _RELATION_STARTS])
+                nouns = matches_at(_NOUN, raw, [at - start for at, w in here if w in _NOUN_STARTS])
+                licenses_of = matches_at(_LICENSE_OF, raw,
+                                          [at - start for at, w in here if w in _LICENSE_OF_STARTS])
+                merge = "merge" in low[start:start + len(raw)]
         if merge and _MERGE_LIST.search(raw):
             merge_list_until = offset + 16
             continue
@@ -512,23 +516,45 @@ def _line_places(low: str, start: int, end: int, words: tuple[str, ...]) -> list
     return found
 
 
-def _lines_to_read(prose: str, low: str, places: dict[str, list[int]]) -> tuple[list[int], list[int]]:
-    """The lines (0-based) where a phrase could name a base, and the lines after a "models
-    included in the merge" header; and where each line ends (its newline's offset). Lines are
-    picked by the literal words every phrase holds, found with ``str.find`` over the lower-cased
-    prose (a card of 5,000 lines has a few dozen such lines), and only those lines meet the
-    patterns."""
-    ends = [m.start() for m in _NEWLINE.finditer(prose)]
-    found: set[int] = set()
+def _lines_to_read(prose: str, low: str, places: dict[str, list[int]]) -> list[tuple[int, int, int]]:
+    """The lines where a phrase could name a base, and the lines after a "models included in the
+    merge" header: (line (0-based), where it starts, where it ends: its newline's offset, -1 for
+    the last line). Lines are picked by the literal words every phrase holds, found with
+    ``str.find`` over the lower-cased prose (a card of 5,000 lines has a few dozen such lines),
+    and only those lines meet the patterns.
+
+    A place's line is the number of newlines of the prose before it, counted from the place
+    before: no list of every line's end is made (most of a card's lines are never read)."""
+    line_of: dict[int, int] = {}
+    line = last = 0
+    for at in sorted({at for word in _TRIGGERS for at in places[word]}):
+        line += prose.count("\n", last, at)
+        last = at
+        line_of[at] = line
+    found: dict[int, int] = {}  # line -> a place on it (-1: right after the line before)
     for word in _TRIGGERS:
         for at in places[word]:
             if len(found) >= MAX_LINES:
                 break
-            found.add(bisect_left(ends, at))
+            found.setdefault(line_of[at], at)
     for m in _MERGE_LIST.finditer(prose) if "merge" in low else ():
-        line = bisect_left(ends, m.start())
-        found.update(range(line, line + 17))
-    return sorted(n for n in found if n <= len(ends)), ends
+        line = prose.count("\n", 0, m.start())
+        found.setdefault(line, m.start())
+        for following in range(line + 1, line + 17):
+            found.setdefault(following, -1)
+    out = []
+    end = -1
+    for line in sorted(found):
+        at = found[line]
+        if at >= 0:  # the newlines either side of a place on the line
+            start = prose.rfind("\n", 0, at) + 1
+        elif end >= 0:  # one of the lines after a merge header: the line before was just read
+            start = end + 1
+        else:
+            continue  # past the prose's last line
+        end = prose.find("\n", start)
+        out.append((line, start, end))
+    return out
 
 
 # The literal words of the relation, noun, license and label phrases (one of them is in every
@@ -547,8 +573,6 @@ _STARTS_TRIGGERED = tuple(w for w in dict.fromkeys(_RELATION_STARTS + _NOUN_STAR
 _TRAIN = ("trained", "training")
 _BEFORE_TRAIN = ("further", "continued", "pre")
 
-
-_NEWLINE = re.compile("\n")
 
 
 def _label_relation(label: str) -> str | None:

@@ -11,10 +11,11 @@ Every pattern here is bounded and anchored so that the scan is linear in the car
 """
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from modellint.facts.lineage_text import lowered, matches_from
+from modellint.facts.lineage_text import lowered, matches_at, matches_from
 
 # Longer names first: "model card" is documentation, not the model.
 COMPONENT_WORDS = (
@@ -95,15 +96,37 @@ def find_statements(prose: str, first_line: int, namer: Namer) -> tuple[Statemen
     files.update({p.lower(): p for p in namer.license_files})
     out: list[Statement] = []
     for text, line in _units(prose, first_line):
-        m = _LICENSE_LINE.match(text) if "licen" in text.lower() else None
+        low = text.lower()
+        m = _LICENSE_LINE.match(text) if "licen" in low else None
         if m:
             st = _license_line(m, text, line, namer, files)
             if st is not None:
                 out.append(st)
                 continue
-        for sentence in _sentences(text):
-            out.extend(_in_sentence(sentence, line, namer, files))
+        if len(low) != len(text):  # "İ" lowers to two characters: places would differ
+            for _, sentence in _sentences(text):
+                out.extend(_in_sentence(sentence, line, namer, files))
+            continue
+        # Where a verb may start, found once over the unit rather than in each sentence; a
+        # sentence holding none has no statement. (A start running past a sentence's end is no
+        # match in it: every match starts with a whole start word.)
+        places = sorted(at for start in _VERB_STARTS for at in _find_all(low, start))
+        if not places:
+            continue
+        for pos, sentence in _sentences(text):
+            here = places[bisect_left(places, pos):bisect_left(places, pos + len(sentence))]
+            if here:
+                out.extend(_in_sentence(sentence, line, namer, files, [at - pos for at in here]))
     return tuple(out)
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    found = []
+    at = text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
 
 
 def _units(prose: str, first_line: int) -> Iterable[tuple[str, int]]:
@@ -158,18 +181,22 @@ def _unit_start(lines: list[str], hit: int, first: int) -> int:
     return top + (hit - top) // MAX_UNIT_LINES * MAX_UNIT_LINES
 
 
-def _sentences(text: str) -> Iterable[str]:
+def _sentences(text: str) -> Iterable[tuple[int, str]]:
+    """The unit's sentences, each with where it starts in the unit."""
     pos = 0
     for m in _SENTENCE_END.finditer(text):
-        yield text[pos:m.start() + 1][:MAX_SENTENCE]
+        yield pos, text[pos:m.start() + 1][:MAX_SENTENCE]
         pos = m.end()
     if pos < len(text):
-        yield text[pos:][:MAX_SENTENCE]
+        yield pos, text[pos:][:MAX_SENTENCE]
 
 
-def _in_sentence(sentence: str, line: int, namer: Namer, files: dict[str, str]) -> list[Statement]:
+def _in_sentence(sentence: str, line: int, namer: Namer, files: dict[str, str],
+                 places: list[int] | None = None) -> list[Statement]:
+    """The statements of a sentence (``places``: where its verbs may start, when known)."""
     out: list[Statement] = []
-    verbs = matches_from(_VERB, _VERB_STARTS, sentence, sentence.lower())
+    verbs = (matches_from(_VERB, _VERB_STARTS, sentence, sentence.lower()) if places is None
+             else matches_at(_VERB, sentence, places))
     prev_end = 0
     for n, m in enumerate(verbs):
         bare_under = m.group(0).lower() == "under"
