@@ -23,7 +23,13 @@ _ODD_CHAR = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00
 # (libyaml's simple keys are at most 1024 characters long.)
 _KEY = re.compile(r"([A-Za-z_][\w./ -]{0,1000}):(?: |$)")
 _SPECIAL_START = frozenset("[]{}#&*!|>%@`,?:'\"-")
-_STRING_KEYS: set[str] = set()  # keys seen to read as strings (`name`, `type`): few, repeated
+# Keys seen to match _KEY whole and to read as strings (`name`, `type`: few, repeated), as written
+# -> as read (trailing spaces cut). A line `key: value` whose `key` is here needs no regex: `key`
+# holds no ':', so the first ': ' ends it, as _KEY would.
+_STRING_KEYS: dict[str, str] = {}
+# A scalar PyYAML reads as a plain decimal: an int (group 1: no leading zero, which is octal) or a
+# float; int() and float() give PyYAML's values for these. Most evaluation scores are this.
+_DECIMAL = re.compile(r"\A(?:([1-9][0-9]*)|[0-9]+\.[0-9]*)\Z")  # \A: linear under search too
 
 
 class GiveUp(Exception):
@@ -59,21 +65,20 @@ class _Reader:
         if depth >= self.max_depth:
             raise GiveUp  # libyaml's reading refuses it, or says it is too deep
         out: dict[str, Any] = {}
-        indents, contents, count, implicit = self.indents, self.contents, self.count, self.implicit
+        indents, contents, count = self.indents, self.contents, self.count
         budget = self.budget - 1
         while True:
             content = contents[i]
-            m = _KEY.match(content)
-            if m is None:
-                raise GiveUp
-            key = m.group(1).rstrip(" ")
-            if key not in _STRING_KEYS:
-                for _tag, pattern in implicit.get(key[0], ()):
-                    if pattern.match(key):
-                        raise GiveUp  # a key that reads as a bool or null
-                if len(_STRING_KEYS) < 10_000:
-                    _STRING_KEYS.add(key)
-            rest = content[m.end():].strip(" ")
+            written, colon, rest = content.partition(": ")
+            key = _STRING_KEYS.get(written) if colon else None
+            if key is None:
+                key = _STRING_KEYS.get(content[:-1]) if content[-1] == ":" else None
+                if key is None:
+                    key, rest = self.key(content)
+                else:
+                    rest = ""
+            else:
+                rest = rest.strip(" ")
             i += 1
             if rest:
                 budget -= 2
@@ -94,6 +99,19 @@ class _Reader:
                 return out, i
             if indents[i] > indent:
                 raise GiveUp  # a continuation line, or an indentation libyaml refuses
+
+    def key(self, content: str) -> tuple[str, str]:
+        """The key of a `key: value` line and the value's text (spaces around it cut)."""
+        m = _KEY.match(content)
+        if m is None:
+            raise GiveUp
+        key = m.group(1).rstrip(" ")
+        for _tag, pattern in self.implicit.get(key[0], ()):
+            if pattern.match(key):
+                raise GiveUp  # a key that reads as a bool or null
+        if len(_STRING_KEYS) < 10_000:
+            _STRING_KEYS[m.group(1)] = key
+        return key, content[m.end():].strip(" ")
 
     def sequence(self, i: int, indent: int, depth: int) -> tuple[list[Any], int]:
         if depth >= self.max_depth:
@@ -150,6 +168,9 @@ class _Reader:
             raise GiveUp  # a mapping libyaml refuses here, or a comment after the value
         candidates = self.implicit.get(first)
         if candidates is not None:
+            number = _DECIMAL.match(text) if "0" <= first <= "9" else None
+            if number is not None:
+                return float(text) if number.group(1) is None else int(text)
             for tag, pattern in candidates:
                 if pattern.match(text):
                     return self.typed(tag, text)
