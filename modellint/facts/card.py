@@ -116,21 +116,31 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
     key_lines: dict[str, int] = {}
     body_start = 0
     skipped: tuple[str, ...] = ()
+    body: str | None = None
     if has_fm:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() in ("---", "...")),
-                   None)
-        if end is None and truncated:
-            # The read limit cut the front matter: read what arrived, its last block aside (the
-            # truncation itself is reported as a read problem, not as broken metadata).
-            end = len(lines)
-            fm_lines = _without_last_block(lines[start + 1:end])
-        else:
-            fm_lines = lines[start + 1:end] if end is not None else []
-        if end is None:
+        # The card from its opening '---', joined once: the closing line is found in it with a
+        # regex, and the front matter text, its keys and the body are read from it (no join or
+        # strip per line).
+        joined = "\n".join(lines[start:])
+        fm_from = len(lines[start]) + 1  # offset of the first front matter line
+        closing = _closing_line(lines, start + 1, joined, fm_from)
+        if closing is None and not truncated:
             error, error_line = "front matter starts with '---' but is never closed", start + 1
             body_start = len(lines)
         else:
-            fm_text = "\n".join(fm_lines)
+            if closing is None:
+                # The read limit cut the front matter: read what arrived, its last block aside
+                # (the truncation itself is reported as a read problem, not as broken metadata).
+                end = len(lines)
+                fm_lines = _without_last_block(lines[start + 1:end])
+                fm_text = "\n".join(fm_lines)
+                key_text = "\n" + fm_text
+            else:
+                end, close_at = closing
+                fm_lines = lines[start + 1:end]
+                fm_text = joined[fm_from:close_at - 1]
+                key_text = joined[fm_from - 1:close_at - 1]  # each line after a newline
+                body = joined[close_at + len(lines[end]) + 1:]
             if len(fm_text) > SKIM_FRONT_MATTER:
                 fm_text, skipped = _skim(fm_lines)
             value, error, rel_line = parse_front_matter(fm_text)
@@ -139,9 +149,10 @@ def parse_card(path: str, text: str, truncated: bool = False) -> Card:
             elif error is None and isinstance(value, dict):
                 metadata = value
             error_line = (rel_line + start + 1) if rel_line else (start + 1 if error else None)
-            key_lines = _top_keys(fm_lines, start + 2)  # past the opening '---', and 1-based
+            key_lines = _top_keys(key_text, start + 2)  # past the opening '---', and 1-based
             body_start = end + 1
-    body = "\n".join(lines[body_start:])
+    if body is None:
+        body = "\n".join(lines[body_start:])
     prose_lines, comments, code_lines = _prose_lines(lines, body_start, body)
     prose = "\n".join(prose_lines[body_start:])
     sections, title = _parse_body(prose_lines, body_start, prose)
@@ -174,11 +185,37 @@ def front_matter_start(lines: Sequence[str]) -> int | None:
     return None
 
 
-def _top_keys(fm_lines: list[str], first_line: int) -> dict[str, int]:
-    """Each top-level key of the front matter -> the line it first appears on. One regex scan of
-    the joined lines (they hold no line breaks) instead of a match per line."""
+def _closing_line(lines: list[str], first: int, joined: str, pos: int) -> tuple[int, int] | None:
+    """The index of the first line from ``first`` that strips to '---' or '...', and its offset in
+    ``joined`` (``lines`` from some line on, joined by newlines; ``pos`` is line ``first``'s
+    offset), else None. Found with str.find, faster than a strip of every line; '...' is looked
+    for only before the first '---' line (a card closes its front matter with '---')."""
+    dashes = _first_line(lines, first, joined, pos, len(joined), "---")
+    dots = _first_line(lines, first, joined, pos, dashes[1] if dashes else len(joined), "...")
+    return dots or dashes
+
+
+def _first_line(lines: list[str], first: int, joined: str, pos: int, stop: int, mark: str
+                ) -> tuple[int, int] | None:
+    """(index, offset) of the first line from ``first`` starting before ``stop`` that strips to
+    ``mark``: only lines holding it are looked at, each once."""
+    line, counted = first, pos
+    while (at := joined.find(mark, pos, stop)) >= 0:
+        line_start = joined.rfind("\n", 0, at) + 1
+        line += joined.count("\n", counted, line_start)
+        counted = line_start
+        if lines[line].strip() == mark:
+            return line, line_start
+        pos = joined.find("\n", at)  # on to the next line
+        if pos < 0:
+            break
+    return None
+
+
+def _top_keys(text: str, first_line: int) -> dict[str, int]:
+    """Each top-level key of the front matter -> the line it first appears on. ``text`` is the
+    front matter's lines, each after a newline; one regex scan instead of a match per line."""
     keys: dict[str, int] = {}
-    text = "\n" + "\n".join(fm_lines)
     line, pos = first_line - 1, 0
     for m in _TOP_KEY_LINE.finditer(text):
         line += text.count("\n", pos, m.start() + 1)
