@@ -41,3 +41,25 @@ def test_soft_breaks_are_joined_as_the_whole_pattern_joins_them():
               "é", "  ", " " * 9, "x\n y", ".", "\u2003", "word\nnext"]
     for text in _texts(pieces, 20_000, 30, 7):
         assert _data._join_soft_breaks(text) == _data._SOFT_BREAK.sub(" ", text), repr(text)
+
+
+def test_the_gated_untrained_patterns_find_what_the_plain_patterns_find():
+    # Every pattern's words and the strings around them, and characters that fold or separate.
+    pieces = ["random ", "randomly-initialized ", "weights", " model ", "untrained ", "for testing only",
+              "useful for ci testing", "original model: ", "original page here", "re-uploaded of ",
+              "reupload from", "mirror of", "copy of the [", "\nsource: https://x", "\n## model info：[a](",
+              "\n* more information: http://x", "\n- model page ", "onnx ", "core ml ", "coreml", "gguf", " version",
+              " ports ", "export for ", "exported to ", "converted from", "conversion of", "port of",
+              "sentence-transformers", "hugging face", "huggingface ", "tf", " checkpoints of the [",
+              " of https://", "original", "weights in fp16", "merge of", "mergekit", "merge_method",
+              "block merging", "supermerger", "weighted sum", "recipe: 0.5(", "add difference", "マージ",
+              "合并模型", "融合模型", "_", "x", "1", " ", "\n", "-", ".", "é", "\u00a0", "\udc80", ":", "[", "("]
+    for text in _texts(pieces, 6_000, 12, 305):
+        low = text.lower()
+        words = _data._words(low)
+        for gate, also, pattern in _data._NOTHING_TRAINED:
+            plain = also in low and pattern.plain.search(low) is not None
+            fast = _data._opens(gate, words) and also in low and pattern.search(low, words)
+            assert fast == plain, (pattern.plain.pattern, text)
+        mix = bool(_data._MIX_OF.search(text))
+        assert not mix or not text.isascii() or _data._opens(_data._MIX_OF_GATE, words), text

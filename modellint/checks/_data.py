@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from modellint.facts import Facts
-from modellint.prefilter import Prefiltered
+from modellint.prefilter import Prefiltered, lowered
 
 # Headings of a section about the data (Markdown or HTML; English and the common other languages).
 _DATA_HEADING = re.compile(
@@ -455,64 +455,160 @@ def _proper(tok: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Models that train nothing: their training data is their original's or their parents'.
 #
-# Each pattern runs on the lower-cased prose, and only when its first word is there: a literal
-# start lets the regex engine skip ahead, where a case-insensitive alternation tries every
-# position (this check runs on every card, many of them long).
+# Every card that says nothing of the kind is read for two dozen patterns, and a pass over its
+# prose (to find a pattern's first word) costs about as much as a lookup in a set of its words
+# costs to make. So the check makes that set once (_words) and runs a pattern only when the words
+# it needs are in it: its gate, one word of each group. A gate's word stands in every match
+# between \b (or a non-word character) and a non-word character, so it is a whole run of ASCII
+# letters and digits of the lower-cased prose, which is what the patterns read.
 
-_UNTRAINED = (  # the card says the weights were never trained: a test fixture
-    ("random", re.compile(r"\brandom(?:ly)?[\s-]{1,3}(?:initiali[sz]ed[\s-]{1,3})?(?:weights|parameters)\b"
-                          r"|\brandomly[\s-]initiali[sz]ed\s+(?:model|checkpoint|network)\b")),
-    ("random", re.compile(r"\bmodel[^.\n]{0,40}?\brandomly[\s-]initiali[sz]ed\b")),
-    ("untrained", re.compile(r"\buntrained\s+(?:model|weights|checkpoint|network)\b")),
-    ("testing", re.compile(r"\bfor\s+testing\s+(?:purposes\s+)?only\b"
-                           r"|\buseful\s+for\s+(?:unit\s+|e2e\s+|ci\s+)?testing\b")),
+
+def _gate(*groups: str) -> tuple[frozenset[bytes], ...]:
+    """A pattern's gate: one of the (space-separated) words of each group is in the text."""
+    return tuple(frozenset(word.encode() for word in group.split()) for group in groups)
+
+
+# Every byte but an ASCII letter or digit separates words (UTF-8's multi-byte characters too).
+_SEPARATE = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
+
+
+def _words(low: str) -> frozenset[bytes]:
+    """The runs of ASCII letters and digits in ``low`` (lower-cased text)."""
+    return frozenset(low.encode("utf-8", "surrogatepass").translate(_SEPARATE).split())
+
+
+def _opens(gate: tuple[frozenset[bytes], ...], words: frozenset[bytes]) -> bool:
+    return all(not words.isdisjoint(group) for group in gate)
+
+
+class _Pattern:
+    """A pattern searched as it is (from its start strings, see prefilter)."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.plain = re.compile(pattern, flags)
+        self.pattern = Prefiltered(self.plain)
+
+    def search(self, low: str, words: frozenset[bytes]) -> bool:
+        return self.pattern.search(low) is not None
+
+
+class _FirstWords:
+    """``\\b(?:first|...)rest``, searched as one pattern per first word, for the first words the
+    text holds only. Each is given as (the literal it starts with, the pattern's next part, the
+    words its matches hold: "core ml" and "coreml" both match ``core\\s?ml``). The pattern for a
+    first word starts with that literal, a prefix the regex engine looks for in C; a lookbehind
+    after it does the work of the \\b before it (no word character there)."""
+
+    def __init__(self, rest: str, *firsts: tuple[str, str, str]) -> None:
+        self.plain = re.compile("|".join(rf"\b{re.escape(start)}{then}{rest}" for start, then, _ in firsts))
+        self.patterns = [
+            (_gate(words)[0], re.compile(rf"{re.escape(start)}(?<!\w{re.escape(start)}){then}{rest}"))
+            for start, then, words in firsts]
+
+    def search(self, low: str, words: frozenset[bytes]) -> bool:
+        return any(not words.isdisjoint(needs) and rx.search(low) is not None for needs, rx in self.patterns)
+
+
+def _first_words(rest: str, *firsts: str | tuple[str, str, str]) -> _FirstWords:
+    """_FirstWords, a plain word standing for (word, "", word)."""
+    return _FirstWords(rest, *((f, "", f) if isinstance(f, str) else f for f in firsts))
+
+
+class _AtLineStart:
+    """A pattern ``^...`` (multi-line) searched from the line breaks: ``\\n`` first, a literal
+    the engine finds in C, where ``^`` has it try every position of the prose."""
+
+    def __init__(self, pattern: str) -> None:
+        self.plain = re.compile(rf"^{pattern}", re.M)
+        self.first = re.compile(pattern)  # at the text's start
+        self.others = re.compile(rf"\n{pattern}")
+
+    def search(self, low: str, words: frozenset[bytes]) -> bool:
+        return self.first.match(low) is not None or self.others.search(low) is not None
+
+
+class _NonAscii:
+    """A few non-ASCII strings: not in ASCII text (known without reading it), else searched in
+    one pass (the regex engine skips to their first characters)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.plain = self.pattern = re.compile(pattern)
+
+    def search(self, low: str, words: frozenset[bytes]) -> bool:
+        return not low.isascii() and self.pattern.search(low) is not None
+
+
+_Searched = _Pattern | _FirstWords | _AtLineStart | _NonAscii
+# (gate, a string the prose must hold too, pattern)
+_Check = tuple[tuple[frozenset[bytes], ...], str, _Searched]
+
+_UNTRAINED: tuple[_Check, ...] = (  # the card says the weights were never trained: a test fixture
+    (_gate("random randomly"), "random", _Pattern(
+        r"\brandom(?:ly)?[\s-]{1,3}(?:initiali[sz]ed[\s-]{1,3})?(?:weights|parameters)\b"
+        r"|\brandomly[\s-]initiali[sz]ed\s+(?:model|checkpoint|network)\b")),
+    (_gate("randomly"), "random", _Pattern(r"\bmodel[^.\n]{0,40}?\brandomly[\s-]initiali[sz]ed\b")),
+    (_gate("untrained"), "untrained", _Pattern(r"\buntrained\s+(?:model|weights|checkpoint|network)\b")),
+    (_gate("testing"), "testing", _Pattern(r"\bfor\s+testing\s+(?:purposes\s+)?only\b"
+                                           r"|\buseful\s+for\s+(?:unit\s+|e2e\s+|ci\s+)?testing\b")),
 )
 _UNTRAINED_NAME = re.compile(r"(?:^|[-_.])(?:random(?![-_.]?forest)|untrained|dummy)(?:[-_.]|$)", re.I)
-_REUPLOAD = (  # a mirror of a model published elsewhere, or a conversion to another format
-    ("original", re.compile(
+_REUPLOAD: tuple[_Check, ...] = (  # a mirror of a model published elsewhere, or a conversion
+    (_gate("original"), "original", _Pattern(
         r"\boriginal\s+(?:model|page|repo(?:sitory)?|weights|checkpoint|source)\s{0,3}(?:is\s+)?"
         r"(?:here\s{0,3})?[:：(\[]|\boriginal\s+(?:model|page)\s+(?:is\s+|can\s+be\s+found\s+)?"
         r"(?:here|at|from|on)\b")),
-    ("upload", re.compile(r"\bre-?upload(?:ed)?\s+(?:of|from)\b")),
-    ("mirror", re.compile(r"\bmirror\s+of\b")),
-    ("copy", re.compile(r"\bcopy\s+of\s+(?:the\s+)?(?:original|model|weights|\[)")),
-    (":", re.compile(r"^\W{0,6}(?:model\s+info|more\s+info(?:rmation)?|model\s+page|source)\s{0,3}"
-                     r"[:：]\s{0,3}(?:\[[^\[\]\n]{0,100}\]\()?https?://", re.M)),
-    ("", re.compile(r"\b(?:onnx|core\s?ml|openvino|tensorrt|ctranslate2|mlx|tflite|ggml|gguf|fp16"
-                    r"|fp32|bf16|safetensors|diffusers)\s+(?:ports?|versions?|conversions?|exports?"
-                    r"|format|weights|copies)\b")),
-    ("", re.compile(r"\b(?:port|conversion|exports?)\s+(?:of|for)\b|\b(?:convert|export)ed\s+(?:from|to)\b")),
+    (_gate("upload uploaded reupload reuploaded"), "upload", _Pattern(r"\bre-?upload(?:ed)?\s+(?:of|from)\b")),
+    (_gate("mirror"), "mirror", _Pattern(r"\bmirror\s+of\b")),
+    (_gate("copy"), "copy", _Pattern(r"\bcopy\s+of\s+(?:the\s+)?(?:original|model|weights|\[)")),
+    (_gate("info information page source", "http https"), ":", _AtLineStart(
+        r"\W{0,6}(?:model\s+info|more\s+info(?:rmation)?|model\s+page|source)\s{0,3}"
+        r"[:：]\s{0,3}(?:\[[^\[\]\n]{0,100}\]\()?https?://")),
+    # "ONNX version", "GGUF format", "Core ML weights"
+    (_gate("onnx core coreml openvino tensorrt ctranslate2 mlx tflite ggml gguf fp16 fp32 bf16 safetensors diffusers",
+           "port ports version versions conversion conversions export exports format weights copies"),
+     "", _first_words(r"\s+(?:ports?|versions?|conversions?|exports?|format|weights|copies)\b",
+                      "onnx", ("core", r"\s?ml", "core coreml"), "openvino", "tensorrt", "ctranslate2", "mlx",
+                      "tflite", "ggml", "gguf", "fp16", "fp32", "bf16", "safetensors", "diffusers")),
+    # "port of", "conversion for", "exported from"
+    (_gate("port conversion export exports"), "",
+     _first_words(r"\s+(?:of|for)\b", "port", "conversion", ("export", "s?", "export exports"))),
+    (_gate("converted exported"), "", _first_words(r"ed\s+(?:from|to)\b", ("convert", "", "converted"),
+                                                     ("export", "", "exported"))),
     # "this is pytorch version of [this](...)", "the sentence-transformers version of [X](...)"
-    ("version", re.compile(r"\b(?:pytorch|torch|tensorflow|tf|flax|jax|keras|paddle|sentence-transformers"
-                           r"|transformers|diffusers|hf|hugging\s?face)\s+(?:versions?|ports?|checkpoints?"
-                           r"|weights)\s+of\s+(?:the\s+)?(?:\[|https?://|original\b)")),
-    ("weights", re.compile(r"\bweights\s+in\s+(?:fp8|fp16|bf16|int8|int4|nf4|gguf|safetensors)\b")),
-    ("[", re.compile(r"\b(?:weights|checkpoints?)\s+(?:from|of)\s+(?:the\s+)?\[")),
+    (_gate("pytorch torch tensorflow tf flax jax keras paddle transformers diffusers hf hugging huggingface",
+           "version versions port ports checkpoint checkpoints weights", "of"),
+     "version", _first_words(
+         r"\s+(?:versions?|ports?|checkpoints?|weights)\s+of\s+(?:the\s+)?(?:\[|https?://|original\b)",
+         "pytorch", "torch", "tensorflow", "tf", "flax", "jax", "keras", "paddle",
+         ("sentence-transformers", "", "transformers"), "transformers", "diffusers", "hf",
+         ("hugging", r"\s?face", "hugging huggingface"))),
+    (_gate("weights", "fp8 fp16 bf16 int8 int4 nf4 gguf safetensors"), "weights",
+     _Pattern(r"\bweights\s+in\s+(?:fp8|fp16|bf16|int8|int4|nf4|gguf|safetensors)\b")),
+    (_gate("weights checkpoint checkpoints", "from of"), "[",
+     _Pattern(r"\b(?:weights|checkpoints?)\s+(?:from|of)\s+(?:the\s+)?\[")),
 )
-_MERGED = (  # a merge said in prose: it combines trained models
-    ("merge", re.compile(r"\bmerge\s+of\b|\bmerged\s+(?:from|with|using|model)|\bmerge[ds]?\s+(?:model"
-                         r"|checkpoint)|\bmergekit\b|\bmerge[_\s]method\b|\b(?:weights?|models?"
-                         r"|checkpoints?)\s+merged\b")),
+_MERGED: tuple[_Check, ...] = (  # a merge said in prose: it combines trained models
+    (_gate("merge merged merges mergekit"), "merge", _Pattern(
+        r"\bmerge\s+of\b|\bmerged\s+(?:from|with|using|model)|\bmerge[ds]?\s+(?:model"
+        r"|checkpoint)|\bmergekit\b|\bmerge[_\s]method\b|\b(?:weights?|models?"
+        r"|checkpoints?)\s+merged\b")),
     # How checkpoint merges are written up: "a merge between", "Merge recipes", "merged it with
     # many models", "Merge Block Weights", "U-Net block merging", the SuperMerger extension.
-    ("merg", re.compile(r"\bmerge\s+(?:between|recipes?|history|ratios?)\b|\bmerg(?:e|ed|ing)\s+(?:it"
-                        r"|them|these|those)\s+with\b|\bmerge\s+block\s+weights?\b|\bblock\s+merg(?:e|ing)\b"
-                        r"|\bcheckpoint\s+merg(?:e|ing)\b|\bsupermerger\b|\bmerging\s+(?:several|multiple"
-                        r"|two|three|different|various|many)\s+(?:models|checkpoints)\b")),
-    ("sum", re.compile(r"\bweight(?:ed|s)?\s+sum\b")),
+    (_gate("merge merged merging supermerger"), "merg", _Pattern(
+        r"\bmerge\s+(?:between|recipes?|history|ratios?)\b|\bmerg(?:e|ed|ing)\s+(?:it"
+        r"|them|these|those)\s+with\b|\bmerge\s+block\s+weights?\b|\bblock\s+merg(?:e|ing)\b"
+        r"|\bcheckpoint\s+merg(?:e|ing)\b|\bsupermerger\b|\bmerging\s+(?:several|multiple"
+        r"|two|three|different|various|many)\s+(?:models|checkpoints)\b")),
+    (_gate("sum"), "sum", _Pattern(r"\bweight(?:ed|s)?\s+sum\b")),
     # "recipe : 0.5((0.5(AbyssOrangeMix2_hard) + 0.5(pastelmix)) + 0.5(CounterfeitV25)": weights
-    ("recipe", re.compile(r"\brecipes?\s{0,3}[:：]\s{0,3}\(?\s{0,2}0?\.\d{1,4}\s{0,2}[(*]")),
-    ("difference", re.compile(r"\badd\s+difference\b")),
-    ("マージ", re.compile(r"マージ")),
-    ("合并", re.compile(r"合并模型")),
-    ("融合", re.compile(r"融合模型")),
+    (_gate("recipe recipes"), "recipe", _Pattern(r"\brecipes?\s{0,3}[:：]\s{0,3}\(?\s{0,2}0?\.\d{1,4}\s{0,2}[(*]")),
+    (_gate("difference"), "difference", _Pattern(r"\badd\s+difference\b")),
+    (_gate(), "", _NonAscii(r"マージ|合并模型|融合模型")),
 )
-# Searched from the places where a match can start (the patterns begin with \b: without help the
-# engine tries every position of the prose).
-_NOTHING_TRAINED = tuple((word, Prefiltered(rx)) for patterns in (_UNTRAINED, _REUPLOAD, _MERGED)
-                         for word, rx in patterns)
+_NOTHING_TRAINED = (*_UNTRAINED, *_REUPLOAD, *_MERGED)
 # "A mix of Foto Assisted Diffusion and FennPhoto": models by their names (case matters here).
 _MIX_OF = re.compile(r"(?i:\b(?:a|this)\s+(?:mix|merge|blend)\s+of\s+(?:the\s+)?)[A-Z\[]")
+_MIX_OF_GATE = _gate("mix merge blend", "of")  # in ASCII prose (_MIX_OF ignores case)
 _CONVERSION_LIBRARIES = frozenset({"ctranslate2", "onnx", "onnxruntime", "openvino", "coreml",
                                    "mlx", "transformers.js", "tflite", "tensorrt"})
 # The tags mergekit and the Hub's merge tooling give a merged model.
@@ -546,7 +642,11 @@ def trains_nothing(facts: Facts) -> bool:
     if _FORMAT_NAME.search(facts.identity.name or ""):
         return True
     prose = facts.card.prose if facts.card else ""
-    low = prose.lower()
-    if any(word in low and rx.search(low) for word, rx in _NOTHING_TRAINED):
+    low = lowered(prose)
+    words = _words(low)
+    if any(_opens(gate, words) and also in low and pattern.search(low, words)
+           for gate, also, pattern in _NOTHING_TRAINED):
         return True
+    if prose.isascii() and not _opens(_MIX_OF_GATE, words):
+        return False
     return ("mix of" in low or "merge of" in low or "blend of" in low) and bool(_MIX_OF.search(prose))
