@@ -94,3 +94,31 @@ def test_text_rendered_for_its_place_is_written_as_it_stands():
     assert all(type(t) is Raw for t in joined["targets"])
     assert written(joined) == json.dumps(doc, indent=2, ensure_ascii=False)
     assert written({"x": Raw("[\n    1\n  ]")}) == '{\n  "x": [\n    1\n  ]\n}'
+
+
+def test_an_object_met_again_is_written_as_json_writes_it_at_each_level():
+    shared = {"kind": "card", "line": 2, "confidence": 0.8, "known": True, "detail": None}
+    names = ["apache-2.0", "mit"]
+    obj = {"a": [shared, shared], "b": {"c": [shared], "d": names}, "e": names, "f": [[shared]]}
+    assert written(obj) == json.dumps(obj, indent=2, ensure_ascii=False)
+
+
+def test_objects_made_by_default_are_not_mistaken_for_earlier_ones():
+    # default makes a new list each time; a freed one's id may be given to the next: the text of
+    # each must be its own.
+    class Point:
+        def __init__(self, n):
+            self.n = n
+
+    def default(value):
+        return [value.n, str(value.n)]
+
+    obj = [Point(n) for n in range(200)]
+    assert written(obj, default=default) == json.dumps(obj, indent=2, ensure_ascii=False,
+                                                       default=default)
+
+
+def test_flat_containers_of_subclasses_take_the_general_path():
+    obj = {"levels": [Level.ERROR, "x"], "counts": {"one": Count.ONE, "two": 2},
+           "floats": [1.5, float("nan"), -0.0, 1e300], "tuple": ("a", 1)}
+    assert written(obj) == json.dumps(obj, indent=2, ensure_ascii=False)

@@ -159,20 +159,30 @@ class LicensePicture(NamedTuple):
 
     def to_json(self) -> dict[str, Any]:
         """The ``licenses`` block of reports and ``modellint facts``: component -> ids, evidence."""
+        # One dict per piece of evidence, however many parts list it: the report writer writes
+        # an object it meets again from its first text (reporters/_json.py).
+        made: dict[int, dict[str, Any]] = {}  # by identity: the picture holds each one
+
+        def entry(e: Evidence) -> dict[str, Any]:
+            found = made.get(id(e))
+            if found is None:
+                found = made[id(e)] = _evidence_json(e)
+            return found
+
         return {
             "components": {
                 name: {"licenses": list(t.ids), "fallback": t.fallback,
-                       "evidence": [_evidence_json(e) for e in t.evidence]}
+                       "evidence": [entry(e) for e in t.evidence]}
                 for name, t in self.components.items()
             },
-            "inherited": [_evidence_json(e) for e in self.inherited],
+            "inherited": [entry(e) for e in self.inherited],
             "conflicts": [
                 {"kind": c.kind, "component": c.component,
-                 "evidence": [_evidence_json(e) for e in c.evidence],
-                 "against": [_evidence_json(e) for e in c.against]}
+                 "evidence": [entry(e) for e in c.evidence],
+                 "against": [entry(e) for e in c.against]}
                 for c in self.conflicts
             ],
-            "evidence": [_evidence_json(e) for e in self.evidence if e.kind != "base-model"],
+            "evidence": [entry(e) for e in self.evidence if e.kind != "base-model"],
         }
 
 

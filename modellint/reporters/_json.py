@@ -4,8 +4,9 @@ The standard library's C encoder does not indent (up to Python 3.13), so ``json.
 ``indent`` runs the pure-Python encoder: a chain of generators yielding one piece at a time,
 each written to the stream (1.8 million pieces for an audit of the 3,433 real cards, most of the
 time the command spends after linting). This writes the same text with one loop per container,
-strings escaped by the C escaper, pieces joined and written in blocks. Where ``json`` would call
-``default`` (an object it cannot encode) this does too, at the same place.
+strings escaped by the C escaper, pieces joined and written in blocks; a container of scalars
+only is written by one call of the C encoder. Where ``json`` would call ``default`` (an object
+it cannot encode) this does too, at the same place.
 """
 
 from __future__ import annotations
@@ -14,8 +15,16 @@ from collections.abc import Callable
 from json.encoder import INFINITY, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, TextIO
 
+try:
+    from json.encoder import c_make_encoder  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - a Python built without the _json accelerator
+    c_make_encoder = None
+
 _FLUSH = 65_536  # pieces gathered before they are written
 _FLUSH_RAW = 64  # rendered entries (a few KB each) gathered before they are written
+# Values of these exact types the C encoder writes as json's Python encoder does (subclasses,
+# such as enums, take the general path).
+_FLAT = frozenset({str, int, float, bool, type(None)})
 
 
 class Raw(str):
@@ -96,16 +105,47 @@ def dump_indented(obj: Any, out: TextIO, indent: int = 2,
         markers.add(marker)
         return marker
 
+    append = pieces.append
+    newlines: list[str] = []  # "\n" and the indent of each level, made once
+
+    def newline(level: int) -> str:
+        while len(newlines) <= level:
+            newlines.append("\n" + " " * (indent * len(newlines)))
+        return newlines[level]
+
+    # A container of scalars only (most of a report: evidence, a finding's data, license lists)
+    # is written by one call of the C encoder told to separate items with the newline and indent
+    # of their level: between its brackets is then what json writes, with no Python call per
+    # value. The same object met again at the same level (a license picture lists one piece of
+    # evidence under each part it speaks for) is written from the first time's text; it is kept
+    # referenced so that its id cannot be reused during the dump.
+    flat_writers: dict[int, Callable[[Any, int], Any]] = {}
+    written: dict[int, tuple[Any, int, str]] = {}
+
+    def flat(value: dict[str, Any] | list[Any] | tuple[Any, ...], level: int, brackets: str) -> str:
+        known = written.get(id(value))
+        if known is not None and known[1] == level:
+            return known[2]
+        write = flat_writers.get(level)
+        if write is None:
+            write = flat_writers[level] = c_make_encoder(
+                None, None, encode_basestring, None, ": ", "," + newline(level + 1),
+                False, False, True)
+        body = "".join(write(value, 0))
+        text = brackets[0] + newline(level + 1) + body[1:-1] + newline(level) + brackets[1]
+        written[id(value)] = (value, level, text)
+        return text
+
     def value_of(value: Any, level: int) -> None:
         if type(value) is Raw:
-            pieces.append(value)
+            append(value)
             if len(pieces) > _FLUSH_RAW:  # whole entries: written in small blocks, not joined
                 out.write("".join(pieces))
                 pieces.clear()
             return
         text = _scalar(value)
         if text is not None:
-            pieces.append(text)
+            append(text)
         elif isinstance(value, dict):
             mapping(value, level)
         elif isinstance(value, (list, tuple)):
@@ -117,17 +157,33 @@ def dump_indented(obj: Any, out: TextIO, indent: int = 2,
 
     def mapping(value: dict[Any, Any], level: int) -> None:
         if not value:
-            pieces.append("{}")
+            append("{}")
+            return
+        if (c_make_encoder is not None and _FLAT.issuperset(map(type, value.values()))
+                and all(type(key) is str for key in value)):
+            append(flat(value, level, "{}"))
             return
         marker = enter(value)
-        newline = "\n" + " " * (indent * (level + 1))
-        separator = "{"
+        inner = newline(level + 1)
+        separator = "{" + inner
         for key, item in value.items():
-            pieces.append(separator + newline)
-            pieces.append(str(encode_basestring(_key(key))) + ": ")
-            value_of(item, level + 1)
-            separator = ","
-        pieces.append("\n" + " " * (indent * level) + "}")
+            name = encode_basestring(key if type(key) is str else _key(key))
+            # Strings and null inline, as one piece: a call per value was most of the time.
+            kind = type(item)
+            if kind is str:
+                append(f"{separator}{name}: {encode_basestring(item)}")
+            elif item is None:
+                append(f"{separator}{name}: null")
+            else:
+                append(f"{separator}{name}: ")
+                if kind is dict:
+                    mapping(item, level + 1)
+                elif kind is list:
+                    sequence(item, level + 1)
+                else:
+                    value_of(item, level + 1)
+            separator = "," + inner
+        append(newline(level) + "}")
         markers.discard(marker)
         if len(pieces) > _FLUSH:
             out.write("".join(pieces))
@@ -135,16 +191,22 @@ def dump_indented(obj: Any, out: TextIO, indent: int = 2,
 
     def sequence(value: list[Any] | tuple[Any, ...], level: int) -> None:
         if not value:
-            pieces.append("[]")
+            append("[]")
+            return
+        if c_make_encoder is not None and _FLAT.issuperset(map(type, value)):
+            append(flat(value, level, "[]"))
             return
         marker = enter(value)
-        newline = "\n" + " " * (indent * (level + 1))
-        separator = "["
+        inner = newline(level + 1)
+        separator = "[" + inner
         for item in value:
-            pieces.append(separator + newline)
-            value_of(item, level + 1)
-            separator = ","
-        pieces.append("\n" + " " * (indent * level) + "]")
+            append(separator)
+            if type(item) is dict:
+                mapping(item, level + 1)
+            else:
+                value_of(item, level + 1)
+            separator = "," + inner
+        append(newline(level) + "]")
         markers.discard(marker)
 
     value_of(obj, level)
