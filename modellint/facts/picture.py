@@ -32,7 +32,8 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from modellint.classify import at_top, in_top_licenses_dir
-from modellint.facts.statements import Statement
+from modellint.facts.statements import Namer, Statement
+from modellint.knowledge import load_kb
 from modellint.licensing import DeclaredLicense
 
 COMPONENTS = ("weights", "code", "data", "outputs", "documentation")
@@ -210,8 +211,6 @@ class Inputs(NamedTuple):
 
 
 def build(inputs: Inputs) -> LicensePicture:
-    from modellint.knowledge import load_kb
-
     kb = load_kb()
     card = inputs.card
     usable_card = card is not None and not card.metadata_error
@@ -359,14 +358,18 @@ def _statements(card: Any, license_paths: list[str]) -> tuple[Statement, ...]:
     return find_statements(card.prose, card.body_line, _namer(license_paths))
 
 
-def _namer(license_paths: list[str]) -> Any:
-    from modellint.facts.statements import Namer
+def _namer(license_paths: list[str]) -> Namer:
+    resolve, from_link, mentions = _namer_functions(load_kb())
+    return Namer(resolve, from_link, mentions, license_paths, _name_heads())
+
+
+@lru_cache(maxsize=1)
+def _namer_functions(kb: Any) -> tuple[Any, Any, Any]:
+    """The knowledge base's lookups a Namer holds, made once per knowledge base (making them
+    for every card, imports included, cost as much as a small card's statement scan)."""
     from modellint.identify.names import find_mentions
     from modellint.identify.tokens import Tokens
-    from modellint.knowledge import load_kb
     from modellint.licensing import license_from_link
-
-    kb = load_kb()
 
     def resolve(value: str) -> str | None:
         lic = kb.resolve(value)
@@ -379,15 +382,13 @@ def _namer(license_paths: list[str]) -> Any:
     def mentions(text: str) -> list[str]:
         return [lid for lid, _, _ in find_mentions(Tokens(text).joined())]
 
-    return Namer(resolve, from_link, mentions, license_paths, _name_heads())
+    return resolve, from_link, mentions
 
 
 @lru_cache(maxsize=1)
 def _name_heads() -> frozenset[str]:
     """The first words (up to a space or hyphen) of the names the knowledge base resolves; a
     "LicenseRef-..." value is resolved by what follows its prefix."""
-    from modellint.knowledge import load_kb
-
     return frozenset({re.split("[ -]", key, maxsplit=1)[0] for key in load_kb().keys()} | {"licenseref"})
 
 

@@ -278,10 +278,12 @@ def _components(subject: str) -> list[str] | None:
     "and" / "," ("the code and model weights"). [] when the subject is only a pronoun or empty
     ("It is made available under ..."): the card's subject, the model. None when the subject is
     something else ("Llama 3.1, which is licensed under ...", "a fine-tune of X, which is ...")."""
-    subject = _PLACE.sub(" ", subject)
+    low = subject.lower()
+    if "repo" in low or "project" in low or "folder" in low:  # _PLACE needs one of them
+        subject = _PLACE.sub(" ", subject)
     hits = [(m.start(), m.end(), m.lastgroup) for m in _SUBJECT.finditer(subject)]
     if not hits:
-        return [] if _only(subject, _PRONOUNS | _LINKING) else None
+        return [] if _only(subject, _PRONOUNS_OR_LINKING) else None
     if not _only(subject[hits[-1][1]:], _LINKING):
         return None
     chosen = [hits[-1]]
@@ -308,6 +310,7 @@ _LINKING = frozenset({
     "used", "for", "training", "train", "to", "must", "should", "please", "you", "users", "user",
     "need", "needs", "required", "obliged", "agree", "note", "that"})
 _PRONOUNS = frozenset({"it", "this", "they", "these", "we", "which"})
+_PRONOUNS_OR_LINKING = _PRONOUNS | _LINKING
 # "in this repository" / "of this project" qualify a part; they are not the subject.
 _PLACE = re.compile(
     r"\b(?:in|of|from|within|inside)\s+(?:this|the|our)\s+(?:repository|repo|project|folder)\b", re.I | re.A)
@@ -329,7 +332,10 @@ def _named(window: str, namer: Namer, files: dict[str, str]) -> tuple[list[str],
     chunks = [c for c in chunks if c]
     i = 0
     while i < len(chunks):
-        for size in (4, 3, 2, 1):
+        # Every name the chunks from here make begins with this chunk's head: a head that begins
+        # no name is looked up once, not once per length.
+        heads = namer.heads
+        for size in (4, 3, 2, 1) if heads is None or _head(chunks[i]) in heads else ():
             if i + size > len(chunks):
                 continue
             words = chunks[i:i + size]
@@ -343,8 +349,8 @@ def _named(window: str, namer: Namer, files: dict[str, str]) -> tuple[list[str],
             word = chunks[i]
             path = files.get(word.lower().lstrip("./"))
             # Written as a file name (LICENSE, MODEL_LICENSE, license.txt), not the word "license".
-            as_file = word.isupper() or any(c in word for c in "._-/")
-            if path and as_file and _FILE_WORD.match(word) and path not in named_files:
+            if (path and (word.isupper() or any(c in word for c in "._-/"))
+                    and _FILE_WORD.match(word) and path not in named_files):
                 named_files.append(path)
             i += 1
     return ids, named_files
@@ -370,13 +376,18 @@ def _resolve_words(words: list[str], namer: Namer) -> str | None:
     if len(words) == 1 and (len(words[0]) < 3 or words[0].lower() in _NOT_NAMES):
         return None
     # Both joins start with the first word, which holds no space: a name they make begins with it.
-    if namer.heads is not None and words[0] and words[0].lower().split("-", 1)[0] not in namer.heads:
+    if namer.heads is not None and words[0] and _head(words[0]) not in namer.heads:
         return None
     for joined in (" ".join(words), "-".join(words)):
         found = namer.resolve(joined)
         if found is not None:
             return found
     return None
+
+
+def _head(word: str) -> str:
+    """The part of a word a name could begin with (up to a hyphen), lower-cased."""
+    return word.lower().split("-", 1)[0]
 
 
 # Single words that the knowledge base resolves but that prose uses for other things.
