@@ -53,7 +53,8 @@ def test_the_gated_untrained_patterns_find_what_the_plain_patterns_find():
               "sentence-transformers", "hugging face", "huggingface ", "tf", " checkpoints of the [",
               " of https://", "original", "weights in fp16", "merge of", "mergekit", "merge_method",
               "block merging", "supermerger", "weighted sum", "recipe: 0.5(", "add difference", "マージ",
-              "合并模型", "融合模型", "_", "x", "1", " ", "\n", "-", ".", "é", "\u00a0", "\udc80", ":", "[", "("]
+              "合并模型", "融合模型", "_", "x", "1", " ", "\n", "-", ".", "é", "\u00a0", "\udc80", ":", "[", "(",
+              "https://", "\n#  source :", "x]("]
     for text in _texts(pieces, 6_000, 12, 305):
         low = text.lower()
         words = _data._words(low)

@@ -420,10 +420,44 @@ _SOFT_BREAK = re.compile(r"(?<=[^\s|])[ \t]{0,8}\n[ \t]{0,8}(?=[^\s#|*>+\-\d<`])
 _SOFT_BREAK_AT_NEWLINE = re.compile(r"\n(?<=[^\s|]\n)[ \t]{0,8}(?=[^\s#|*>+\-\d<`])")
 
 
+# A soft break after blanks starts at the first of them (at most 8, after a character that is
+# no blank, line break or "|"). Searched for as _SOFT_BREAK is, it has the engine try every
+# position of the prose; found from the few lines that end in blanks, it costs a look at each.
+_AFTER_BREAK = re.compile(r"[ \t]{0,8}(?=[^\s#|*>+\-\d<`])")
+_BEFORE_BLANKS = re.compile(r"[^\s|]")
+
+
 def _join_soft_breaks(prose: str) -> str:
-    if " \n" in prose or "\t\n" in prose:
-        return _SOFT_BREAK.sub(" ", prose)
-    return _SOFT_BREAK_AT_NEWLINE.sub(" ", prose)
+    """``_SOFT_BREAK.sub(" ", prose)``. Each of its matches holds one line break, and the
+    character before a match and the one after it are not blanks: the breaks after blanks, joined
+    first, leave the others as they were for _SOFT_BREAK_AT_NEWLINE."""
+    if " \n" not in prose and "\t\n" not in prose:
+        return _SOFT_BREAK_AT_NEWLINE.sub(" ", prose)
+    pieces: list[str] = []
+    done = 0
+    for line_end in _blank_line_ends(prose):
+        start = line_end
+        while start > line_end - 9 and start > 0 and prose[start - 1] in " \t":
+            start -= 1
+        if line_end - start > 8 or start == 0 or not _BEFORE_BLANKS.match(prose, start - 1):
+            continue  # more than 8 blanks, or none of the characters the break follows
+        after = _AFTER_BREAK.match(prose, line_end + 1)
+        if after is not None:
+            pieces += (prose[done:start], " ")
+            done = after.end()
+    pieces.append(prose[done:])
+    return _SOFT_BREAK_AT_NEWLINE.sub(" ", "".join(pieces))
+
+
+def _blank_line_ends(prose: str) -> list[int]:
+    """The line breaks that follow a blank, in order."""
+    ends = []
+    for blank_end in (" \n", "\t\n"):
+        at = prose.find(blank_end)
+        while at >= 0:
+            ends.append(at + 1)
+            at = prose.find(blank_end, at + 2)
+    return sorted(ends)
 
 # A comma that starts another clause ("..., the Yi series models become ..."), not a list of the
 # data ("..., including Alpaca and ShareGPT").
@@ -515,16 +549,26 @@ def _first_words(rest: str, *firsts: str | tuple[str, str, str]) -> _FirstWords:
 
 
 class _AtLineStart:
-    """A pattern ``^...`` (multi-line) searched from the line breaks: ``\\n`` first, a literal
-    the engine finds in C, where ``^`` has it try every position of the prose."""
+    """``^\\W{0,6}(?:first|...)rest`` (multi-line): where it matches, a first part stands at most
+    6 characters after a line's start. Each first part with ``rest`` is searched for from the
+    literal it starts with (a prefix the regex engine finds in C; they are rare), when the text
+    holds a word its matches hold, and the whole pattern is tried at the line starts just before
+    the places found. Searched as it is, ``^`` has the engine try every position of the prose."""
 
-    def __init__(self, pattern: str) -> None:
-        self.plain = re.compile(rf"^{pattern}", re.M)
-        self.first = re.compile(pattern)  # at the text's start
-        self.others = re.compile(rf"\n{pattern}")
+    def __init__(self, rest: str, *firsts: tuple[str, str]) -> None:  # (words, first part)
+        self.plain = re.compile(rf"^\W{{0,6}}(?:{'|'.join(first for _, first in firsts)}){rest}", re.M)
+        self.places = [(_gate(words)[0], re.compile(f"{first}{rest}")) for words, first in firsts]
 
     def search(self, low: str, words: frozenset[bytes]) -> bool:
-        return self.first.match(low) is not None or self.others.search(low) is not None
+        at_line_start = self.plain.match
+        for needs, place in self.places:
+            found = place.search(low) if not words.isdisjoint(needs) else None
+            while found is not None:
+                at = found.start()
+                if any(at_line_start(low, line) for line in range(max(at - 6, 0), at + 1)):
+                    return True
+                found = place.search(low, at + 1)
+        return False
 
 
 class _NonAscii:
@@ -561,8 +605,9 @@ _REUPLOAD: tuple[_Check, ...] = (  # a mirror of a model published elsewhere, or
     (_gate("mirror"), "mirror", _Pattern(r"\bmirror\s+of\b")),
     (_gate("copy"), "copy", _Pattern(r"\bcopy\s+of\s+(?:the\s+)?(?:original|model|weights|\[)")),
     (_gate("info information page source", "http https"), ":", _AtLineStart(
-        r"\W{0,6}(?:model\s+info|more\s+info(?:rmation)?|model\s+page|source)\s{0,3}"
-        r"[:：]\s{0,3}(?:\[[^\[\]\n]{0,100}\]\()?https?://")),
+        r"\s{0,3}[:：]\s{0,3}(?:\[[^\[\]\n]{0,100}\]\()?https?://",
+        ("info", r"model\s+info"), ("info information", r"more\s+info(?:rmation)?"), ("page", r"model\s+page"),
+        ("source", "source"))),
     # "ONNX version", "GGUF format", "Core ML weights"
     (_gate("onnx core coreml openvino tensorrt ctranslate2 mlx tflite ggml gguf fp16 fp32 bf16 safetensors diffusers",
            "port ports version versions conversion conversions export exports format weights copies"),
