@@ -3,7 +3,7 @@
 import re
 
 from modellint.facts import Facts
-from modellint.prefilter import prefiltered
+from modellint.prefilter import lowered, prefiltered
 
 
 def card_text(facts: Facts) -> str:
@@ -74,10 +74,10 @@ def references_use_policy(text: str, use_policy: str | None) -> bool:
         return True
     if not use_policy:
         return False
-    lowered = text.lower()
-    if use_policy.lower() in lowered:
+    low = lowered(text)  # as the policy wording's search left it
+    if use_policy.lower() in low:
         return True
-    if any(address in lowered for address in policy_addresses(use_policy)):
+    if any(address in low for address in policy_addresses(use_policy)):
         return True
     return contains_phrase(text, _URL.sub("", use_policy))
 
@@ -136,6 +136,9 @@ _LICENSE_NAME_WORDS = ("licen", "copying", "terms", "eula")
 
 
 def _is_license_document(target: str) -> bool:
+    lower = target.lower()  # the name is part of the target: most targets hold none of the words
+    if not any(word in lower for word in _LICENSE_NAME_WORDS):
+        return False
     from modellint import classify as cls
 
     name = target.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
@@ -162,12 +165,13 @@ def links_license(facts: Facts, lic: object) -> bool:
         declared = [d.license for d in facts.licenses.declared if d.license is not None]
         if exists and any(same_license(d, lic) for d in declared):
             return True
-    lines = card.prose.split("\n")
+    lines: list[str] = []  # the prose's, for the rare link to a license document
     for text, target, offset in links(card.prose):
         found = license_from_link(target)
         if found is not None and same_license(found, lic):
             return True
         if _is_license_document(target):
+            lines = lines or card.prose.split("\n")
             line = lines[card.prose.count("\n", 0, offset)]
             if _names_license(text, lic) or _names_license(line, lic):
                 return True
