@@ -86,7 +86,7 @@ def _run(rules: Sequence[Rule], settings: Settings, facts: Facts, given: tuple[A
     configured = settings.rules
     for rule in rules:
         try:
-            check: Callable[..., Iterable[Any]] = rule.resolve()
+            check: Callable[..., Iterable[Any]] = _CHECKS.get(rule.check) or _resolve(rule)
             # Most rules take their spec's parameters as they are (a call's ** copies them).
             params = (rule_params(rule, settings) if rule.settings or rule.code in configured
                       else rule.params)
@@ -107,6 +107,15 @@ def _run(rules: Sequence[Rule], settings: Settings, facts: Facts, given: tuple[A
             findings.append(stamp(rule, settings, v.message, v.location.path, v.location.line,
                                   target, dict(v.data)))
     return RuleRun(findings, errors)
+
+
+# Each rule's check function, looked up once per process (an audit asks for each per target).
+_CHECKS: dict[str, Callable[..., Iterable[Any]]] = {}
+
+
+def _resolve(rule: Rule) -> Callable[..., Iterable[Any]]:
+    check = _CHECKS[rule.check] = rule.resolve()
+    return check
 
 
 def stamp(rule: Rule, settings: Settings, message: str, path: str | None, line: int | None,
