@@ -133,13 +133,16 @@ def outcome_of(target: str, result: Any, notes: Iterable[str] = (),
         from modellint.reporters.json_format import target_pieces
 
         rendered = target_pieces(info, findings)
+    # Rendered for the JSON report, the one thing this outcome is for (no store is written):
+    # the store's rows of licenses and bases are not made, nor sent to the writer.
+    rows = facts is not None and not rendered
     return TargetOutcome(
         target=target,
         info=info._replace(licenses=None) if rendered and info is not None else info,
         declared=license_cell(info),
-        licenses=license_rows(facts) if facts is not None else (),
+        licenses=license_rows(facts) if rows else (),
         relation=facts.lineage.relation if facts is not None else None,
-        bases=base_rows(facts) if facts is not None else (),
+        bases=base_rows(facts) if rows else (),
         findings=findings,
         errors=tuple(report.errors),
         notes=tuple(notes) + _withheld_notes(facts),

@@ -188,6 +188,8 @@ def test_entries_rendered_by_the_workers_give_the_same_bytes(tmp_path, executor)
         run = run_audit(targets, RunOptions(prerender=prerender), executor=executor, jobs=2)
         assert run.outcomes is not None
         rendered.append([len(o.rendered) for o in run.outcomes])
+        # Rows for a store are made only when the outcome is not just for the JSON report.
+        assert any(o.licenses for o in run.outcomes) == (prerender is None)
         expected = [(o.info is not None) + len(o.findings) for o in run.outcomes]
         report = report_of(run.outcomes)
         out = io.StringIO()
