@@ -81,8 +81,9 @@ def test_reads_plain_block_yaml_as_libyaml_does(text):
 
 
 @pytest.mark.parametrize("text", [
-    "a: [x, y]\n", "a: {b: 1}\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |\n  text\n",
-    "a: >\n  text\n", "a: b\n  continued\n", "a: b # comment\n", "a: \"esc\\n\"\n", "a:\tb\n",
+    "a: [x, [y]]\n", "a: {b: 1}\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |\n  text\n",
+    "a: >\n  text\n", "a: [x, , y]\n", "a: [x,\n  y]\n", "a: [b: c]\n", "a: [x] # c\n", "a: [-x]\n",
+    "a: [http://x]\n", "a: ['x, y']\n", "a: b\n  continued\n", "a: b # comment\n", "a: \"esc\\n\"\n", "a:\tb\n",
     "yes: 1\n", "null: 1\n", "<<: {a: 1}\n", "- a\n- b\n", "a: b: c\n", "a: 2024-13-45\n",
     "a: 1\n  b: 2\n", "a:\n  - b\n  c: d\n", "? a\n: b\n", "a: -\n", "%YAML 1.1\n---\na: 1\n",
     "a: b\u2028c\n", "a: \x85\n", "k" * 1100 + ": v\n", "a:\n" + "".join("  " * i + "b:\n" for i in range(1, 260)),
@@ -138,3 +139,25 @@ def test_numbers_and_repeated_keys_read_exactly_as_libyaml_does(text):
         value = read(text)
         assert value is not None
         assert repr(value) == repr(libyaml_reference(text))
+
+
+@pytest.mark.parametrize("text", [
+    # One-line flow sequences of scalars, typed as PyYAML types them.
+    "a: []\nb: [ ]\nc: [x]\nd: [x, y z,  w ]\ne: [1, 2.5, yes, ~, null, 017, 'q', \"d\", '']\n",
+    "a:\n- [x, y]\n- []\nb: [it's, a\"b, 'it''s']\n",
+    "a: [ a , b ]\nb: [1.5,2]\nc: [yes, No, on, 0x1F, 1_000, .inf, 2024-01-02]\nm:\n- name: x\n  tags: [a, b]\n",
+])
+def test_flow_sequences_read_as_libyaml_does(text):
+    value = read(text)
+    assert value is not None
+    assert repr(value) == repr(libyaml_reference(text))
+
+
+def test_flow_items_count_against_the_node_budget():
+    """The mapping, its key, the sequence and its 50 items: 53 nodes, as libyaml's path counts."""
+    text = "a: [" + ", ".join(["x"] * 50) + "]\n"
+    assert blockyaml.read(text, 53, MAX_YAML_DEPTH, yamlload._IMPLICIT, yamlload._typed) is not None
+    assert blockyaml.read(text, 52, MAX_YAML_DEPTH, yamlload._IMPLICIT, yamlload._typed) is None
+    yamlload._Builder(53, MAX_YAML_DEPTH).build(yaml.compose(text, Loader=yamlload._Loader), 0)
+    with pytest.raises(yamlload.TooBig):
+        yamlload._Builder(52, MAX_YAML_DEPTH).build(yaml.compose(text, Loader=yamlload._Loader), 0)

@@ -3,9 +3,10 @@
 libyaml composes a node object per scalar and calls back into Python three times for each (tag
 resolution, path resolvers, the node's constructor): on the real Hub cards that was four fifths of
 reading a card's metadata. Most front matter is a narrow subset of YAML: block mappings and
-sequences, one scalar per line, plain or simply quoted. This module reads exactly that subset and
-gives up (returns ``None``) on anything else: flow collections, anchors, tags, block scalars,
-multi-line scalars, escapes, tabs, comments after a value, keys that are not plain strings,
+sequences, one scalar per line, plain or simply quoted (or a one-line `[a, b]` list of such). This
+module reads exactly that subset and gives up (returns ``None``) on anything else: other flow
+collections, anchors, tags, block scalars (measured: libyaml reads `>-` texts as fast as Python
+can), multi-line scalars, escapes, tabs, comments after a value, keys that are not plain strings,
 characters libyaml refuses or treats as line breaks. The caller then parses the text with libyaml,
 which stays the authority for every value and every error message; scalars are typed with PyYAML's
 own resolver table and constructors, so ``yes``, ``017`` or ``2024-01-02`` read as before.
@@ -36,6 +37,11 @@ class GiveUp(Exception):
     """The text leaves the subset: libyaml reads it."""
 
 
+# Items of a one-line flow sequence read here: plain scalars with nothing flow-specific in them,
+# or quoted ones with nothing to unescape. Anything else (nested collections, ':', comments,
+# quotes around commas, empty items) is left to libyaml.
+_FLOW_UNSAFE = frozenset("[]{}#:&*!|>%@`?")
+
 _LINE = re.compile(r"^( *)([^ \n#][^\n]*)", re.M)  # a line's indentation and content, if any
 
 
@@ -51,6 +57,7 @@ class _Reader:
         self.contents = contents
         self.count = len(indents)
         self.budget = budget
+        self.flow_nodes = 0  # the items of flow sequences, counted apart from ``budget``
         self.max_depth = max_depth
         self.implicit = implicit  # first character -> [(tag, pattern)]: PyYAML's resolver table
         self.typed = typed  # (tag, text) -> the value PyYAML constructs, or raises GiveUp
@@ -82,7 +89,7 @@ class _Reader:
             i += 1
             if rest:
                 budget -= 2
-                out[key] = self.scalar(rest)
+                out[key] = self.scalar(rest, depth)
             elif i < count and indents[i] > indent:
                 self.budget = budget - 1
                 out[key], i = self.block(i, depth + 1)
@@ -99,6 +106,23 @@ class _Reader:
                 return out, i
             if indents[i] > indent:
                 raise GiveUp  # a continuation line, or an indentation libyaml refuses
+
+    def flow_sequence(self, inner: str, depth: int) -> list[Any]:
+        """`[a, 'b', "c"]` on one line, ``inner`` between its brackets."""
+        if depth >= self.max_depth:
+            raise GiveUp
+        if not inner.strip(" "):
+            return []
+        if not _FLOW_UNSAFE.isdisjoint(inner):
+            raise GiveUp
+        items = []
+        for item in inner.split(","):
+            item = item.strip(" ")
+            if not item or item[0] == "-":
+                raise GiveUp  # an empty item, or a `-` libyaml may read as an indicator
+            items.append(self.scalar(item, depth))
+        self.flow_nodes += len(items)
+        return items
 
     def key(self, content: str) -> tuple[str, str]:
         """The key of a `key: value` line and the value's text (spaces around it cut)."""
@@ -140,7 +164,7 @@ class _Reader:
                 item, i = self.mapping(i, indents[i], depth + 1)
             else:
                 self.budget -= 1
-                item = self.scalar(rest)
+                item = self.scalar(rest, depth)
                 i += 1
             out.append(item)
             if i == count or indents[i] < indent:
@@ -148,10 +172,13 @@ class _Reader:
             if indents[i] > indent:
                 raise GiveUp
 
-    def scalar(self, text: str) -> Any:
-        """A scalar written on one line after `key: ` or `- ` (spaces around it cut)."""
+    def scalar(self, text: str, depth: int) -> Any:
+        """A scalar written on one line after `key: ` or `- ` (spaces around it cut), in a
+        collection at ``depth``; or a one-line flow sequence of scalars."""
         first = text[0]
         if first in _SPECIAL_START:
+            if first == "[" and text[-1] == "]":
+                return self.flow_sequence(text[1:-1], depth + 1)
             if first == "'":
                 inner = text[1:-1]
                 if len(text) < 2 or text[-1] != "'" or "'" in inner.replace("''", ""):
@@ -193,4 +220,6 @@ def read(text: str, max_nodes: int, max_depth: int, implicit: dict[Any, Any],
         value, end = reader.mapping(0, reader.indents[0], 0)
     except GiveUp:
         return None
-    return value if end == reader.count and reader.budget >= 0 else None
+    if end != reader.count or reader.budget - reader.flow_nodes < 0:
+        return None
+    return value
