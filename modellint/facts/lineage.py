@@ -408,6 +408,8 @@ _PROSE_TRIGGERS = ("tun", "based on", "built", "merge", "quant", "gguf", "ggml",
                    "exl2", "mlx", "lora", "adapter", "derived", "trained", "initiali", "compl",
                    "subject to", "governed", "bound by", "inherit", "follow", "model:",
                    "model base", "model**:")
+# Triggers that are a phrase of a word the prose scan finds: its places are where to look.
+_TRIGGER_STEMS = {"based on": "based", "subject to": "subject", "bound by": "bound"}
 NAME_STEMS = re.compile(r"llama|gemma|mi[sx]tral|codestral|qwen|flux|sdxl|stable|sd|solar|phi"
                         r"|falcon|starcoder", re.I | re.A)
 
@@ -419,12 +421,18 @@ def _mentions(card: Any, name: str | None, repo_id: str | None,
     only a merge's prose could add one: the prose is read only when it speaks of a merge."""
     found: list[BaseMention] = []
     if card is not None and not card.metadata_error and card.prose:
-        from modellint.facts.lineage_text import lowered, prose_mentions
+        from modellint.facts.lineage_text import lowered, prose_mentions, prose_places
 
         low = lowered(card.prose)  # the statement scan reads it too
-        wanted = ("merge",) if declared else _PROSE_TRIGGERS
-        if any(word in low for word in wanted):
-            found.extend(prose_mentions(card.prose, card.body_line, low))
+        if declared:
+            if "merge" in low:
+                found.extend(prose_mentions(card.prose, card.body_line, low))
+        else:
+            # The places the scan starts from say whether a trigger is there: most cards hold
+            # one, and the scan then finds none of its words twice.
+            places = prose_places(low)
+            if _holds_trigger(low, places):
+                found.extend(prose_mentions(card.prose, card.body_line, low, places))
     if name and not declared and NAME_STEMS.search(name):
         from modellint.facts.lineage_text import name_mention
 
@@ -459,6 +467,20 @@ def _card_datasets(card: Any) -> list[str]:
     return [v.strip() for v in values if isinstance(v, str) and v.strip()]
 
 
+def _holds_trigger(low: str, places: dict[str, list[int]]) -> bool:
+    """Does the lower-cased prose hold one of _PROSE_TRIGGERS (``places``: the prose scan's)?"""
+    for word in _PROSE_TRIGGERS:
+        if word in places:
+            if places[word]:
+                return True
+        elif word in _TRIGGER_STEMS:
+            if any(low.startswith(word, at) for at in places[_TRIGGER_STEMS[word]]):
+                return True
+        elif word in low:
+            return True
+    return False
+
+
 def _held_licenses(repo_id: str | None) -> set[str]:
     """Licenses whose holder this repository is (its organisation is among the record's holders),
     or that the table gives this very repository: their families are its own, not its bases."""
@@ -468,13 +490,24 @@ def _held_licenses(repo_id: str | None) -> set[str]:
     from modellint.knowledge import load_kb
 
     org = repo_id.split("/", 1)[0].lower()
-    held = {lic.id for lic in load_kb().all() if org in lic.holders}
+    held = set(_by_holder(load_kb()).get(org, ()))
     entry = table_lookup(repo_id)
     if entry is not None:
         held.add(entry.license)
     # A family's own publisher (Stability AI naming SDXL in `sdxl-vae`) releases, not derives.
     held.update(f.license for f in families() if f.hub_id and f.hub_id.split("/")[0].lower() == org)
     return held
+
+
+@lru_cache(maxsize=1)
+def _by_holder(kb: Any) -> dict[str, tuple[str, ...]]:
+    """Each holder's licenses (ids, in the knowledge base's order), indexed once per knowledge
+    base rather than read through for every card that names a family."""
+    index: dict[str, list[str]] = {}
+    for lic in kb.all():
+        for holder in dict.fromkeys(lic.holders):
+            index.setdefault(holder, []).append(lic.id)
+    return {holder: tuple(ids) for holder, ids in index.items()}
 
 
 def _evident(mentions: tuple[BaseMention, ...]) -> tuple[BaseMention, ...]:

@@ -347,9 +347,11 @@ def _shown(text: str) -> str:
     return text if len(text) <= 160 else text[:159] + "…"
 
 
-def prose_mentions(prose: str, first_line: int, low: str | None = None) -> list[BaseMention]:
+def prose_mentions(prose: str, first_line: int, low: str | None = None,
+                   places: dict[str, list[int]] | None = None) -> list[BaseMention]:
     """Bases the card's prose names, in the order they appear, each Hub id or family once
-    (``low``: the prose lower-cased, when the caller has it)."""
+    (``low``: the prose lower-cased, and ``places``: ``prose_places(low)``, when the caller has
+    them)."""
     out: list[BaseMention] = []
     seen: set[str] = set()
 
@@ -362,7 +364,7 @@ def prose_mentions(prose: str, first_line: int, low: str | None = None) -> list[
                                    fam.license if fam else None, relation, line, _shown(text)))
 
     low = prose.lower() if low is None else low
-    places = _places(low)
+    places = _places(low) if places is None else places
     picked = _lines_to_read(prose, low, places)
     # Where the phrases may start, from the triggers' places (when the offsets of the prose are
     # those of the lower-cased prose): each line's patterns are tried only there.
@@ -473,6 +475,11 @@ def _about_others(line: str, at: int) -> bool:
 # under Apache-2.0", which is just what ML502 must see).
 _NEWS = re.compile(r"\b(?:has|have)\s+been\s+released\b|\b(?:is|are)\s+now\s+(?:out|released|available)\b"
                    r"|\bcoming\s+soon\b", re.I | re.A)
+
+
+def prose_places(low: str) -> dict[str, list[int]]:
+    """Where each word the scan looks for is in the lower-cased prose (for ``prose_mentions``)."""
+    return _places(low)
 
 
 def _places(low: str) -> dict[str, list[int]]:
