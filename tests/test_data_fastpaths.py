@@ -64,3 +64,20 @@ def test_the_gated_untrained_patterns_find_what_the_plain_patterns_find():
             assert fast == plain, (pattern.plain.pattern, text)
         mix = bool(_data._MIX_OF.search(text))
         assert not mix or not text.isascii() or _data._opens(_data._MIX_OF_GATE, words), text
+
+
+def test_the_statements_found_near_their_words_are_those_the_patterns_find():
+    pieces = ["post-trained on ", "fine- training data is ", "pre-training data ", "re-learnt on ",
+              "xpost-fine tuned on", "pre", "post", "re", "-", " ", "\n", "train", "trained", "training",
+              "fine", "tuned", "tuning",
+              "finetuned", "distilled", "learned", "learnt", " on ", " with ", " using ", "data", "dataset",
+              "corpus", "corpora", "tokens", " points of ", " set ", " is ", " consists of ", " from ",
+              "x", ".", "based ", "İ", "ı", "ſ", "K", "é", "Data Set", "TRAIN"]
+    patterns = [(_data._TRAINED_ON, _data._TRAINED_ON_AT), (_data._TRAINED_WITH, _data._TRAINED_WITH_AT),
+                (_data._DATA_MENTION, _data._DATA_MENTION_AT), (_data._DATA_IS, _data._DATA_IS_AT),
+                (_data._DATA_FROM, _data._DATA_FROM_AT)]
+    for text in _texts(pieces, 4_000, 30, 18):
+        places = _data._Places(text)
+        for rx, near in patterns:
+            found = [m.span() for m in places.finditer(rx, *near)]
+            assert found == [m.span() for m in rx.pattern.finditer(text)], (rx.pattern.pattern, text)

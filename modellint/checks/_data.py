@@ -276,19 +276,72 @@ def _table_names_data(prose: str) -> bool:
 _DATA_HEADER_HINT = re.compile(r"data|corpus|corpora", re.I)
 
 
+# Where the statements below can start: every match of each pattern starts at most so many
+# characters before a place of one of its words ("pre-trained on", "fine- tuning data"). The
+# places of each word are found once per text for all of them, and each pattern is tried there
+# only: searched by themselves, the patterns took a pass over the prose for each of their start
+# strings and needles, and a try at each of the many places of "re" and "pre".
+_Near = tuple[tuple[str, ...], int]  # (words, the most characters a match starts before one)
+_TRAINED_ON_AT: _Near = (("train", "fine", "distill", "learn"), 5)
+_TRAINED_WITH_AT: _Near = (("train", "fine"), 5)
+_DATA_MENTION_AT: _Near = (("train", "fine"), 4)
+_DATA_IS_AT: _Near = (("train",), 6)
+_DATA_FROM_AT: _Near = (("data", "corp", "tokens"), 0)
+# These match an ASCII letter ignoring case but do not lower-case to it (U+0130 lower-cases to
+# two characters): in a text holding one, places in the lower-cased text are not the text's.
+_UNFOLDED = ("\u0130", "\u0131", "\u017f")
+
+
+class _Places:
+    """The places of a few words in one text, lower-cased, each found once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        aligned = text.isascii() or not any(c in text for c in _UNFOLDED)
+        self.low = lowered(text) if aligned else None
+        self.found: dict[str, list[int]] = {}
+
+    def of(self, word: str) -> list[int]:
+        found = self.found.get(word)
+        if found is None:
+            assert self.low is not None
+            found = self.found[word] = list(_places(self.low, word))
+        return found
+
+    def finditer(self, rx: Prefiltered, words: tuple[str, ...], back: int) -> Iterator[re.Match[str]]:
+        """``rx.finditer(text)``, for a pattern whose every match starts at most ``back``
+        characters before a place of one of ``words`` (and is never empty)."""
+        if self.low is None:
+            yield from rx.finditer(self.text)
+            return
+        starts: set[int] = set()
+        for word in words:
+            for at in self.of(word):
+                starts.update(range(max(at - back, 0), at + 1))
+        match = rx.pattern.match
+        floor = 0  # where the last match ended: finditer goes on from there
+        for at in sorted(starts):
+            if at >= floor:
+                found = match(self.text, at)
+                if found is not None:
+                    yield found
+                    floor = found.end()
+
+
 def names_training_data(prose: str) -> bool:
     """Does the prose name the data the model was trained on?"""
     if "|" in prose and _table_names_data(prose):
         return True
     prose = _join_soft_breaks(prose)
-    for rx in (_TRAINED_ON, _TRAINED_WITH):
-        for m in rx.finditer(prose):
+    places = _Places(prose)
+    for rx, near in ((_TRAINED_ON, _TRAINED_ON_AT), (_TRAINED_WITH, _TRAINED_WITH_AT)):
+        for m in places.finditer(rx, *near):
             if _INVITATION.search(prose, max(m.start() - 16, 0), m.start()):
                 continue
             window = prose[m.end():m.end() + 120]
             if _names_data(window) or _OWN_DATA.search(_SENTENCE_END.split(window, 1)[0]):
                 return True
-    for m in _DATA_MENTION.finditer(prose):
+    for m in places.finditer(_DATA_MENTION, *_DATA_MENTION_AT):
         window = prose[m.end():m.end() + 200]
         if _links_data(window) or _DEFERS.search(_SENTENCE_END.split(window, maxsplit=1)[0]):
             return True  # the data by its address, or the document that describes it
@@ -305,8 +358,8 @@ def names_training_data(prose: str) -> bool:
                 if (word.lower() not in _NOT_A_NAME and not _QUANTITY.match(word)
                         and not word.lower().endswith("ing")):
                     return True  # "fine-tuned ... using TextAttack and the glue dataset"
-    for rx in (_DATA_IS, _DATA_FROM):
-        for m in rx.finditer(prose):
+    for rx, near in ((_DATA_IS, _DATA_IS_AT), (_DATA_FROM, _DATA_FROM_AT)):
+        for m in places.finditer(rx, *near):
             window = prose[m.end():m.end() + 160]
             if _names_data(window, clause=False) or _OWN_DATA.search(_SENTENCE_END.split(window, 1)[0]):
                 return True
@@ -384,7 +437,7 @@ def _sentences_naming_data(prose: str) -> Iterator[re.Match[str]]:
     if "\u0130" in prose:  # lower-cases to two characters: positions would shift
         yield from _TRAIN_SENTENCE.finditer(prose)
         return
-    low = prose.lower()
+    low = lowered(prose)
     places = sorted(at for word in ("data", "corpu") for at in _places(low, word))
     end = 0
     for at in places:
