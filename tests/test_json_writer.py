@@ -122,3 +122,40 @@ def test_flat_containers_of_subclasses_take_the_general_path():
     obj = {"levels": [Level.ERROR, "x"], "counts": {"one": Count.ONE, "two": 2},
            "floats": [1.5, float("nan"), -0.0, 1e300], "tuple": ("a", 1)}
     assert written(obj) == json.dumps(obj, indent=2, ensure_ascii=False)
+
+
+def _examples():
+    root = Path(__file__).resolve().parent.parent / "examples"
+    return sorted(p for p in root.iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("example", _examples(), ids=lambda p: p.name)
+def test_entries_written_from_the_picture_are_the_generic_writers_bytes(example):
+    # Workers write a target's entry from its license picture and a finding's from its scalars
+    # (json_format.target_pieces); the bytes must be those of the general writer.
+    from modellint.reporters._json import indented
+    from modellint.reporters.json_format import ITEM_LEVEL, finding_json, target_json, target_pieces
+    from modellint.runner import RunOptions, lint_target
+
+    result = lint_target(str(example), RunOptions(inventory=False), _registry())
+    info = result.report.targets[0] if result.report.targets else result.info
+    findings = list(result.report.findings)
+    if findings:  # a suppressed finding, and data of nested and odd values
+        findings.append(findings[0]._replace(
+            suppressed_by="card", suppression_reason="waived \u2028 until 2027",
+            data={"bases": ["a/b", "c/d"], "nested": {"x": [1, {"y": None}]}, "level": Level.ERROR,
+                  "path": Path("LICENSE"), "ratio": 0.5, "flag": False}))
+    expected = ((indented(target_json(info), ITEM_LEVEL, default=str),) if info is not None else ()) \
+        + tuple(indented(finding_json(f), ITEM_LEVEL, default=str) for f in findings)
+    assert target_pieces(info, findings) == expected
+
+
+_REGISTRY = []
+
+
+def _registry():
+    if not _REGISTRY:
+        from modellint.registry import load_registry
+
+        _REGISTRY.append(load_registry())
+    return _REGISTRY[0]

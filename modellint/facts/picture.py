@@ -167,7 +167,7 @@ class LicensePicture(NamedTuple):
         def entry(e: Evidence) -> dict[str, Any]:
             found = made.get(id(e))
             if found is None:
-                found = made[id(e)] = _evidence_json(e)
+                found = made[id(e)] = evidence_json(e)
             return found
 
         return {
@@ -187,7 +187,7 @@ class LicensePicture(NamedTuple):
         }
 
 
-def _evidence_json(e: Evidence) -> dict[str, Any]:
+def evidence_json(e: Evidence) -> dict[str, Any]:
     return {"kind": e.kind, "component": e.component, "license": e.id,
             "known": e.license is not None, "value": e.value, "path": e.path, "line": e.line,
             "method": e.method, "confidence": round(e.confidence, 3), "detail": e.detail}

@@ -43,7 +43,7 @@ def _float(value: float) -> str:
     return float.__repr__(value)
 
 
-def _scalar(value: Any) -> str | None:
+def scalar_text(value: Any) -> str | None:
     """The text of a value that is no container, or None (in ``json``'s order of checks)."""
     if isinstance(value, str):
         return str(encode_basestring(value))
@@ -74,6 +74,37 @@ def _key(key: Any) -> str:
     if isinstance(key, int):
         return int.__repr__(key)
     raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
+
+
+_FLAT_WRITERS: dict[tuple[int, int], Callable[[Any, int], Any]] = {}  # (indent, level) -> encoder
+
+
+def flat_text(value: Any, level: int, indent: int = 2) -> str | None:
+    """The text of a non-empty container of scalars only (most of a report: evidence, a
+    finding's data, license lists) at ``level``, or None for anything else. One call of the C
+    encoder, told to separate items with the newline and indent of their level, writes between
+    its brackets what json writes, with no Python call per value."""
+    if not value or c_make_encoder is None:
+        return None
+    kind = type(value)
+    if kind is dict:
+        if not (_FLAT.issuperset(map(type, value.values())) and all(type(k) is str for k in value)):
+            return None
+        brackets = "{}"
+    elif kind is list or kind is tuple:
+        if not _FLAT.issuperset(map(type, value)):
+            return None
+        brackets = "[]"
+    else:
+        return None
+    write = _FLAT_WRITERS.get((indent, level))
+    if write is None:
+        write = _FLAT_WRITERS[(indent, level)] = c_make_encoder(
+            None, None, encode_basestring, None, ": ", ",\n" + " " * (indent * (level + 1)),
+            False, False, True)
+    body = "".join(write(value, 0))
+    return (brackets[0] + "\n" + " " * (indent * (level + 1)) + body[1:-1]
+            + "\n" + " " * (indent * level) + brackets[1])
 
 
 def indented(obj: Any, level: int, indent: int = 2,
@@ -113,27 +144,18 @@ def dump_indented(obj: Any, out: TextIO, indent: int = 2,
             newlines.append("\n" + " " * (indent * len(newlines)))
         return newlines[level]
 
-    # A container of scalars only (most of a report: evidence, a finding's data, license lists)
-    # is written by one call of the C encoder told to separate items with the newline and indent
-    # of their level: between its brackets is then what json writes, with no Python call per
-    # value. The same object met again at the same level (a license picture lists one piece of
+    # The same flat container met again at the same level (a license picture lists one piece of
     # evidence under each part it speaks for) is written from the first time's text; it is kept
     # referenced so that its id cannot be reused during the dump.
-    flat_writers: dict[int, Callable[[Any, int], Any]] = {}
     written: dict[int, tuple[Any, int, str]] = {}
 
-    def flat(value: dict[str, Any] | list[Any] | tuple[Any, ...], level: int, brackets: str) -> str:
+    def flat(value: dict[str, Any] | list[Any] | tuple[Any, ...], level: int) -> str | None:
         known = written.get(id(value))
         if known is not None and known[1] == level:
             return known[2]
-        write = flat_writers.get(level)
-        if write is None:
-            write = flat_writers[level] = c_make_encoder(
-                None, None, encode_basestring, None, ": ", "," + newline(level + 1),
-                False, False, True)
-        body = "".join(write(value, 0))
-        text = brackets[0] + newline(level + 1) + body[1:-1] + newline(level) + brackets[1]
-        written[id(value)] = (value, level, text)
+        text = flat_text(value, level, indent)
+        if text is not None:
+            written[id(value)] = (value, level, text)
         return text
 
     def value_of(value: Any, level: int) -> None:
@@ -143,7 +165,7 @@ def dump_indented(obj: Any, out: TextIO, indent: int = 2,
                 out.write("".join(pieces))
                 pieces.clear()
             return
-        text = _scalar(value)
+        text = scalar_text(value)
         if text is not None:
             append(text)
         elif isinstance(value, dict):
@@ -159,9 +181,9 @@ def dump_indented(obj: Any, out: TextIO, indent: int = 2,
         if not value:
             append("{}")
             return
-        if (c_make_encoder is not None and _FLAT.issuperset(map(type, value.values()))
-                and all(type(key) is str for key in value)):
-            append(flat(value, level, "{}"))
+        text = flat(value, level)
+        if text is not None:
+            append(text)
             return
         marker = enter(value)
         inner = newline(level + 1)
@@ -193,8 +215,9 @@ def dump_indented(obj: Any, out: TextIO, indent: int = 2,
         if not value:
             append("[]")
             return
-        if c_make_encoder is not None and _FLAT.issuperset(map(type, value)):
-            append(flat(value, level, "[]"))
+        text = flat(value, level)
+        if text is not None:
+            append(text)
             return
         marker = enter(value)
         inner = newline(level + 1)
