@@ -19,6 +19,15 @@ def test_atx_and_setext_headings_with_their_lines():
     assert card.title == "Model" and card.section("^licen").text == "MIT."
 
 
+def test_section_texts_run_to_the_next_heading():
+    """Texts end where the next heading's line starts, an underline is its heading's own, and an
+    underlined HTML heading reads as two headings of the same line, the first with no text."""
+    card = parse_card("README.md", "---\nlicense: mit\n---\n# A\n---\none\n\n  two  \n<h2>B</h2>\n"
+                      "---\nthree\nC\n===\n# D")
+    assert [(s.title, s.line, s.text) for s in card.sections] == [
+        ("A", 4, "one\n\n  two"), ("B", 9, ""), ("B", 9, "three"), ("C", 12, ""), ("D", 14, "")]
+
+
 def test_an_underline_is_never_a_title_itself():
     assert _headings("Title\n=====\n=====\n") == [("Title", 1, 4)]
 

@@ -393,7 +393,8 @@ def _parse_body(lines: list[str], start: int, prose: str | None = None
     ``prose`` is ``lines[start:]`` joined by newlines."""
     if prose is None:
         prose = "\n".join(lines[start:])
-    headings: list[tuple[int, int, str]] = []  # (line index, level, title)
+    # (line index, level, title, where the line starts in the prose)
+    headings: list[tuple[int, int, str, int]] = []
     # Only a line starting with `#`, `<`, `=` or `-` (after up to three spaces) can be or underline
     # a heading: those are found in one scan of the text, the rest never looked at.
     text = "\n" + prose
@@ -404,9 +405,9 @@ def _parse_body(lines: list[str], start: int, prose: str | None = None
         line = lines[i]
         m = _ATX.match(line) if "#" in line[:4] else None
         if m:
-            headings.append((i, len(m.group(1)), _atx_title(m.group(2) or "")))
+            headings.append((i, len(m.group(1)), _atx_title(m.group(2) or ""), candidate.start()))
         elif "<" in line[:4] and (h := _HTML_HEADING.match(line)):
-            headings.append((i, int(h.group(1)), h.group(2).strip()[:MAX_TITLE]))
+            headings.append((i, int(h.group(1)), h.group(2).strip()[:MAX_TITLE], candidate.start()))
         elif (
             i > start
             and lines[i - 1].strip()
@@ -415,14 +416,18 @@ def _parse_body(lines: list[str], start: int, prose: str | None = None
             and not _UNDERLINE.match(lines[i - 1])  # an underline is no title
         ):
             level = 1 if line.strip().startswith("=") else 2
-            headings.append((i - 1, level, lines[i - 1].strip()[:MAX_TITLE]))
+            title_at = prose.rfind("\n", 0, candidate.start() - 1) + 1
+            headings.append((i - 1, level, lines[i - 1].strip()[:MAX_TITLE], title_at))
     sections = []
-    for n, (idx, level, heading) in enumerate(headings):
-        stop = headings[n + 1][0] if n + 1 < len(headings) else len(lines)
-        underlined = idx + 1 < len(lines) and _UNDERLINE.match(lines[idx + 1])
-        first = idx + 2 if underlined else idx + 1  # setext headings own their underline
-        sections.append(Section(title=_plain(heading), level=level, line=idx + 1,
-                                text="\n".join(lines[first:stop]).strip()))
+    # A section's text is sliced from the prose: from the line after its heading (and underline)
+    # to the line before the next heading, as the lines between joined by newlines.
+    for n, (idx, level, heading, at) in enumerate(headings):
+        stop = headings[n + 1][3] - 1 if n + 1 < len(headings) else len(prose)
+        first = prose.find("\n", at) + 1
+        if first and idx + 1 < len(lines) and _UNDERLINE.match(lines[idx + 1]):
+            first = prose.find("\n", first) + 1  # setext headings own their underline
+        text = prose[first:stop].strip() if 0 < first <= stop else ""
+        sections.append(Section(_plain(heading), level, idx + 1, text))
     title = next((s.title for s in sections if s.level == 1), None)
     return tuple(sections), title
 
@@ -443,4 +448,6 @@ def _plain(title: str) -> str:
         title = _LINK.sub(r"\1", title)
     if "<" in title:
         title = _TAG.sub("", title)
-    return title.translate(_DECORATION).strip()
+    if "*" in title or "_" in title or "`" in title:  # translate looks up every character
+        title = title.translate(_DECORATION)
+    return title.strip()
