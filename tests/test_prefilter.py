@@ -249,3 +249,53 @@ def test_from_a_line_start_only_the_line_starts_near_a_string_are_tried():
     found = list(prefilter._matches(Spy(), text, text, plan.starts, plan.finder, plan.back,  # type: ignore[arg-type]
                                     0, len(text), ()))
     assert tried == [500, 520] and [m.span() for m in found] == [(500, 518)]
+
+
+def find_loops(words: tuple[str, ...], text: str) -> dict[str, list[int]]:
+    """What WordScan replaces: a str.find loop per word."""
+    out = {}
+    for word in words:
+        found, at = [], text.find(word)
+        while at >= 0:
+            found.append(at)
+            at = text.find(word, at + 1)
+        out[word] = found
+    return out
+
+
+WORD_SETS = [
+    ("quant", "gptq", "awq", "exl2", "mlx", "adapter", "compl", "parent model", "derived",
+     "governed", "base", "built", "bound", "model base", "ggml", "merge", "original model", "tun"),
+    ("qq", "qqq", "aqa", "q", "xq", "qx", "zz", "jaj"),  # overlapping, self-overlapping, one letter
+    ("base", "based", "base model", "model base", "b", "bb"),  # one pivot place, several words
+    ("the", "and", "e e", "--", "データ"),  # no pivot at all: found with str.find
+]
+TEXTS = [
+    "",
+    "q",
+    "qqqq xqx aqaqa jajaj zzz bbb based base model base",
+    "GPTQ and AWQ quants of a model base: gptqawq exl2mlx, derived/governed, built-bound.",
+    "parent model\nmodel base\tmodel  base original model merge ggml-merge",
+    "İstanbul q\u212a data データ base\u017f quant — ünïcödé gptq",
+]
+
+
+@pytest.mark.parametrize("words", WORD_SETS)
+def test_a_word_scan_finds_what_a_find_loop_per_word_finds(words):
+    scan = prefilter.WordScan(words, commonest="e")
+    rng = random.Random(7)
+    letters = "qxjzbpvg aeu-\n" + "".join(sorted(set("".join(words))))
+    texts = TEXTS + ["".join(rng.choice(letters) for _ in range(rng.randint(0, 300)))
+                     for _ in range(300)]
+    texts += [" ".join(rng.choice(words) for _ in range(20)) for _ in range(50)]
+    for text in texts:
+        assert scan.places(text) == find_loops(words, text), text
+    assert prefilter.WordScan(words).places(texts[3]) == find_loops(words, texts[3])
+
+
+def test_a_word_scan_finds_rare_characters_with_one_pattern():
+    scan = prefilter.WordScan(("quant", "gptq", "awq", "lora", "tun"))
+    assert scan.plain == ("lora", "tun")  # common letters only: str.find
+    assert scan.pattern is not None and scan.pattern.pattern.startswith("q(?:")
+    assert scan.places("gptq awq quant") == {"quant": [9], "gptq": [0], "awq": [5], "lora": [],
+                                             "tun": []}

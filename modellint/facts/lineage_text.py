@@ -27,7 +27,10 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from modellint.prefilter import lowered  # noqa: F401 - the card's prose lower-cased once, shared
+from modellint.prefilter import (
+    WordScan,
+    lowered,  # noqa: F401 - the card's prose lower-cased once, shared
+)
 
 STRENGTH = {"declared": 1.0, "prose-link": 0.9, "prose-name": 0.7, "license-statement": 0.7,
             "name": 0.5}
@@ -485,18 +488,16 @@ def prose_places(low: str) -> dict[str, list[int]]:
 def _places(low: str) -> dict[str, list[int]]:
     """Where each trigger is in the lower-cased prose (each prose is searched for each word of
     _SCANNED, the most costly step of the lineage facts)."""
-    out = {}
-    for word in _SCANNED:
-        found = []
-        at = low.find(word)
-        while at >= 0:
-            found.append(at)
-            at = low.find(word, at + 1)
-        out[word] = found
+    out = _word_scan().places(low)
     for stem, words in _SHARED_STEMS.items():
         for word in words:
             out[word] = [at for at in out[stem] if low.startswith(word, at)]
     return out
+
+
+@lru_cache(maxsize=1)
+def _word_scan() -> WordScan:
+    return WordScan(_SCANNED)
 
 
 def _starts(low: str, places: dict[str, list[int]]) -> list[tuple[int, str]]:
