@@ -358,7 +358,8 @@ def entries(found: Iterable[tuple[str, str]]) -> Iterator[CardEntry]:
 # The audit's batch
 
 
-BATCH_CHUNK = 256  # targets whose cards a worker finds at a time (~40 us each)
+BATCH_CHUNK = 256  # targets whose cards a worker finds at a time (~35 us each)
+BATCH_WINDOW = 16  # chunks in flight per worker: 4,096 target names, ~0.14 s of work
 
 
 def cards_of(targets: list[str]) -> list[tuple[str, str]]:
@@ -386,7 +387,8 @@ def build_batch(targets: Iterable[str], folder: str | None = None, workers: int 
     path = os.path.join(folder, "batches", f"batch-{os.getpid()}-{id(targets):x}.sqlite")
     # A later copy of the same id that cannot be read leaves the earlier one in place.
     with remembering_folders():
-        found = map_in_order(cards_of, targets, workers, BATCH_CHUNK, meanwhile)
+        # A wide window: the workers keep finding cards while this process does ``meanwhile``.
+        found = map_in_order(cards_of, targets, workers, BATCH_CHUNK, meanwhile, BATCH_WINDOW)
         count = _write(path, ((repo_id.lower(), repo_id, None, None, None, None, card)
                               for repo_id, card in found))
     if count == 0:
