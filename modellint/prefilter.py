@@ -242,7 +242,14 @@ def _line_starts(parsed: Any, fold: bool) -> tuple[tuple[str, ...], int]:
 
 
 def _holds(conditions: Conditions, text: str) -> bool:
-    return all(any(needle in text for needle in needles) for needles in conditions)
+    # Loops rather than all(any(...)): the generators cost more than the tests on most calls.
+    for needles in conditions:
+        for needle in needles:
+            if needle in text:
+                break
+        else:
+            return False
+    return True
 
 
 class _Plan:
@@ -410,6 +417,21 @@ def lowered(text: str) -> str:
     return low
 
 
+# Whether the last text asked for holds one of _UNFOLDED: each folding pattern run on the same
+# prose asks, and each answer for a non-ASCII text is three passes over it.
+_last_unfolded: tuple[str, bool] = ("", False)
+
+
+def _unfolded(text: str) -> bool:
+    global _last_unfolded
+    last = _last_unfolded
+    if last[0] is text:
+        return last[1]
+    found = not text.isascii() and any(c in text for c in _UNFOLDED)
+    _last_unfolded = (text, found)
+    return found
+
+
 def _matches(pattern: re.Pattern[str], text: str, hay: str, starts: tuple[str, ...],
              finder: re.Pattern[str] | None, back: int, pos: int, endpos: int,
              end: tuple[int, ...]) -> Iterator[re.Match[str]]:
@@ -494,7 +516,7 @@ class Prefiltered:
             return self.pattern, None
         hay = text
         if plan.fold:
-            if not text.isascii() and any(c in text for c in _UNFOLDED):
+            if _unfolded(text):
                 return self.pattern, None
             hay = lowered(text)
         if scan:  # the scan tries the pattern only where it can start: no alternative to leave out
