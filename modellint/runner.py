@@ -43,7 +43,14 @@ class RunOptions(NamedTuple):
 
 
 def known_rule_names(registry: Registry) -> dict[str, str]:
-    return {rule.name: code for code, rule in registry.rules.items()}
+    # Asked once per target of an audit, of the same registry: made once per registry.
+    kept = _KNOWN.get(id(registry))
+    if kept is None or kept[0] is not registry:
+        kept = _KNOWN[id(registry)] = (registry, {rule.name: code for code, rule in registry.rules.items()})
+    return kept[1]
+
+
+_KNOWN: dict[int, tuple[Registry, dict[str, str]]] = {}
 
 
 def load_settings(target: str, options: RunOptions, registry: Registry) -> Settings:
