@@ -565,7 +565,10 @@ def _words(low: str) -> frozenset[bytes]:
 
 
 def _opens(gate: tuple[frozenset[bytes], ...], words: frozenset[bytes]) -> bool:
-    return all(not words.isdisjoint(group) for group in gate)
+    for group in gate:  # a loop, not all() over a generator: called some twenty times a card
+        if words.isdisjoint(group):
+            return False
+    return True
 
 
 class _Pattern:
@@ -742,9 +745,9 @@ def trains_nothing(facts: Facts) -> bool:
     prose = facts.card.prose if facts.card else ""
     low = lowered(prose)
     words = _words(low)
-    if any(_opens(gate, words) and also in low and pattern.search(low, words)
-           for gate, also, pattern in _NOTHING_TRAINED):
-        return True
+    for gate, also, pattern in _NOTHING_TRAINED:
+        if _opens(gate, words) and also in low and pattern.search(low, words):
+            return True
     if prose.isascii() and not _opens(_MIX_OF_GATE, words):
         return False
     return ("mix of" in low or "merge of" in low or "blend of" in low) and bool(_MIX_OF.search(prose))
