@@ -721,10 +721,13 @@ _FORMAT_NAME = re.compile(r"[-_.](?:coreml|onnx|mlx|openvino|ct2|ctranslate2|tfl
                           r"|diffusers|safetensors)(?:[-_.]|$)", re.I)
 
 
-def trains_nothing(facts: Facts) -> bool:
-    """A quantization, a conversion to another format, a mirror or a merge trains nothing (its
-    data is the original's or its parents'), and a model whose name or card says its weights are
-    random was never trained."""
+# A quantization, a conversion to another format, a mirror or a merge trains nothing (its data
+# is the original's or its parents'), and a model whose name or card says its weights are random
+# was never trained. Asked in two parts: the metadata and name, then the prose.
+
+
+def trains_nothing_by_metadata(facts: Facts) -> bool:
+    """``trains_nothing`` from the lineage, metadata and name alone (no pass over the prose)."""
     from modellint.facts.lineage import looks_quantized
 
     if facts.lineage.relation in ("quantized", "merge"):
@@ -740,8 +743,11 @@ def trains_nothing(facts: Facts) -> bool:
     if isinstance(tags, list) and (_CONVERSION_LIBRARIES | _MERGE_TAGS).intersection(
             str(t).lower() for t in tags[:200]):
         return True
-    if _FORMAT_NAME.search(facts.identity.name or ""):
-        return True
+    return bool(_FORMAT_NAME.search(facts.identity.name or ""))
+
+
+def says_it_trains_nothing(facts: Facts) -> bool:
+    """``trains_nothing`` from the card's prose: a mirror, a conversion, a merge, random weights."""
     prose = facts.card.prose if facts.card else ""
     low = lowered(prose)
     words = _words(low)
