@@ -12,6 +12,7 @@ Every pattern is bounded, so the scan stays linear in the card's size.
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from modellint.facts import Facts
@@ -36,6 +37,7 @@ _DATA_HEADING = re.compile(
 _DATA_HEADING_WORDS = ("train", "data", "corp", "datos", "donn", "dados", "dati")
 
 
+@lru_cache(maxsize=8192)  # per distinct title (see _is_elsewhere_heading)
 def _is_data_heading(title: str) -> bool:
     if title.isascii():
         low = title.lower()
@@ -187,6 +189,13 @@ def documents_training_data(card: Any) -> bool:
     return names_training_data(_about_the_model(card, elsewhere))
 
 
+# Cards reuse a few hundred template headings ("Uses", "Model Details", "Training Data"): within a
+# process each distinct title is matched once (the alternations try every position of a title).
+@lru_cache(maxsize=8192)
+def _is_elsewhere_heading(title: str) -> bool:
+    return bool(_ELSEWHERE.search(title))
+
+
 def _elsewhere(sections: Any, about_data: list[bool]) -> set[int]:
     """Indexes of the sections that are (or sit under) usage, evaluation, ecosystem... sections.
     A card's top heading is its title, never such a section, and a section about the data (its
@@ -199,7 +208,7 @@ def _elsewhere(sections: Any, about_data: list[bool]) -> set[int]:
                 out.add(i)
             continue
         open_until = None
-        if sec.level > 1 and _ELSEWHERE.search(sec.title) and not about_data[i]:
+        if sec.level > 1 and not about_data[i] and _is_elsewhere_heading(sec.title):
             out.add(i)
             open_until = sec.level
     return out
