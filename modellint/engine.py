@@ -90,7 +90,7 @@ def _run(rules: Sequence[Rule], settings: Settings, facts: Facts, given: tuple[A
             # Most rules take their spec's parameters as they are (a call's ** copies them).
             params = (rule_params(rule, settings) if rule.settings or rule.code in configured
                       else rule.params)
-            violations = list(check(facts, *given, **params))
+            violations = list(check(facts, *given, **params) if params else check(facts, *given))
         except SpecError as exc:
             errors.append(ToolError("rule", f"rule {rule.code} ({rule.name}): {exc}", target, rule.code))
             continue

@@ -226,7 +226,8 @@ def _lint_target(target: str, options: RunOptions, registry: Registry,
         name=facts.identity.name, repo_id=facts.identity.repo_id, fail_on=settings.fail_on,
         inventory=inventory))
     suppressions, errors = load_suppressions(snapshot, facts, settings, registry)
-    rules = [r for r in selected_rules(registry, settings) if facts.kind in r.targets]
+    kind = facts.kind  # a property: read once, not once per rule
+    rules = [r for r in selected_rules(registry, settings) if kind in r.targets]
     if facts.extra.get("withheld"):  # only what the public part of the repository can decide
         rules = [r for r in rules if r.public]
     run = run_rules(facts, rules, settings, suppressions)
