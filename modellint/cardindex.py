@@ -31,7 +31,7 @@ lineage (``facts.dataset``) reads them through ``DatasetView``.
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -359,7 +359,7 @@ def entries(found: Iterable[tuple[str, str]]) -> Iterator[CardEntry]:
 
 
 BATCH_CHUNK = 256  # targets whose cards a worker finds at a time (~35 us each)
-BATCH_WINDOW = 16  # chunks in flight per worker: 4,096 target names, ~0.14 s of work
+BATCH_WINDOW = 16  # chunks in flight per worker (4,096 target names): none waits on the inserts
 
 
 def cards_of(targets: list[str]) -> list[tuple[str, str]]:
@@ -368,13 +368,12 @@ def cards_of(targets: list[str]) -> list[tuple[str, str]]:
     return [hit for hit in map(target_card, targets) if hit is not None and _readable(hit[1])]
 
 
-def build_batch(targets: Iterable[str], folder: str | None = None, workers: int = 1,
-                meanwhile: Callable[[], None] | None = None) -> str | None:
+def build_batch(targets: Iterable[str], folder: str | None = None, workers: int = 1) -> str | None:
     """Index the cards of an audit's local targets; returns the index path, or None when no
     target has a card with a Hub id (then there is nothing a base could resolve from).
     ``workers`` > 1: the cards are found by as many forked processes (stat-ing the folders and
     reading each clone's ``origin`` is most of the work), in the targets' order, and this process
-    only writes the index, doing ``meanwhile`` while they start."""
+    only writes the index."""
     from modellint.forkpool import map_in_order
     from modellint.pathcache import remembering_folders
 
@@ -387,8 +386,7 @@ def build_batch(targets: Iterable[str], folder: str | None = None, workers: int 
     path = os.path.join(folder, "batches", f"batch-{os.getpid()}-{id(targets):x}.sqlite")
     # A later copy of the same id that cannot be read leaves the earlier one in place.
     with remembering_folders():
-        # A wide window: the workers keep finding cards while this process does ``meanwhile``.
-        found = map_in_order(cards_of, targets, workers, BATCH_CHUNK, meanwhile, BATCH_WINDOW)
+        found = map_in_order(cards_of, targets, workers, BATCH_CHUNK, window=BATCH_WINDOW)
         count = _write(path, ((repo_id.lower(), repo_id, None, None, None, None, card)
                               for repo_id, card in found))
     if count == 0:

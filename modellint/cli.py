@@ -230,7 +230,7 @@ def check(targets: tuple[str, ...], fmt: str, output: str | None, select: tuple[
     store = _open_store(store_path) if store_path else None
     # Folders are looked into by forked processes when the lint will run on them too.
     batch = (_batch_index(all_targets, targets_file,
-                          jobs if executor in ("auto", "processes") else 1, registry)
+                          jobs if executor in ("auto", "processes") else 1)
              if total > 1 else None)
     # Without a store the workers render their targets' JSON entries: the writer only joins them.
     options = options._replace(batch_index=batch,
@@ -324,21 +324,17 @@ def _say_settings(targets: list[str], options: Any, registry: Any, *, full: bool
             click.echo(f"modellint: {shown(target)}: {shown(source)}", err=True)
 
 
-def _batch_index(targets: list[str], targets_file: str | None, workers: int,
-                 registry: Any) -> str | None:
+def _batch_index(targets: list[str], targets_file: str | None, workers: int) -> str | None:
     """An audit is a supply chain: index its local targets' cards first, so that a base which is
-    one of them resolves from its own card (modellint/cardindex.py). Meanwhile, this process
-    readies what the lint workers forked next inherit."""
-    from functools import partial
+    one of them resolves from its own card (modellint/cardindex.py)."""
     from itertools import chain
 
     from modellint.audit import iter_targets_file
     from modellint.cardindex import build_batch
-    from modellint.executors import prepare_workers
 
     listed = chain(targets, iter_targets_file(targets_file)) if targets_file else iter(targets)
     try:
-        return build_batch(listed, workers=workers, meanwhile=partial(prepare_workers, registry))
+        return build_batch(listed, workers=workers)
     except OSError as exc:  # no room for the index: the audit goes on without it
         fail(f"warning: bases will not resolve from the audit's own targets: {exc}")
         return None

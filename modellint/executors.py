@@ -60,28 +60,6 @@ def share_registry(registry: Any) -> None:
     _REGISTRY = registry
 
 
-# What linting a folder imports on first use, besides the rules' checks: modules, not a lint.
-_LINT_IMPORTS = ("modellint.facts.yamlload", "modellint.facts.blockyaml", "modellint.sources.local",
-                 "modellint.sources.remote", "modellint.identify.names", "modellint.identify.fingerprint",
-                 "modellint.policy", "modellint.cardindex")
-
-
-def prepare_workers(registry: Any) -> None:
-    """Import here what linting a folder imports on first use (the rules' checks, the card
-    readers, the local source), so that the worker processes forked next inherit it rather than
-    each importing it (~70 ms of CPU a worker). The audit does it while the batch pre-pass's
-    workers find the cards, when this process would only wait."""
-    import importlib
-
-    for rule in registry.rules.values():
-        try:
-            rule.resolve()
-        except Exception:  # noqa: BLE001 - a rule that cannot load is reported by the lint
-            continue
-    for name in _LINT_IMPORTS:
-        importlib.import_module(name)
-
-
 def lint_job(job: Job, options: RunOptions) -> Result:
     """Lint one target into its outcome; never raises (a broken target is an error record)."""
     from modellint.audit import safe_lint

@@ -45,19 +45,17 @@ def _process_worker(tasks: Any, results: Any, work: Callable[[list[Any]], list[A
 
 
 def map_in_order(work: Callable[[list[Any]], list[Any]], items: Iterable[Any], workers: int,
-                 size: int, meanwhile: Callable[[], None] | None = None,
-                 window: int = IN_FLIGHT_PER_WORKER) -> Iterator[Any]:
+                 size: int, window: int = IN_FLIGHT_PER_WORKER) -> Iterator[Any]:
     """``work`` over ``items`` in chunks of ``size`` on ``workers`` forked processes, the results
     in the items' order (the chunks that finish early wait in a buffer as small as the window).
-    ``meanwhile``: work for this process while the first chunks are being worked on; ``window``:
-    chunks in flight per worker."""
+    ``window``: chunks in flight per worker."""
     if workers <= 1:
         for chunk in chunked(items, size):
             yield from work(chunk)
         return
     waiting: dict[int, list[Any]] = {}
     following = 0
-    for number, results in run_pool(chunked(items, size), work, workers, meanwhile, window):
+    for number, results in run_pool(chunked(items, size), work, workers, window):
         waiting[number] = results
         while following in waiting:
             yield from waiting.pop(following)
@@ -65,13 +63,12 @@ def map_in_order(work: Callable[[list[Any]], list[Any]], items: Iterable[Any], w
 
 
 def run_pool(chunks: Iterable[list[Any]], work: Callable[[list[Any]], list[Any]],
-             workers: int, meanwhile: Callable[[], None] | None = None,
-             window: int = IN_FLIGHT_PER_WORKER) -> Iterator[tuple[int, list[Any]]]:
+             workers: int, window: int = IN_FLIGHT_PER_WORKER
+             ) -> Iterator[tuple[int, list[Any]]]:
     """Forked workers fed through one task queue; yields (chunk number, results) as each
     finishes. Written here rather than with multiprocessing.Pool because Pool.terminate() can
     deadlock on a worker that waits for a task while holding the queue's lock, and Ctrl-C must
-    stop the audit at once: these workers are simply killed. ``meanwhile`` runs here once, when
-    the workers have their first chunks."""
+    stop the audit at once: these workers are simply killed."""
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -89,13 +86,8 @@ def run_pool(chunks: Iterable[list[Any]], work: Callable[[list[Any]], list[Any]]
             tasks.put((number, chunk))
             in_flight += 1
             while in_flight >= workers * window:
-                if meanwhile is not None:
-                    meanwhile()
-                    meanwhile = None
                 yield _take(results, procs)
                 in_flight -= 1
-        if meanwhile is not None:
-            meanwhile()
         while in_flight:
             yield _take(results, procs)
             in_flight -= 1

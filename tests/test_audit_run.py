@@ -199,32 +199,3 @@ def test_entries_rendered_by_the_workers_give_the_same_bytes(tmp_path, executor)
     assert rendered == [[0] * 13, expected] and expected[-1] == 0 and min(expected[:-1]) >= 2
     assert texts[1] == texts[0]
     assert '"target": "' + str(tmp_path / "missing") in texts[0]
-
-
-def test_lint_workers_inherit_every_import_the_writer_readied(tmp_path):
-    # The writer imports what a lint imports on first use while the pre-pass runs, so that the
-    # lint workers forked after it do not each import it again: linting a folder (a card with
-    # front matter, prose, a clone's origin, a license file) then imports nothing new.
-    (tmp_path / ".git").mkdir()
-    (tmp_path / ".git" / "config").write_text(
-        '[remote "origin"]\n\turl = https://huggingface.co/org/model\n')
-    (tmp_path / "README.md").write_text(
-        "---\nlicense: apache-2.0\nbase_model: org/base\ntags:\n- text\n---\n# Model\n\n"
-        "Fine-tuned from org/base on our data. The weights are released under Apache-2.0.\n")
-    (tmp_path / "LICENSE").write_text("MIT License\n\nPermission is hereby granted, free of charge\n")
-    code = (
-        "import sys\n"
-        "from modellint.registry import load_registry\n"
-        "from modellint.executors import prepare_workers\n"
-        "from modellint.runner import RunOptions, lint_target\n"
-        "registry = load_registry()\n"
-        "prepare_workers(registry)\n"
-        "before = set(sys.modules)\n"
-        f"result = lint_target({str(tmp_path)!r}, RunOptions(inventory=False), registry)\n"
-        "assert not result.report.errors, result.report.errors\n"
-        "print(sorted(m for m in set(sys.modules) - before if not m.startswith(('_', 'encodings.'))))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
