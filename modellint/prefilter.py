@@ -422,7 +422,9 @@ def lowered(text: str) -> str:
 _last_unfolded: tuple[str, bool] = ("", False)
 
 
-def _unfolded(text: str) -> bool:
+def unfolded(text: str) -> bool:
+    """Does ``text`` hold a letter that matches an ASCII letter ignoring case but does not
+    lower-case to it? Then places found in ``lowered(text)`` are not the text's places."""
     global _last_unfolded
     last = _last_unfolded
     if last[0] is text:
@@ -516,7 +518,7 @@ class Prefiltered:
             return self.pattern, None
         hay = text
         if plan.fold:
-            if _unfolded(text):
+            if unfolded(text):
                 return self.pattern, None
             hay = lowered(text)
         if scan:  # the scan tries the pattern only where it can start: no alternative to leave out

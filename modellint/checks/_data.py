@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from modellint.facts import Facts
-from modellint.prefilter import Prefiltered, lowered
+from modellint.prefilter import Prefiltered, lowered, unfolded
 
 # Headings of a section about the data (Markdown or HTML; English and the common other languages).
 _DATA_HEADING = re.compile(
@@ -296,9 +296,6 @@ _TRAINED_WITH_AT: _Near = (("train", "fine"), 5)
 _DATA_MENTION_AT: _Near = (("train", "fine"), 4)
 _DATA_IS_AT: _Near = (("train",), 6)
 _DATA_FROM_AT: _Near = (("data", "corp", "tokens"), 0)
-# These match an ASCII letter ignoring case but do not lower-case to it (U+0130 lower-cases to
-# two characters): in a text holding one, places in the lower-cased text are not the text's.
-_UNFOLDED = ("\u0130", "\u0131", "\u017f")
 
 
 class _Places:
@@ -306,8 +303,8 @@ class _Places:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        aligned = text.isascii() or not any(c in text for c in _UNFOLDED)
-        self.low = lowered(text) if aligned else None
+        # Places in the lower-cased text are the text's, unless a letter folds otherwise.
+        self.low = None if unfolded(text) else lowered(text)
         self.found: dict[str, list[int]] = {}
 
     def of(self, word: str) -> list[int]:
